@@ -1,0 +1,59 @@
+# The two commands: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AGENTCRON_DATABASE_URL ?= sqlite:///./data/agentcron.db
+export AGENTCRON_DATABASE_URL
+
+.PHONY: run test lint typecheck pytest audit bench bench-quick browser clean lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+## run: set up, migrate the default SQLite database and serve http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/agentcron migrate
+	$(BIN)/agentcron serve --host 127.0.0.1 --port 8000
+
+## test: lint, type-check, audit dependencies and run the whole suite
+test: $(STAMP) lint typecheck audit browser pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+audit: $(STAMP)
+	@if [ "$${AGENTCRON_SKIP_AUDIT:-0}" = "1" ]; then echo "pip-audit skipped (AGENTCRON_SKIP_AUDIT=1)"; \
+	else $(BIN)/pip-audit --progress-spinner off --strict --requirement requirements.lock --no-deps --disable-pip; fi
+
+# Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: /usr/bin/chromium missing; browser tests will skip (run: sudo apt-get install -y chromium)"; fi; fi
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: the benchmark suite (see docs/benchmarks.md)
+bench: $(STAMP)
+	$(BIN)/python -m bench all --json docs/benchmarks.json
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench all --quick
+
+lock: $(BIN)/python
+	$(BIN)/uv pip compile pyproject.toml --extra postgres --extra test --extra bench -o requirements.lock -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,250 @@
+"""Local admin commands: they open the database named by the settings, no server needed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from typing import Annotated
+
+import typer
+
+from agentcron.cli.common import console, fail
+from agentcron.config import Settings
+from agentcron.errors import AgentcronError
+
+users_app = typer.Typer(help="Manage users (local: talks to the database).", no_args_is_help=True)
+tokens_app = typer.Typer(
+    help="Manage API tokens (local: talks to the database).", no_args_is_help=True
+)
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Database URL (default: AGENTCRON_DATABASE_URL)."),
+]
+
+
+def settings_with(database_url: str | None = None, **extra: object) -> Settings:
+    overrides = {k: v for k, v in {"database_url": database_url, **extra}.items() if v is not None}
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _services(settings: Settings):  # type: ignore[no-untyped-def]
+    from agentcron.app import build_runtime
+
+    return build_runtime(settings).services
+
+
+def migrate(database_url: DatabaseOpt = None) -> None:
+    """Create or upgrade the database schema. Safe to run again.
+
+    Example: agentcron migrate --database-url postgresql://postgres@127.0.0.1/agentcron
+    """
+    from agentcron.store.database import Store
+
+    store = Store(settings_with(database_url).database_url)
+    try:
+        before = store.current_revision()
+        store.migrate()
+        after = store.current_revision()
+    except Exception as exc:
+        fail(f"migration failed: {exc}")
+    finally:
+        store.dispose()
+    console.print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database_url: DatabaseOpt = None,
+    workers: Annotated[int, typer.Option(help="Server processes (each also runs the engine).")] = 1,
+    no_engine: Annotated[
+        bool, typer.Option("--no-engine", help="Serve the API and UI only.")
+    ] = False,
+) -> None:
+    """Run the API, the web UI and the engine in one process.
+
+    Example: agentcron serve --port 8000
+    """
+    import os
+
+    import uvicorn
+
+    if database_url:
+        os.environ["AGENTCRON_DATABASE_URL"] = database_url
+    if no_engine:
+        os.environ["AGENTCRON_ENGINE_ENABLED"] = "false"
+    settings = settings_with(database_url)
+    _print_sign_in(settings, host, port)
+    uvicorn.run(
+        "agentcron.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 5,
+        limit_concurrency=1000,
+        timeout_keep_alive=5,
+    )
+
+
+def _print_sign_in(settings: Settings, host: str, port: int) -> None:
+    """Print the URL and a one-time sign-in link for the first user, as notebook servers do."""
+    from agentcron.store.database import Store
+
+    store = Store(settings.database_url)
+    try:
+        if not store.migrations_current():
+            console.print("[yellow]The database schema is behind; run `agentcron migrate`.[/]")
+            return
+    finally:
+        store.dispose()
+    services = _services(settings)
+    from agentcron.service.users import UserService
+
+    users = UserService(services)
+    existing = users.list()
+    user = existing[0] if existing else users.create("admin")
+    base = settings.public_url or f"http://{host}:{port}"
+    link = users.issue_login_link(user)
+    services.store.dispose()
+    console.print(f"\n[bold]agentcron[/] is starting on [link={base}]{base}[/link]")
+    console.print(
+        f"Sign in as [bold]{user.name}[/] (one-time link, {settings.login_link_ttl_s // 60} min):"
+    )
+    console.print(f"  {base}/login/link?token={link}", soft_wrap=True, highlight=False)
+    console.print(f"API token for scripts and the CLI: agentcron tokens create {user.name}\n")
+
+
+def worker(database_url: DatabaseOpt = None) -> None:
+    """Run the engine alone (no API): start several on one PostgreSQL to scale out.
+
+    Example: agentcron worker --database-url postgresql://postgres@127.0.0.1/agentcron
+    """
+    settings = settings_with(database_url)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    from agentcron.app import build_runtime, start_runtime, stop_runtime
+
+    runtime = build_runtime(settings, role="worker")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(
+        signal.SIGHUP,
+        lambda: logging.getLogger("agentcron").info(
+            "agents reload: %s", runtime.registry.reload().message
+        ),
+    )
+    await start_runtime(runtime, run_engine=True)
+    if not runtime.engine_running:
+        await stop_runtime(runtime)
+        fail(runtime.engine_refusal or "the engine did not start")
+    logging.getLogger("agentcron").info("worker %s running", runtime.worker_id)
+    await stop.wait()
+    await stop_runtime(runtime)
+
+
+@users_app.command("create")
+def users_create(
+    name: str,
+    timezone: Annotated[str, typer.Option("--tz", help="Default IANA time zone.")] = "UTC",
+    database_url: DatabaseOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Create a user. Example: agentcron users create alice --tz Europe/Berlin"""
+    from agentcron.service.users import UserService
+
+    try:
+        user = UserService(_services(settings_with(database_url))).create(name, timezone)
+    except AgentcronError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps({"user_id": str(user.id), "name": user.name, "timezone": user.timezone}))
+    else:
+        console.print(f"created user [bold]{user.name}[/] ({user.id}), time zone {user.timezone}")
+
+
+@users_app.command("list")
+def users_list(
+    database_url: DatabaseOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """List users. Example: agentcron users list --json"""
+    from agentcron.service.users import UserService
+
+    users = UserService(_services(settings_with(database_url))).list()
+    if as_json:
+        print(
+            json.dumps(
+                [{"user_id": str(u.id), "name": u.name, "timezone": u.timezone} for u in users]
+            )
+        )
+        return
+    for u in users:
+        console.print(f"{u.name}\t{u.id}\t{u.timezone}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    user: Annotated[str, typer.Argument(help="User name.")],
+    name: Annotated[str, typer.Option(help="A label for the token.")] = "cli",
+    database_url: DatabaseOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Issue an API token; it is printed once and stored only as a hash.
+
+    Example: agentcron tokens create alice --json
+    """
+    from agentcron.service.users import UserService
+
+    service = UserService(_services(settings_with(database_url)))
+    try:
+        issued = service.issue_token(service.by_name(user), name)
+    except AgentcronError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps({"user_id": str(issued.record.user_id), "token": issued.token}))
+    else:
+        console.print(f"token for [bold]{user}[/] (shown once):")
+        print(issued.token)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    user: Annotated[str, typer.Argument(help="User name.")],
+    token: Annotated[str, typer.Argument(help="The token's id or its shown prefix (acr_…).")],
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Revoke a token. Example: agentcron tokens revoke alice acr_AbCdEfGh"""
+    from agentcron.service.users import UserService
+
+    service = UserService(_services(settings_with(database_url)))
+    try:
+        count = service.revoke_token(service.by_name(user), token)
+    except AgentcronError as exc:
+        fail(str(exc))
+    console.print(f"revoked {count} token(s)")
+
+
+@tokens_app.command("list")
+def tokens_list(user: str, database_url: DatabaseOpt = None) -> None:
+    """List a user's tokens (prefixes only). Example: agentcron tokens list alice"""
+    from agentcron.service.users import UserService
+
+    service = UserService(_services(settings_with(database_url)))
+    try:
+        rows = service.tokens(service.by_name(user))
+    except AgentcronError as exc:
+        fail(str(exc))
+    for row in rows:
+        state = "revoked" if row.revoked_at else "active"
+        console.print(f"{row.id}\t{row.prefix}…\t{row.name}\t{state}")

@@ -1,0 +1,134 @@
+"""The event bus: what the engine and the service announce, delivered to live subscribers
+(SSE streams in this process) and, on PostgreSQL, to every other instance via NOTIFY.
+
+Events are hints for people and for waking loops, never the truth: a subscriber that
+misses one reads the rows again. So delivery is best-effort and bounded: a slow
+subscriber loses events instead of growing a queue without end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "agentcron_events"
+QUEUE_SIZE = 1000
+# Kinds that mean "there may be new due work": they wake the fire loop.
+WAKING = frozenset({"schedule.created", "schedule.updated", "schedule.enabled", "execution.queued"})
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: str
+    user_id: str
+    data: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"kind": self.kind, "user_id": self.user_id, "data": self.data, "origin": self.origin},
+            default=str,
+        )
+
+    @classmethod
+    def from_json(cls, payload: str) -> Event:
+        raw = json.loads(payload)
+        return cls(raw["kind"], raw["user_id"], raw.get("data", {}), raw.get("origin", ""))
+
+
+class EventBus:
+    """Thread-safe publish; subscribers live on the event loop given to `bind`.
+
+    `publish` may be called from any thread (the service runs in FastAPI's threadpool);
+    delivery hops onto the bound loop. A `relay` (PostgreSQL NOTIFY) forwards local events
+    to other instances, whose listeners call `deliver_remote`.
+    """
+
+    def __init__(self, origin: str = "") -> None:
+        self.origin = origin
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._subscribers: dict[int, tuple[str | None, asyncio.Queue[Event]]] = {}
+        self._wakers: list[Callable[[Event], None]] = []
+        self._relay: Callable[[Event], None] | None = None
+        self._lock = threading.Lock()
+        self._next_id = 0
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def set_relay(self, relay: Callable[[Event], None] | None) -> None:
+        self._relay = relay
+
+    def on_event(self, callback: Callable[[Event], None]) -> None:
+        """Call `callback` (on the loop) for every event, local or remote."""
+        self._wakers.append(callback)
+
+    def publish(self, kind: str, user_id: str, **data: Any) -> None:
+        event = Event(kind, user_id, data, self.origin)
+        if self._relay is not None:
+            try:
+                self._relay(event)
+            except Exception:  # a lost hint, not a lost record
+                log.warning("event relay failed for %s", kind, exc_info=True)
+        self._dispatch(event)
+
+    def deliver_remote(self, event: Event) -> None:
+        if event.origin and event.origin == self.origin:
+            return
+        self._dispatch(event)
+
+    def _dispatch(self, event: Event) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._fan_out(event)
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._fan_out, event)
+
+    def _fan_out(self, event: Event) -> None:
+        for callback in self._wakers:
+            try:
+                callback(event)
+            except Exception:
+                log.exception("event callback failed")
+        with self._lock:
+            subscribers = list(self._subscribers.values())
+        for user_id, queue in subscribers:
+            if user_id is not None and user_id != event.user_id:
+                continue
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(event)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, user_id: str | None) -> AsyncIterator[asyncio.Queue[Event]]:
+        """A queue of this user's events (all users' with None) for as long as the block runs."""
+        if self._loop is None:
+            self.bind(asyncio.get_running_loop())
+        queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
+        with self._lock:
+            key = self._next_id
+            self._next_id += 1
+            self._subscribers[key] = (user_id, queue)
+        try:
+            yield queue
+        finally:
+            with self._lock:
+                self._subscribers.pop(key, None)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)

@@ -1,0 +1,328 @@
+"""The fire loop: each turn reads the clock once, claims what is due in batches, starts the
+attempts, and sleeps until the next due instant or until something wakes it.
+
+Nothing is held in memory between turns but the attempts this process is running; the rows
+are the truth (ARCHITECTURE.md, invariant 1), so any instance may die and another carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from agentcron import __version__
+from agentcron.config import Settings
+from agentcron.engine import metrics
+from agentcron.engine.claiming import ClaimResult, claim_pending, claim_schedules
+from agentcron.engine.clock import Clock
+from agentcron.engine.events import WAKING, Event, EventBus
+from agentcron.engine.recorder import Recorder
+from agentcron.engine.recovery import hand_back, recover_expired
+from agentcron.engine.runner import AgentLookup, Work, run_attempt
+from agentcron.store import claims, instances
+from agentcron.store.database import Store
+from agentcron.store.schedules import earliest_due
+from agentcron.store.tables import Instance
+
+log = logging.getLogger(__name__)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(slots=True)
+class TurnReport:
+    started: int = 0
+    missed: int = 0
+    skipped: int = 0
+    retried: int = 0
+    recovered: int = 0
+    lags_s: list[float] = field(default_factory=list)
+
+    def add(self, claim: ClaimResult) -> None:
+        self.started += claim.started
+        self.missed += claim.missed
+        self.skipped += claim.skipped
+        self.retried += claim.retried
+        self.lags_s.extend(claim.lags_s)
+
+
+class Engine:
+    """Claims and runs due work. `tick()` is one turn (tests call it after moving the
+    clock); `start()` runs turns forever in the background until `stop()`."""
+
+    def __init__(
+        self,
+        store: Store,
+        agents: AgentLookup,
+        clock: Clock,
+        settings: Settings,
+        bus: EventBus | None = None,
+        *,
+        worker_id: str | None = None,
+        role: str = "serve",
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.agents = agents
+        self.clock = clock
+        self.settings = settings
+        self.worker_id = worker_id or new_worker_id()
+        self.bus = bus or EventBus(self.worker_id)
+        self.role = role
+        self.lease = timedelta(seconds=settings.lease_s)
+        self._rng = rng or random.Random()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._claiming = True
+        self._loop_task: asyncio.Task[None] | None = None
+        self._maintenance_task: asyncio.Task[None] | None = None
+        self._next_recovery: datetime | None = None
+        self.recorder = Recorder(
+            store,
+            worker_id=self.worker_id,
+            now=clock.now,
+            publish=self._publish,
+            backoff_base_s=settings.retry_backoff_base_s,
+            backoff_max_s=settings.retry_backoff_max_s,
+            rng=self._rng,
+        )
+        self.turns = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Register this instance, recover lost work, and start the loop and its upkeep."""
+        self.bus.bind(asyncio.get_running_loop())
+        self.bus.on_event(self._on_event)
+        self.recorder.start()
+        await asyncio.to_thread(self._register)
+        self._loop_task = asyncio.create_task(self._run(), name="agentcron-engine")
+        self._maintenance_task = asyncio.create_task(self._maintain(), name="agentcron-upkeep")
+
+    async def stop(self, grace_s: float | None = None) -> None:
+        """Stop claiming, let running attempts finish within the grace period, hand the rest
+        back to the database for another instance (or the next start) to pick up."""
+        grace = self.settings.shutdown_grace_s if grace_s is None else grace_s
+        self._claiming = False
+        self._stopping = True
+        self.wake()
+        for task in (self._loop_task,):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        if self._tasks:
+            _, still = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in still:
+                task.cancel()
+            await asyncio.gather(*still, return_exceptions=True)
+        await self.recorder.stop()
+        if self._maintenance_task is not None:
+            self._maintenance_task.cancel()
+            await asyncio.gather(self._maintenance_task, return_exceptions=True)
+        try:
+            handed = await asyncio.to_thread(
+                hand_back, self.store, self.worker_id, self.clock.now()
+            )
+            if handed:
+                log.info("handed back %d execution(s) at shutdown", handed)
+            await asyncio.to_thread(self._deregister)
+        except Exception:
+            log.warning("could not hand back work at shutdown; leases will expire", exc_info=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @property
+    def running_count(self) -> int:
+        return len(self._tasks)
+
+    # -- one turn -----------------------------------------------------------------------------
+
+    async def tick(self) -> TurnReport:
+        """Claim everything due now (batch after batch while capacity lasts) and start it."""
+        now = self.clock.now()
+        report = TurnReport()
+        if self._tasks:
+            # We are alive and holding work: say so before anyone judges our leases.
+            await asyncio.to_thread(self.renew_leases)
+        if self._next_recovery is None or now >= self._next_recovery:
+            report.recovered = await self.recover(now)
+            self._next_recovery = now + timedelta(seconds=self.settings.recovery_interval_s)
+        while self._claiming:
+            capacity = self.settings.runner_concurrency - len(self._tasks)
+            if capacity <= 0:
+                break
+            limit = min(capacity, self.settings.claim_batch_size)
+            claim = await asyncio.to_thread(self._claim, now, limit)
+            report.add(claim)
+            self._launch(claim)
+            if claim.started + claim.missed + claim.skipped < limit:
+                break
+        self.turns += 1
+        return report
+
+    async def wait_idle(self) -> None:
+        """Wait for every running attempt to end and its outcome to be committed."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.recorder.flushed()
+
+    async def recover(self, now: datetime) -> int:
+        recovered, events = await asyncio.to_thread(
+            recover_expired,
+            self.store,
+            now,
+            backoff_base_s=self.settings.retry_backoff_base_s,
+            backoff_max_s=self.settings.retry_backoff_max_s,
+            rng=self._rng,
+        )
+        for kind, user_id, data in events:
+            self._publish(kind, user_id, data)
+        if recovered:
+            metrics.RECOVERED.inc(recovered)
+            log.warning("recovered %d execution(s) from lost workers", recovered)
+        return recovered
+
+    def _claim(self, now: datetime, limit: int) -> ClaimResult:
+        with self.store.write() as session:
+            result = claim_schedules(
+                session, now, limit, worker_id=self.worker_id, lease=self.lease
+            )
+            room = limit - (result.started + result.missed + result.skipped)
+            if room > 0:
+                pending = claim_pending(
+                    session, now, room, worker_id=self.worker_id, lease=self.lease
+                )
+                result.work.extend(pending.work)
+                result.skipped += pending.skipped
+                result.retried += pending.retried
+                result.lags_s.extend(pending.lags_s)
+                result.events.extend(pending.events)
+        return result
+
+    def _launch(self, claim: ClaimResult) -> None:
+        for kind, user_id, data in claim.events:
+            self._publish(kind, user_id, data)
+        if claim.missed:
+            metrics.FIRES.labels(status="missed").inc(claim.missed)
+        if claim.skipped:
+            metrics.FIRES.labels(status="skipped").inc(claim.skipped)
+        if claim.retried:
+            metrics.RETRIES.inc(claim.retried)
+        for lag in claim.lags_s:
+            metrics.LAG.observe(lag)
+        for row in claim.work:
+            work = Work(**row)
+            if work.attempt == 1:
+                metrics.FIRES.labels(status="started").inc()
+            task = asyncio.create_task(self._attempt(work), name=f"attempt-{work.execution_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._done)
+        metrics.RUNNING.set(len(self._tasks))
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        metrics.RUNNING.set(len(self._tasks))
+        if len(self._tasks) < self.settings.runner_concurrency:
+            self._wake.set()
+
+    async def _attempt(self, work: Work) -> None:
+        outcome = await run_attempt(
+            work, self.agents, output_max_bytes=self.settings.output_max_bytes
+        )
+        self.recorder.put(outcome)
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        backoff = 0.5
+        while not self._stopping:
+            try:
+                self._wake.clear()
+                await self.tick()
+                backoff = 0.5
+                if len(self._tasks) >= self.settings.runner_concurrency:
+                    await self._wake.wait()  # a finishing attempt frees capacity and wakes us
+                    continue
+                deadline = await asyncio.to_thread(self._next_deadline)
+                await self.clock.sleep_until(deadline, self._wake)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("engine turn failed; retrying in %.1f s", backoff, exc_info=True)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _next_deadline(self) -> datetime:
+        now = self.clock.now()
+        ceiling = now + timedelta(seconds=self.settings.loop_ceiling_s)
+        with self.store.read() as session:
+            candidates = [earliest_due(session), claims.earliest_pending(session), ceiling]
+        if self._next_recovery is not None:
+            candidates.append(self._next_recovery)
+        return min(c for c in candidates if c is not None)
+
+    async def _maintain(self) -> None:
+        """Heartbeat and lease renewal, on real time: a lease is a promise to other processes."""
+        interval = min(self.settings.heartbeat_s, self.settings.lease_s / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await asyncio.to_thread(self._heartbeat)
+            except Exception:
+                log.warning("heartbeat failed", exc_info=True)
+
+    def _heartbeat(self) -> None:
+        now = self.clock.now()
+        with self.store.write() as session:
+            instances.heartbeat(session, self.worker_id, now)
+            claims.renew_leases(session, self.worker_id, now + self.lease)
+
+    def renew_leases(self) -> int:
+        now = self.clock.now()
+        with self.store.write() as session:
+            return claims.renew_leases(session, self.worker_id, now + self.lease)
+
+    def _register(self) -> None:
+        now = self.clock.now()
+        with self.store.write() as session:
+            instances.register(
+                session,
+                Instance(
+                    id=self.worker_id,
+                    host=socket.gethostname()[:255],
+                    pid=os.getpid(),
+                    role=self.role,
+                    version=__version__,
+                    started_at=now,
+                    heartbeat_at=now,
+                    stopped_at=None,
+                ),
+            )
+
+    def _deregister(self) -> None:
+        with self.store.write() as session:
+            instances.stopped(session, self.worker_id, self.clock.now())
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _publish(self, kind: str, user_id: str, data: dict[str, Any]) -> None:
+        self.bus.publish(kind, user_id, **data)
+
+    def _on_event(self, event: Event) -> None:
+        if event.kind in WAKING:
+            self._wake.set()
+
+
+EngineFactory = Callable[[], Engine]

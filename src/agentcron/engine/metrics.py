@@ -1,0 +1,35 @@
+"""Prometheus metrics the engine keeps (served at /metrics by the app)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+FIRES = Counter("agentcron_fires_total", "Slots claimed, by what they became", ["status"])
+LAG = Histogram(
+    "agentcron_fire_lag_seconds",
+    "Start of an execution minus the slot it was scheduled for",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+EXECUTIONS = Counter(
+    "agentcron_executions_total", "Attempts finished, by resulting status", ["status", "agent"]
+)
+RETRIES = Counter("agentcron_retries_total", "Attempts started after a failed one")
+TOKENS = Counter("agentcron_tokens_total", "Tokens agents reported", ["agent"])
+LLM_CALLS = Counter("agentcron_llm_calls_total", "LLM calls agents reported", ["agent"])
+DURATION = Histogram(
+    "agentcron_execution_duration_seconds",
+    "Wall time of one attempt",
+    buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600),
+)
+RUNNING = Gauge("agentcron_running_executions", "Attempts running in this process")
+ACTIVE_SCHEDULES = Gauge("agentcron_active_schedules", "Enabled schedules in the database")
+RECOVERED = Counter("agentcron_recovered_total", "Executions finished for a lost worker")
+
+
+def record_outcome(status: str, duration_ms: int, tokens: int, llm_calls: int, agent: str) -> None:
+    EXECUTIONS.labels(status=status, agent=agent).inc()
+    DURATION.observe(duration_ms / 1000)
+    if tokens:
+        TOKENS.labels(agent=agent).inc(tokens)
+    if llm_calls:
+        LLM_CALLS.labels(agent=agent).inc(llm_calls)

@@ -1,0 +1,184 @@
+"""Writes outcomes in batches: whatever finished while the last batch was being written goes
+into the next transaction, so a burst of thousands of quick executions costs a handful of
+commits, and a lone execution is written at once (no timer to wait for).
+
+Also decides retries: a retryable failure with attempts left goes back to `pending` with an
+exponential, jittered backoff; everything else is final.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from agentcron.engine import metrics
+from agentcron.engine.runner import Outcome
+from agentcron.store import claims
+from agentcron.store.database import Store
+from agentcron.store.tables import ExecutionStatus
+
+log = logging.getLogger(__name__)
+BATCH_MAX = 2000
+Publish = Callable[[str, str, dict[str, Any]], None]
+
+
+def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random) -> timedelta:
+    """Exponential in the attempt number, capped, with half of it jittered so that schedules
+    failing together do not retry together."""
+    delay = min(cap_s, base_s * (2 ** max(0, attempt - 1)))
+    return timedelta(seconds=delay / 2 + rng.uniform(0, delay / 2))
+
+
+class Recorder:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        worker_id: str,
+        now: Callable[[], datetime],
+        publish: Publish,
+        backoff_base_s: float,
+        backoff_max_s: float,
+        rng: random.Random,
+    ) -> None:
+        self.store = store
+        self.worker_id = worker_id
+        self._now = now
+        self._publish = publish
+        self._base = backoff_base_s
+        self._cap = backoff_max_s
+        self._rng = rng
+        self._queue: asyncio.Queue[Outcome] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.written = 0
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="agentcron-recorder")
+
+    def put(self, outcome: Outcome) -> None:
+        if self._task is None:
+            self.start()
+        self._idle.clear()
+        self._queue.put_nowait(outcome)
+
+    async def flushed(self) -> None:
+        """Wait until every outcome handed in so far is committed."""
+        await self._idle.wait()
+
+    async def stop(self) -> None:
+        await self.flushed()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            self._idle.clear()
+            batch = [first]
+            while len(batch) < BATCH_MAX and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            await self._write_with_retry(batch)
+            if self._queue.empty():
+                self._idle.set()
+
+    async def _write_with_retry(self, batch: list[Outcome]) -> None:
+        delay = 0.2
+        while True:
+            try:
+                events = await asyncio.to_thread(self._write, batch)
+                break
+            except Exception:
+                # The database is away (restart, network): keep the outcomes and try again.
+                # Leases are renewed by the engine meanwhile, so nobody steals these rows.
+                log.warning("could not record %d outcome(s); retrying", len(batch), exc_info=True)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.written += len(batch)
+        for kind, user_id, data in events:
+            self._publish(kind, user_id, data)
+
+    def _write(self, batch: list[Outcome]) -> list[tuple[str, str, dict[str, Any]]]:
+        now = self._now()
+        executions: list[dict[str, Any]] = []
+        last_status: list[dict[str, Any]] = []
+        events: list[tuple[str, str, dict[str, Any]]] = []
+        with self.store.write() as session:
+            claims.finish_attempts(
+                session,
+                [
+                    {
+                        "b_execution_id": o.work.execution_id,
+                        "b_number": o.work.attempt,
+                        "status": o.status.value,
+                        "finished_at": now,
+                        "duration_ms": o.duration_ms,
+                        "tokens_used": o.tokens_used,
+                        "llm_calls": o.llm_calls,
+                        "error_message": o.error,
+                    }
+                    for o in batch
+                ],
+            )
+            for o in batch:
+                status, retry_at = o.status, None
+                if o.retryable and status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT):
+                    failed = claims.failed_attempt_count(session, o.work.execution_id)
+                    if failed <= o.work.max_retries:
+                        status = ExecutionStatus.PENDING
+                        retry_at = now + backoff(o.work.attempt, self._base, self._cap, self._rng)
+                executions.append(
+                    {
+                        "b_id": o.work.execution_id,
+                        "status": status.value,
+                        "finished_at": None if retry_at else now,
+                        "duration_ms": o.duration_ms,
+                        "tokens_used": o.tokens_used,
+                        "llm_calls": o.llm_calls,
+                        "cost": o.cost,
+                        "agent_task_id": o.agent_task_id,
+                        "result_summary": o.summary,
+                        "output": o.output,
+                        "error_message": o.error,
+                        "next_attempt_at": retry_at,
+                    }
+                )
+                if retry_at is None:
+                    last_status.append({"b_id": o.work.schedule_id, "last_status": status.value})
+                data: dict[str, Any] = {
+                    "execution_id": str(o.work.execution_id),
+                    "schedule_id": str(o.work.schedule_id),
+                    "status": status.value,
+                    "attempt": o.work.attempt,
+                    "duration_ms": o.duration_ms,
+                    "tokens_used": o.tokens_used,
+                    "llm_calls": o.llm_calls,
+                    "summary": o.summary,
+                    "error": o.error,
+                }
+                if retry_at is not None:
+                    data["next_attempt_at"] = retry_at.isoformat()
+                events.append(
+                    (
+                        "execution.retrying" if retry_at else "execution.finished",
+                        str(o.work.user_id),
+                        data,
+                    )
+                )
+            claims.finish_executions(session, self.worker_id, executions)
+            claims.set_last_status(session, last_status)
+        for o, row in zip(batch, executions, strict=True):
+            metrics.record_outcome(
+                row["status"], o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id
+            )
+        return events

@@ -1,0 +1,193 @@
+"""Users, API tokens and one-time login links.
+
+Tokens are 256-bit random strings with a recognisable prefix (`acr_`), shown once and stored
+only as a SHA-256 hash: a leaked database does not leak working tokens. Lookup is by hash,
+and the final comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from agentcron.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from agentcron.service.context import Services
+from agentcron.store.tables import ApiToken, LoginLink, User
+from agentcron.timing import InvalidSchedule, check_timezone
+
+TOKEN_PREFIX = "acr_"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str  # shown once, never stored
+    record: ApiToken
+
+
+class UserService:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def create(self, name: str, timezone: str = "UTC") -> User:
+        if not NAME_RE.match(name or ""):
+            raise InvalidInput.one(
+                "name", f"{name!r} is not a valid user name", "use 1-64 letters, digits, . _ @ -"
+            )
+        try:
+            timezone = check_timezone(timezone)
+        except InvalidSchedule as exc:
+            raise InvalidInput.from_schedule(exc) from exc
+        user = User(id=uuid.uuid4(), name=name, timezone=timezone, created_at=self.s.clock.now())
+        try:
+            with self.s.store.write() as session:
+                session.add(user)
+        except IntegrityError:
+            raise Conflict(f"a user named {name!r} already exists") from None
+        return user
+
+    def list(self) -> Sequence[User]:
+        with self.s.store.read() as session:
+            return session.scalars(select(User).order_by(User.created_at)).all()
+
+    def by_name(self, name: str) -> User:
+        with self.s.store.read() as session:
+            user = session.scalars(select(User).where(User.name == name)).first()
+        if user is None:
+            raise NotFound("user", name)
+        return user
+
+    def by_id(self, user_id: uuid.UUID) -> User | None:
+        with self.s.store.read() as session:
+            return session.get(User, user_id)
+
+    def for_subject(self, subject: str) -> User:
+        """The user a JWT `sub` names, created on first sight."""
+        with self.s.store.read() as session:
+            user = session.scalars(select(User).where(User.subject == subject)).first()
+        if user is not None:
+            return user
+        name = re.sub(r"[^A-Za-z0-9_.@-]", "-", subject)[:64] or "user"
+        if not name[0].isalnum():
+            name = "u" + name[:63]
+        for attempt in range(5):
+            candidate = name if attempt == 0 else f"{name[:58]}-{secrets.token_hex(2)}"
+            user = User(
+                id=uuid.uuid4(),
+                name=candidate,
+                timezone="UTC",
+                subject=subject,
+                created_at=self.s.clock.now(),
+            )
+            try:
+                with self.s.store.write() as session:
+                    session.add(user)
+                return user
+            except IntegrityError:
+                with self.s.store.read() as session:
+                    existing = session.scalars(select(User).where(User.subject == subject)).first()
+                if existing is not None:
+                    return existing
+        raise Conflict(f"could not create a user for subject {subject!r}")
+
+    # -- tokens -------------------------------------------------------------------------------
+
+    def issue_token(self, user: User, name: str = "") -> IssuedToken:
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        record = ApiToken(
+            id=uuid.uuid4(),
+            user_id=user.id,
+            token_hash=hash_token(raw),
+            prefix=raw[:12],
+            name=name[:64],
+            created_at=self.s.clock.now(),
+        )
+        with self.s.store.write() as session:
+            session.add(record)
+        return IssuedToken(raw, record)
+
+    def tokens(self, user: User) -> Sequence[ApiToken]:
+        with self.s.store.read() as session:
+            return session.scalars(
+                select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+            ).all()
+
+    def revoke_token(self, user: User, prefix_or_id: str) -> int:
+        """Revoke the user's tokens whose id or shown prefix matches; returns how many."""
+        now = self.s.clock.now()
+        with self.s.store.write() as session:
+            rows = session.scalars(
+                select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            ).all()
+            hits = [r for r in rows if str(r.id) == prefix_or_id or r.prefix == prefix_or_id
+                    or (len(prefix_or_id) >= 8 and str(r.id).startswith(prefix_or_id))]
+            for row in hits:
+                row.revoked_at = now
+        if not hits:
+            raise NotFound("token", prefix_or_id)
+        return len(hits)
+
+    def authenticate(self, raw: str) -> User:
+        """The user a bearer token belongs to, or Unauthorized (never says which part failed)."""
+        if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+            raise Unauthorized("invalid token")
+        digest = hash_token(raw)
+        now = self.s.clock.now()
+        with self.s.store.read() as session:
+            record = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+            if (
+                record is None
+                or record.revoked_at is not None
+                or not hmac.compare_digest(record.token_hash, digest)
+            ):
+                raise Unauthorized("invalid token")
+            user = session.get(User, record.user_id)
+        if user is None:
+            raise Unauthorized("invalid token")
+        if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+            with self.s.store.write() as session:
+                session.execute(
+                    update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now)
+                )
+        return user
+
+    # -- one-time login links -----------------------------------------------------------------
+
+    def issue_login_link(self, user: User) -> str:
+        raw = secrets.token_urlsafe(32)
+        with self.s.store.write() as session:
+            session.add(
+                LoginLink(
+                    token_hash=hash_token(raw),
+                    user_id=user.id,
+                    expires_at=self.s.clock.now()
+                    + timedelta(seconds=self.s.settings.login_link_ttl_s),
+                )
+            )
+        return raw
+
+    def redeem_login_link(self, raw: str) -> User:
+        now = self.s.clock.now()
+        with self.s.store.write() as session:
+            link = session.get(LoginLink, hash_token(raw))
+            if link is None or link.used_at is not None or link.expires_at < now:
+                raise Unauthorized("this sign-in link is invalid, used or expired")
+            link.used_at = now
+            user = session.get(User, link.user_id)
+        if user is None:
+            raise Unauthorized("this sign-in link is invalid, used or expired")
+        return user

@@ -1,0 +1,113 @@
+"""Queries on schedules, always scoped by owner: another user's schedule does not exist."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from agentcron.store.tables import Execution, ScheduledCommand
+from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
+
+
+def spec_of(row: ScheduledCommand) -> ScheduleSpec:
+    """The timing view of a stored schedule."""
+    return ScheduleSpec(
+        schedule_type=ScheduleType(row.schedule_type),
+        timezone=row.timezone,
+        cron_expression=row.cron_expression,
+        interval_value=row.interval_value,
+        interval_unit=IntervalUnit(row.interval_unit) if row.interval_unit else None,
+        run_at=row.run_at,
+        anchor=row.anchor_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleFilter:
+    agent_id: str | None = None
+    enabled: bool | None = None
+    schedule_type: str | None = None
+    search: str | None = None
+
+
+def get(session: Session, user_id: uuid.UUID, schedule_id: uuid.UUID) -> ScheduledCommand | None:
+    row = session.get(ScheduledCommand, schedule_id)
+    return row if row is not None and row.user_id == user_id else None
+
+
+def get_by_key(session: Session, user_id: uuid.UUID, key: str) -> ScheduledCommand | None:
+    return session.scalars(
+        select(ScheduledCommand).where(
+            ScheduledCommand.user_id == user_id, ScheduledCommand.key == key
+        )
+    ).first()
+
+
+def count_for_user(session: Session, user_id: uuid.UUID) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ScheduledCommand)
+            .where(ScheduledCommand.user_id == user_id)
+        )
+        or 0
+    )
+
+
+def find_by_prefix(session: Session, user_id: uuid.UUID, prefix: str) -> list[ScheduledCommand]:
+    """Schedules whose id (as 32 hex digits, dashes ignored) starts with `prefix`; the CLI's
+    short ids. Filtered in Python: a user has at most a few dozen schedules."""
+    wanted = prefix.replace("-", "").lower()
+    rows = session.scalars(select(ScheduledCommand).where(ScheduledCommand.user_id == user_id))
+    return [row for row in rows if row.id.hex.startswith(wanted)]
+
+
+def list_for_user(
+    session: Session,
+    user_id: uuid.UUID,
+    where: ScheduleFilter,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[Sequence[ScheduledCommand], int]:
+    query = select(ScheduledCommand).where(ScheduledCommand.user_id == user_id)
+    if where.agent_id is not None:
+        query = query.where(ScheduledCommand.agent_id == where.agent_id)
+    if where.enabled is not None:
+        query = query.where(ScheduledCommand.enabled == where.enabled)
+    if where.schedule_type is not None:
+        query = query.where(ScheduledCommand.schedule_type == where.schedule_type)
+    if where.search:
+        pattern = f"%{where.search.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(ScheduledCommand.command_text).like(pattern),
+                func.lower(ScheduledCommand.description).like(pattern),
+                func.lower(ScheduledCommand.agent_id).like(pattern),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(ScheduledCommand.created_at, ScheduledCommand.id).offset(offset).limit(limit)
+    ).all()
+    return rows, total
+
+
+def delete_with_history(session: Session, row: ScheduledCommand) -> None:
+    """Delete a schedule and its executions (attempts and rollups go by cascade).
+
+    Executions are deleted explicitly as well, so the result does not hang on SQLite's
+    foreign-key pragma being on."""
+    session.execute(delete(Execution).where(Execution.schedule_id == row.id))
+    session.delete(row)
+
+
+def earliest_due(session: Session) -> datetime | None:
+    return session.scalar(
+        select(func.min(ScheduledCommand.next_run_at)).where(ScheduledCommand.enabled.is_(True))
+    )

@@ -1,0 +1,250 @@
+"""The schema, as typed SQLAlchemy models. Alembic migrations are written from these and a
+test proves autogenerate finds no drift between the two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from agentcron.store.types import UTCDateTime
+from agentcron.timing.spec import IntervalUnit, ScheduleType
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class ExecutionStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    MISSED = "missed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (ExecutionStatus.PENDING, ExecutionStatus.RUNNING)
+
+
+class Trigger(StrEnum):
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+    RETRY = "retry"
+
+
+class Overlap(StrEnum):
+    SKIP = "skip"
+    ALLOW = "allow"
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginLink(Base):
+    """A one-time sign-in link for the browser, stored hashed like a token."""
+
+    __tablename__ = "login_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScheduledCommand(Base):
+    __tablename__ = "scheduled_commands"
+    __table_args__ = (
+        CheckConstraint(_in("schedule_type", ScheduleType), name="schedule_type"),
+        CheckConstraint(
+            f"interval_unit IS NULL OR {_in('interval_unit', IntervalUnit)}", name="interval_unit"
+        ),
+        CheckConstraint(_in("overlap", Overlap), name="overlap"),
+        CheckConstraint("max_retries >= 0 AND max_retries <= 3", name="max_retries"),
+        Index("ix_scheduled_commands_enabled_next_run_at", "enabled", "next_run_at"),
+        UniqueConstraint("user_id", "key", name="uq_scheduled_commands_user_id_key"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str | None] = mapped_column(String(100))
+    agent_id: Mapped[str] = mapped_column(String(64), index=True)
+    command_text: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    schedule_type: Mapped[str] = mapped_column(String(16))
+    cron_expression: Mapped[str | None] = mapped_column(String(255))
+    interval_value: Mapped[int | None] = mapped_column(Integer)
+    interval_unit: Mapped[str | None] = mapped_column(String(16))
+    run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anchor_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    misfire_grace_s: Mapped[int] = mapped_column(Integer, default=300)
+    overlap: Mapped[str] = mapped_column(String(8), default=Overlap.SKIP.value)
+    max_retries: Mapped[int] = mapped_column(Integer, default=3)
+    timeout_s: Mapped[int] = mapped_column(Integer, default=600)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Execution(Base):
+    """One slot of one schedule. `attempt` counts the tries started; each try is an `Attempt` row."""
+
+    __tablename__ = "scheduled_command_executions"
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "scheduled_for", name="uq_executions_schedule_slot"),
+        CheckConstraint(_in("status", ExecutionStatus), name="status"),
+        CheckConstraint(_in("trigger", Trigger), name="trigger"),
+        Index("ix_executions_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_executions_status_lease_expires_at", "status", "lease_expires_at"),
+        Index("ix_executions_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    schedule_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("scheduled_commands.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
+    agent_id: Mapped[str] = mapped_column(String(64))
+    trigger: Mapped[str] = mapped_column(String(16), default=Trigger.SCHEDULE.value)
+    scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    missed_count: Mapped[int] = mapped_column(Integer, default=0)
+    lag_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    tokens_used: Mapped[int] = mapped_column(Integer, default=0)
+    llm_calls: Mapped[int] = mapped_column(Integer, default=0)
+    cost: Mapped[float | None] = mapped_column(Float)
+    agent_task_id: Mapped[str | None] = mapped_column(String(255))
+    result_summary: Mapped[str | None] = mapped_column(String(500))
+    output: Mapped[str | None] = mapped_column(Text)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    worker_id: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attempt(Base):
+    """One try of an execution, kept so retries stay visible in the history."""
+
+    __tablename__ = "execution_attempts"
+    __table_args__ = (UniqueConstraint("execution_id", "number", name="uq_attempts_number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    execution_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("scheduled_command_executions.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    worker_id: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    tokens_used: Mapped[int] = mapped_column(Integer, default=0)
+    llm_calls: Mapped[int] = mapped_column(Integer, default=0)
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+
+class DailyRollup(Base):
+    """Per-day totals that outlive pruned history, so charts and counts stay right."""
+
+    __tablename__ = "execution_daily"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    schedule_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("scheduled_commands.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    tokens_used: Mapped[int] = mapped_column(Integer, default=0)
+    llm_calls: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Instance(Base):
+    """A running agentcron process, so status can say who is alive."""
+
+    __tablename__ = "instances"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model, typed for Core statements (bulk insert/update)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
