@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     # History retention (0 = keep everything)
     retention_days: int = Field(0, ge=0)
     retention_per_schedule: int = Field(0, ge=0)
+    retention_interval_s: float = Field(600.0, gt=0)
 
     log_level: str = "INFO"
     log_json: bool = False

@@ -3,6 +3,7 @@ not drift; misfires; overlap; run-now."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -207,3 +208,44 @@ async def test_disabled_schedules_do_not_fire(world: World) -> None:
     world.schedules.set_enabled(world.user, row.id, False)
     await world.fire(world.clock.now() + timedelta(minutes=30))
     assert world.executions(row.id) == []
+
+
+async def test_one_batch_can_mix_runs_misses_and_skips(world: World) -> None:
+    start = world.clock.now()
+    late = world.create(
+        command_text="@alice late",
+        schedule_type="interval",
+        interval_value=5,
+        interval_unit="minutes",
+        misfire_grace_s=0,
+    )
+    busy = world.create(
+        command_text="@blocker busy",
+        schedule_type="interval",
+        interval_value=5,
+        interval_unit="minutes",
+    )
+    on_time = world.create(
+        command_text="@alice on time",
+        schedule_type="interval",
+        interval_value=5,
+        interval_unit="minutes",
+        misfire_grace_s=600,
+    )
+    world.clock.set(start + timedelta(minutes=5))
+    await world.engine.tick()  # busy starts and blocks; the others run
+    while world.engine.running_count > 1:
+        await asyncio.sleep(0.01)
+    # Their outcomes are written before the next turn: on PostgreSQL a claim skips rows
+    # that the outcome transaction still has locked, and would take them a turn later.
+    await world.engine.recorder.flushed()
+    world.clock.set(start + timedelta(minutes=10, seconds=30))
+    report = await world.engine.tick()
+    assert (report.started, report.missed, report.skipped) == (1, 1, 1)
+    from tests.support import agents
+
+    agents.RELEASE.set()
+    await world.engine.wait_idle()
+    assert [e.status for e in world.executions(late.id)] == ["success", "missed"]
+    assert [e.status for e in world.executions(busy.id)] == ["success", "skipped"]
+    assert [e.status for e in world.executions(on_time.id)] == ["success", "success"]

@@ -98,6 +98,7 @@ class World:
             return row
 
     async def close(self) -> None:
+        await self.engine.wait_idle()
         await self.engine.recorder.stop()
         await self.registry.aclose()
         self.store.dispose()

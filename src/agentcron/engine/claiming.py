@@ -79,6 +79,14 @@ def claim_schedules(
             "missed_count": 0,
             "tokens_used": 0,
             "llm_calls": 0,
+            # every row carries every key: one executemany needs one shape
+            "status": None,
+            "lag_ms": None,
+            "started_at": None,
+            "finished_at": None,
+            "worker_id": None,
+            "lease_expires_at": None,
+            "error_message": None,
         }
         if lateness > timedelta(seconds=row.misfire_grace_s):
             missed = _count_missed(trigger, slot, now)

@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
 from agentcron.engine.recorder import Recorder
 from agentcron.engine.recovery import hand_back, recover_expired
+from agentcron.engine.retention import prune
 from agentcron.engine.runner import AgentLookup, Work, run_attempt
 from agentcron.store import claims, instances
 from agentcron.store.database import Store
@@ -82,6 +84,7 @@ class Engine:
         self.lease = timedelta(seconds=settings.lease_s)
         self._rng = rng or random.Random()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._held: set[uuid.UUID] = set()  # executions running here, until their outcome commits
         self._wake = asyncio.Event()
         self._stopping = False
         self._claiming = True
@@ -97,6 +100,7 @@ class Engine:
             backoff_max_s=settings.retry_backoff_max_s,
             rng=self._rng,
         )
+        self.recorder.on_recorded = self._held.difference_update
         self.turns = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -117,10 +121,13 @@ class Engine:
         self._claiming = False
         self._stopping = True
         self.wake()
-        for task in (self._loop_task,):
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+        if self._loop_task is not None:
+            # Let the current turn end on its own: cancelling it mid-claim would leave the
+            # claim's thread committing rows that nobody then runs.
+            done, _ = await asyncio.wait({self._loop_task}, timeout=10)
+            if not done:
+                self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
         if self._tasks:
             _, still = await asyncio.wait(set(self._tasks), timeout=grace)
             for task in still:
@@ -224,6 +231,7 @@ class Engine:
             metrics.LAG.observe(lag)
         for row in claim.work:
             work = Work(**row)
+            self._held.add(work.execution_id)
             if work.attempt == 1:
                 metrics.FIRES.labels(status="started").inc()
             task = asyncio.create_task(self._attempt(work), name=f"attempt-{work.execution_id}")
@@ -238,9 +246,17 @@ class Engine:
             self._wake.set()
 
     async def _attempt(self, work: Work) -> None:
+        ids = {
+            "execution_id": str(work.execution_id),
+            "schedule_id": str(work.schedule_id),
+            "agent": work.agent_id,
+            "attempt": work.attempt,
+        }
+        log.debug("attempt started", extra=ids)
         outcome = await run_attempt(
             work, self.agents, output_max_bytes=self.settings.output_max_bytes
         )
+        log.debug("attempt ended: %s in %d ms", outcome.status.value, outcome.duration_ms, extra=ids)
         self.recorder.put(outcome)
 
     # -- the loop -----------------------------------------------------------------------------
@@ -250,13 +266,16 @@ class Engine:
         while not self._stopping:
             try:
                 self._wake.clear()
+                if self._stopping:
+                    break
                 await self.tick()
                 backoff = 0.5
                 if len(self._tasks) >= self.settings.runner_concurrency:
                     await self._wake.wait()  # a finishing attempt frees capacity and wakes us
                     continue
                 deadline = await asyncio.to_thread(self._next_deadline)
-                await self.clock.sleep_until(deadline, self._wake)
+                if not self._stopping:
+                    await self.clock.sleep_until(deadline, self._wake)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -276,23 +295,33 @@ class Engine:
     async def _maintain(self) -> None:
         """Heartbeat and lease renewal, on real time: a lease is a promise to other processes."""
         interval = min(self.settings.heartbeat_s, self.settings.lease_s / 3)
+        retain = self.settings.retention_days or self.settings.retention_per_schedule
+        next_prune = 0.0
         while True:
             await asyncio.sleep(interval)
             try:
                 await asyncio.to_thread(self._heartbeat)
             except Exception:
                 log.warning("heartbeat failed", exc_info=True)
+            if retain and time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + self.settings.retention_interval_s
+                try:
+                    await prune(self.store, self.settings, self.clock.now())
+                except Exception:
+                    log.warning("pruning history failed; will try again", exc_info=True)
 
     def _heartbeat(self) -> None:
         now = self.clock.now()
         with self.store.write() as session:
             instances.heartbeat(session, self.worker_id, now)
-            claims.renew_leases(session, self.worker_id, now + self.lease)
+            claims.renew_leases(session, self.worker_id, list(self._held), now + self.lease)
 
     def renew_leases(self) -> int:
+        if not self._held:
+            return 0
         now = self.clock.now()
         with self.store.write() as session:
-            return claims.renew_leases(session, self.worker_id, now + self.lease)
+            return claims.renew_leases(session, self.worker_id, list(self._held), now + self.lease)
 
     def _register(self) -> None:
         now = self.clock.now()

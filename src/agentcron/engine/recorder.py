@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,6 +59,7 @@ class Recorder:
         self._idle = asyncio.Event()
         self._idle.set()
         self.written = 0
+        self.on_recorded: Callable[[list[uuid.UUID]], None] | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -105,6 +107,8 @@ class Recorder:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
         self.written += len(batch)
+        if self.on_recorded is not None:
+            self.on_recorded([o.work.execution_id for o in batch])
         for kind, user_id, data in events:
             self._publish(kind, user_id, data)
 
@@ -181,4 +185,17 @@ class Recorder:
             metrics.record_outcome(
                 row["status"], o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id
             )
+            if o.error:
+                log.info(
+                    "attempt %d %s: %s",
+                    o.work.attempt,
+                    o.status.value,
+                    o.error[:200],
+                    extra={
+                        "execution_id": str(o.work.execution_id),
+                        "schedule_id": str(o.work.schedule_id),
+                        "agent": o.work.agent_id,
+                        "attempt": o.work.attempt,
+                    },
+                )
         return events

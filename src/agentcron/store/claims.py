@@ -220,13 +220,27 @@ def set_last_status(session: Session, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def renew_leases(session: Session, worker_id: str, until: datetime) -> int:
-    result = session.execute(
-        update(Execution)
-        .where(Execution.worker_id == worker_id, Execution.status == ExecutionStatus.RUNNING.value)
-        .values(lease_expires_at=until)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+def renew_leases(
+    session: Session, worker_id: str, execution_ids: Iterable[uuid.UUID], until: datetime
+) -> int:
+    """Extend the leases of the executions this worker is really running.
+
+    Only the ids the worker holds in memory: a row it claimed but never started (a commit
+    whose acknowledgement was lost) must be left to expire and be recovered."""
+    ids = list(execution_ids)
+    renewed = 0
+    for start in range(0, len(ids), 500):
+        result = session.execute(
+            update(Execution)
+            .where(
+                Execution.id.in_(ids[start : start + 500]),
+                Execution.worker_id == worker_id,
+                Execution.status == ExecutionStatus.RUNNING.value,
+            )
+            .values(lease_expires_at=until)
+        )
+        renewed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return renewed
 
 
 def expired_leases(session: Session, now: datetime, limit: int) -> list[PendingWork]:

@@ -83,12 +83,14 @@ def list_for_user(
     if where.schedule_type is not None:
         query = query.where(ScheduledCommand.schedule_type == where.schedule_type)
     if where.search:
-        pattern = f"%{where.search.lower()}%"
+        # The user's text is matched literally: % and _ in it are not wildcards.
+        literal = where.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
         query = query.where(
             or_(
-                func.lower(ScheduledCommand.command_text).like(pattern),
-                func.lower(ScheduledCommand.description).like(pattern),
-                func.lower(ScheduledCommand.agent_id).like(pattern),
+                func.lower(ScheduledCommand.command_text).like(pattern, escape="\\"),
+                func.lower(ScheduledCommand.description).like(pattern, escape="\\"),
+                func.lower(ScheduledCommand.agent_id).like(pattern, escape="\\"),
             )
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -51,9 +51,7 @@ def counts(session: Session, now: datetime, since: datetime) -> dict[str, object
             select(Execution.status, func.count())
             .where(Execution.created_at >= since)
             .group_by(Execution.status)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     lags = sorted(
         lag
@@ -74,3 +72,15 @@ def counts(session: Session, now: datetime, since: datetime) -> dict[str, object
         "executions_last_hour": by_status,
         "lags_ms": lags,
     }
+
+
+def enabled_schedules(session: Session) -> int:
+    """How many schedules may fire, across every user (the active-schedules gauge)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ScheduledCommand)
+            .where(ScheduledCommand.enabled.is_(True))
+        )
+        or 0
+    )

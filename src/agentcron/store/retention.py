@@ -1,0 +1,123 @@
+"""Pruning old execution history in small batches, keeping per-day totals.
+
+Each batch is one short transaction: pick up to `batch` final executions that fall outside
+the retention rules, add them to `execution_daily`, delete them (attempts go by cascade and
+are deleted explicitly too). Short transactions keep the engine's claims flowing on SQLite,
+where a writer holds the whole database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from agentcron.store.tables import Attempt, DailyRollup, Execution, ExecutionStatus, table_of
+
+FINAL = [s.value for s in ExecutionStatus if s.is_final]
+
+
+def older_than(session: Session, cutoff: datetime, batch: int) -> list[uuid.UUID]:
+    return list(
+        session.scalars(
+            select(Execution.id)
+            .where(Execution.status.in_(FINAL), Execution.scheduled_for < cutoff)
+            .order_by(Execution.scheduled_for)
+            .limit(batch)
+        )
+    )
+
+
+def beyond_last(session: Session, keep: int, batch: int) -> list[uuid.UUID]:
+    """Final executions that are not among the newest `keep` of their schedule."""
+    ranked = (
+        select(
+            Execution.id.label("id"),
+            Execution.status.label("status"),
+            func.row_number()
+            .over(partition_by=Execution.schedule_id, order_by=Execution.scheduled_for.desc())
+            .label("rank"),
+        )
+    ).subquery()
+    return list(
+        session.scalars(
+            select(ranked.c.id).where(ranked.c.rank > keep, ranked.c.status.in_(FINAL)).limit(batch)
+        )
+    )
+
+
+def roll_up_and_delete(session: Session, ids: list[uuid.UUID]) -> int:
+    if not ids:
+        return 0
+    rows = session.execute(
+        select(
+            Execution.user_id,
+            Execution.schedule_id,
+            Execution.scheduled_for,
+            Execution.status,
+            Execution.tokens_used,
+            Execution.llm_calls,
+            Execution.duration_ms,
+        ).where(Execution.id.in_(ids))
+    ).all()
+    totals: dict[tuple[uuid.UUID, uuid.UUID, date, str], list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0]
+    )
+    for user_id, schedule_id, scheduled_for, status, tokens, calls, duration in rows:
+        entry = totals[(user_id, schedule_id, scheduled_for.date(), status)]
+        entry[0] += 1
+        entry[1] += tokens or 0
+        entry[2] += calls or 0
+        entry[3] += duration or 0
+    values: list[dict[str, Any]] = [
+        {
+            "user_id": key[0],
+            "schedule_id": key[1],
+            "day": key[2],
+            "status": key[3],
+            "count": v[0],
+            "tokens_used": v[1],
+            "llm_calls": v[2],
+            "duration_ms": v[3],
+        }
+        for key, v in totals.items()
+    ]
+    table = table_of(DailyRollup)
+    dialect = session.get_bind().dialect.name
+    insert: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    for value in values:
+        stmt = insert.values(**value)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["user_id", "schedule_id", "day", "status"],
+                set_={
+                    name: table.c[name] + stmt.excluded[name]
+                    for name in ("count", "tokens_used", "llm_calls", "duration_ms")
+                },
+            )
+        )
+    session.execute(delete(Attempt).where(Attempt.execution_id.in_(ids)))
+    session.execute(delete(Execution).where(Execution.id.in_(ids)))
+    return len(rows)
+
+
+def daily_totals(
+    session: Session, user_id: uuid.UUID, since: date
+) -> list[tuple[date, str, int, int]]:
+    """(day, status, count, tokens) from the rollup: history that pruning removed."""
+    rows = session.execute(
+        select(
+            DailyRollup.day,
+            DailyRollup.status,
+            func.sum(DailyRollup.count),
+            func.sum(DailyRollup.tokens_used),
+        )
+        .where(DailyRollup.user_id == user_id, DailyRollup.day >= since)
+        .group_by(DailyRollup.day, DailyRollup.status)
+    ).all()
+    return [(day, status, int(count or 0), int(tokens or 0)) for day, status, count, tokens in rows]

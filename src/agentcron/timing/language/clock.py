@@ -1,0 +1,190 @@
+"""Times of day: "at 9", "9:30 pm", "21h", "noon", "at 9am, 1pm and 6pm", "between 9 and 17".
+
+A bare number is a time only after "at" (or inside "between"/"from"), and it is
+read on the 24-hour clock: "at 5" is 05:00. A day word with a period ("every
+evening") may later move a time that am/pm did not fix ("at 6" becomes 18:00).
+"""
+
+from __future__ import annotations
+
+import re
+
+from agentcron.timing.language.facts import Clock, HourWindow, Times, Unsupported
+from agentcron.timing.language.lexicon import PERIODS
+from agentcron.timing.language.words import Match, Words
+
+_COLON = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?([ap]\.?m\.?)?")
+_DOTTED = re.compile(r"([0-9]{1,2})\.([0-9]{2})([ap]\.?m\.?)?")
+_SUFFIX_H = re.compile(r"([0-9]{1,2})h([0-9]{2})?")
+_MERIDIEM = re.compile(r"[ap]\.?m\.?")
+_OCLOCK = ("o'clock", "oclock")
+_NAMED_CLOCKS = {"noon": Clock(12, 0, True), "midday": Clock(12, 0, True),
+                 "midnight": Clock(0, 0, True)}
+EXAMPLE = "at 9am"
+WINDOW_EXAMPLE = "every hour between 9am and 5pm"
+
+
+class BadClock(ValueError):
+    """Shaped like a time, but not one ("25:00", "13pm"); `end` is past the offending tokens."""
+
+    def __init__(self, reason: str, end: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.end = end
+
+
+def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
+    """A time of day starting at token i; `bare` allows a plain "9" (after "at")."""
+    word = w.at(i)
+    if word == "12" and w.at(i + 1) in _NAMED_CLOCKS:
+        word, i = w.at(i + 1), i + 1
+    if word in _NAMED_CLOCKS:
+        return i + 1, _NAMED_CLOCKS[word]
+    if word in ("half", "quarter") and w.at(i + 1) in ("past", "after", "to"):
+        return _fraction(w, i)
+    found = _COLON.fullmatch(word)
+    if found:
+        hour_text, minute_text, meridiem = found.groups()
+        j = i + 1
+        if meridiem is None and _MERIDIEM.fullmatch(w.at(j)):
+            meridiem, j = w.at(j), j + 1
+        oclock = minute_text is None and w.at(j) in _OCLOCK
+        if oclock:
+            j += 1
+            if meridiem is None and _MERIDIEM.fullmatch(w.at(j)):
+                meridiem, j = w.at(j), j + 1
+        if meridiem is None and minute_text is None and not oclock and not bare:
+            return None
+        return j, make_clock(hour_text, minute_text, meridiem, j)
+    found = _DOTTED.fullmatch(word)
+    if found and (bare or found.group(3)):
+        return i + 1, make_clock(found.group(1), found.group(2), found.group(3), i + 1)
+    found = _SUFFIX_H.fullmatch(word)
+    if found and (bare or found.group(2) or int(found.group(1)) >= 13):
+        return i + 1, make_clock(found.group(1), found.group(2), None, i + 1)
+    return None
+
+
+def make_clock(hour_text: str, minute_text: str | None, meridiem: str | None, end: int) -> Clock:
+    hour, minute = int(hour_text), int(minute_text or 0)
+    shown = f"{hour_text}:{minute_text}" if minute_text else hour_text
+    if minute > 59:
+        raise BadClock(f'"{shown}" is not a time of day (minutes run 0-59)', end)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise BadClock(f'"{shown}{meridiem}" is not a time of day (am/pm hours run 1-12)', end)
+        return Clock(hour % 12 + (12 if meridiem.startswith("p") else 0), minute, True)
+    if hour > 23:
+        raise BadClock(f'"{shown}" is not a time of day (hours run 0-23)', end)
+    fixed = hour == 0 or hour >= 13 or hour_text.startswith("0")
+    return Clock(hour, minute, fixed)
+
+
+def _fraction(w: Words, i: int) -> tuple[int, Clock] | None:
+    minutes = 30 if w.at(i) == "half" else 15
+    base = read_clock(w, i + 2, bare=True)
+    if base is None:
+        return None
+    end, clock = base
+    if clock.minute:
+        raise BadClock(f"{w.text(i, end)} is not a time of day", end)
+    if w.at(i + 1) == "to":
+        hour = (clock.hour - 1) % 24 if clock.fixed else (clock.hour - 1) % 12 or 12
+        return end, Clock(hour, 60 - minutes, clock.fixed)
+    return end, Clock(clock.hour, minutes, clock.fixed)
+
+
+def read_period(w: Words, i: int) -> tuple[int, str] | None:
+    """ "in the morning", "in the evening", "at night"."""
+    if w.at(i) == "in" and w.at(i + 1) == "the" and w.at(i + 2) in PERIODS:
+        return i + 3, PERIODS[w.at(i + 2)]
+    if w.at(i) == "at" and w.at(i + 1) == "night":
+        return i + 2, "night"
+    return None
+
+
+def match_times(w: Words, i: int) -> Match | None:
+    j, after_at = (i + 1, True) if w.at(i) in ("at", "@") else (i, False)
+    try:
+        first = read_clock(w, j, bare=after_at)
+        if first is None:
+            return None
+        j, clock = first
+        clocks = [clock]
+        while (k := w.joiner(j)) is not None:
+            at = w.skip(k, "at")
+            more = read_clock(w, at, bare=after_at or at != k)
+            if more is None:
+                break
+            j, clock = more
+            clocks.append(clock)
+    except BadClock as bad:
+        return bad.end, Unsupported(bad.reason, EXAMPLE)
+    period = read_period(w, j)
+    if period:
+        return period[0], Times(tuple(clocks), period[1])
+    return j, Times(tuple(clocks))
+
+
+def match_hour_window(w: Words, i: int) -> Match | None:
+    """ "between 9 and 17", "from 9am to 5pm", "9am-5pm": whole hours, first before last."""
+    lead = w.at(i)
+    if lead not in ("between", "from"):
+        return _hyphenated_window(w, i, needs_meridiem=True)
+    joiners = ("and",) if lead == "between" else ("to", "till", "until", "through", "thru", "-")
+    try:
+        first = read_clock(w, i + 1, bare=True)
+        if first is None:
+            return _hyphenated_window(w, i + 1, needs_meridiem=False, start=i)
+        j, start = first
+        if w.at(j) not in joiners:
+            return None
+        last = read_clock(w, j + 1, bare=True)
+        if last is None:
+            return None
+        end, stop = last
+    except BadClock as bad:
+        return bad.end, Unsupported(bad.reason, WINDOW_EXAMPLE)
+    return end, window(w.text(i, end), start, stop)
+
+
+def _hyphenated_window(
+    w: Words, i: int, *, needs_meridiem: bool, start: int | None = None
+) -> Match | None:
+    word = w.at(i)
+    parts = word.split("-")
+    if len(parts) != 2 or not all(parts):
+        return None
+    if needs_meridiem and not any(_MERIDIEM.search(p) for p in parts):
+        return None
+    first = i if start is None else start
+    try:
+        clocks = [_single(p) for p in parts]
+    except BadClock as bad:
+        return i + 1, Unsupported(bad.reason, WINDOW_EXAMPLE)
+    if clocks[0] is None or clocks[1] is None:
+        return None
+    return i + 1, window(w.text(first, i + 1), clocks[0], clocks[1])
+
+
+def _single(word: str) -> Clock | None:
+    """One token read as a clock, the way `read_clock` reads it after "at"."""
+    for pattern in (_COLON, _DOTTED):
+        found = pattern.fullmatch(word)
+        if found:
+            return make_clock(found.group(1), found.group(2), found.group(3), 0)
+    found = _SUFFIX_H.fullmatch(word)
+    if found:
+        return make_clock(found.group(1), found.group(2), None, 0)
+    return _NAMED_CLOCKS.get(word)
+
+
+def window(text: str, start: Clock, stop: Clock) -> HourWindow | Unsupported:
+    if start.minute or stop.minute:
+        return Unsupported(f'"{text}": a window runs from one whole hour to another',
+                           WINDOW_EXAMPLE)
+    if stop.hour <= start.hour:
+        return Unsupported(
+            f'"{text}" ends before it starts (bare hours are 24-hour: say 17 or 5pm)',
+            WINDOW_EXAMPLE)
+    return HourWindow(start.hour, stop.hour)

@@ -1,0 +1,123 @@
+"""The command is what the timing clauses leave behind; timing-like leftovers are suspects.
+
+Rebuilding keeps the user's words and their order, tidies the spaces, and drops
+the commas and colons that only separated the command from the timing phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agentcron.timing.language.lexicon import (
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINAL,
+    UNITS,
+    WEEKDAY_NAMES,
+    Kind,
+    Token,
+    number,
+    ordinal,
+    weekday,
+)
+from agentcron.timing.language.words import Words
+
+HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
+_SEPARATORS = frozenset(",;:")
+_CLOSERS = frozenset(".!?)")
+_TIMING_WORDS = frozenset({
+    "tomorrow", "tmrw", "tonight", "daily", "hourly", "fortnightly", "weekly", "monthly", "yearly", "annually",
+    "nightly", "everyday", "noon", "midday", "midnight", "o'clock", "oclock", "weekday",
+    "weekdays", "weekend", "weekends", "workday", "workdays",
+}) | frozenset(WEEKDAY_NAMES) | frozenset(f"{day}s" for day in WEEKDAY_NAMES)
+_TIMEISH = re.compile(
+    r"[0-9]{1,2}(?:[:.][0-9]{2})?[ap]\.?m\.?"  # 5pm, 9:30am
+    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"  # 17:30
+    r"|[0-9]{1,2}h[0-9]{0,2}"  # 21h, 7h30
+    r"|[0-9]{1,4}(?:s|secs?|m|mn|mins?|hrs?|d|wks?)"  # 30s, 30m, 10min, 2d
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\S{0,20}"  # 2026-12-24T09:00
+    r"|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?"  # 24/12
+)
+_CONNECTORS = frozenset({"and", "or", "then", "to", "on", "at", "in", "the", "a", "an", "also"})
+_UNIT_WORDS = frozenset(unit for unit in UNITS if len(unit) > 2)
+_AFTER_EVERY = frozenset({
+    "other", "half", "quarter", "morning", "afternoon", "evening", "night", "day", "week",
+    "month", "year", "hour", "minute", "single", "weekday", "weekend", "workday",
+})
+
+
+def agent_of(tokens: Sequence[Token]) -> str | None:
+    """The handle of a leading "@handle", lowercase and without the "@"."""
+    if tokens and tokens[0].kind is Kind.WORD:
+        found = HANDLE.fullmatch(tokens[0].norm.rstrip(":"))
+        if found:
+            return found.group(1).rstrip(".")
+    return None
+
+
+def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
+    """Would this unconsumed word change the schedule if it had been understood?"""
+    word, after = w.at(i), w.at(i + 1)
+    if word in ("except", "excluding", "starting", "until", "till") and after_clause:
+        return True  # "every weekday except holidays": a condition we cannot honour
+    if word in _TIMING_WORDS or _TIMEISH.fullmatch(word):
+        return True
+    if word in ("am", "pm", "a.m.", "p.m.", "a.m", "p.m"):
+        return number(w.at(i - 1), words=False) is not None
+    if word in ("at", "@"):
+        return after[:1] in "0123456789" or after in NUMBER_WORDS or after in ("noon", "midnight")
+    if ORDINAL.fullmatch(word):  # "on the 3rd", "the 1st of", "the 2nd and"
+        return w.at(i - 1) == "on" or w.at(i - 2) == "on" or after in ("of", "day", "and")
+    if word in ("every", "each"):
+        soon = {w.at(i + 2), w.at(i + 3)}  # "every few hours", "every couple of days"
+        return (after in ("", ",", ".", ";", "!", "?", ")") or after in _AFTER_EVERY or after in UNITS or after in MONTHS
+                or number(after) is not None or ordinal(after) is not None
+                or weekday(after) is not None or bool(soon & _UNIT_WORDS))
+    if word in ("next", "this", "coming"):
+        return weekday(after) is not None or after in ("week", "month", "year")
+    if word == "in":
+        count = after in ("a", "an", "half") or number(after) is not None
+        return count and w.at(i + 2) in UNITS
+    return False
+
+
+def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:
+    """The sentence without the consumed tokens, spaces tidied, stray separators dropped."""
+    kept: list[tuple[Token, bool]] = []  # (token, something was removed right before it)
+    removed = False
+    for k, token in enumerate(tokens):
+        if k in consumed:
+            removed = True
+            continue
+        kept.append((token, removed))
+        removed = False
+    if removed:
+        kept.append((Token("", "", 0, 0, Kind.PUNCT, False), True))  # marks a removal at the end
+    out: list[Token] = []
+    for k, (token, gap) in enumerate(kept):
+        if token.norm in _SEPARATORS:
+            nxt = kept[k + 1] if k + 1 < len(kept) else None
+            at_start = not out or (len(out) == 1 and agent_of(out) is not None and gap)
+            before_end = nxt is None or nxt[0].norm in _CLOSERS or nxt[0].text == ""
+            doubled = bool(out) and (out[-1].norm in _SEPARATORS or out[-1].norm == "(")
+            if at_start or doubled or (before_end and (gap or (nxt is not None and nxt[1]))):
+                continue
+        if token.norm == ")" and out and out[-1].norm == "(":
+            out.pop()
+            continue
+        if token.text:
+            out.append(token)
+    text = ""
+    for token in out:
+        glue = not text or token.norm in _SEPARATORS or token.norm in _CLOSERS \
+            or text.endswith("(")
+        text += token.text if glue else " " + token.text
+    return text
+
+
+def has_words(command: str, agent: str | None) -> bool:
+    """Whether the command says anything beyond its @handle."""
+    words = command.split()[1:] if agent else command.split()
+    return any(any(ch.isalnum() for ch in word) and word.lower() not in _CONNECTORS
+               for word in words)

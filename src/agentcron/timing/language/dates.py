@@ -1,0 +1,208 @@
+"""Days of the month and of the year: "on the 1st and 15th", "the first monday of every month",
+"last day of the month", "every march 3rd", "on 2026-12-24", "tomorrow", "next friday".
+
+A date without "every"/"yearly" is a one-off ("on december 18 at 2pm"); with it, a
+yearly schedule. A day of the month on its own ("on the 15th") repeats monthly.
+"""
+
+from __future__ import annotations
+
+import calendar
+
+from agentcron.timing.language.facts import (
+    CalendarDate,
+    Fact,
+    MonthDays,
+    NthWeekdays,
+    RelativeDay,
+    Unsupported,
+)
+from agentcron.timing.language.lexicon import (
+    ISO_DATE,
+    MONTHS,
+    ORDINAL_WORDS,
+    PERIODS,
+    ordinal,
+    weekday,
+)
+from agentcron.timing.language.words import Match, Words
+
+MONTH_DAY_EXAMPLE = "on the 1st of every month at 9am"
+NTH_EXAMPLE = "on the first monday of every month at 9am"
+DATE_EXAMPLE = "on december 18 at 2pm"
+
+
+def _lead(w: Words, i: int) -> tuple[int, bool]:
+    """Past an optional "on", "every"/"each" and "the"; whether "every" was there."""
+    j = w.skip(i, "on")
+    every = w.at(j) in ("every", "each")
+    return w.skip(w.skip(j, "every", "each"), "the"), every
+
+
+def _month_day(w: Words, i: int) -> tuple[int, str] | None:
+    word = w.at(i)
+    if word == "last":
+        return i + 1, "L"
+    number = ordinal(word)
+    return None if number is None else (i + 1, str(number))
+
+
+def match_month_days(w: Words, i: int) -> Match | None:
+    """ "on the 15th", "the 1st and 15th of every month", "last day of the month", "every 15th"."""
+    j, every = _lead(w, i)
+    first = _month_day(w, j)
+    if first is None:
+        return None
+    j, day = first
+    days, words = [day], [w.at(j - 1)]
+    while (k := w.joiner(j)) is not None:
+        more = _month_day(w, w.skip(k, "the"))
+        if more is None:
+            break
+        j, day = more
+        days.append(day)
+        words.append(w.at(j - 1))
+    day_word = w.at(j) == "day"
+    j = w.skip(j, "day")
+    suffix = w.month_suffix(j)
+    j = suffix if suffix is not None else j
+    spelled = any(word in ORDINAL_WORDS or word == "last" for word in words)
+    if spelled and not (day_word or suffix is not None):
+        return None  # "the first draft", "the last step": words, not days
+    if not (w.at(i) == "on" or every or suffix is not None or day_word):
+        return None
+    bad = [d for d in days if d != "L" and not 1 <= int(d) <= 31]
+    if bad:
+        return j, Unsupported(f"there is no day {bad[0]} in a month", MONTH_DAY_EXAMPLE)
+    return j, MonthDays(tuple(dict.fromkeys(days)))
+
+
+def _nth(word: str) -> str | None:
+    if word == "last":
+        return "L"
+    number = ordinal(word)
+    return None if number is None else str(number)
+
+
+def match_nth_weekdays(w: Words, i: int) -> Match | None:
+    """ "the first monday of every month", "last friday of the month", "1st and 3rd tuesday"."""
+    j, every = _lead(w, i)
+    had_the = w.at(j - 1) == "the"
+    pending: list[str] = []
+    items: list[str] = []
+    end = None
+    while True:
+        nth = _nth(w.at(j))
+        if nth is None:
+            break
+        pending.append(nth)
+        j += 1
+        day = weekday(w.at(j))
+        if day is not None:
+            j += 1
+            items.extend(f"{day[0]}L" if n == "L" else f"{day[0]}#{n}" for n in pending)
+            pending, end = [], j
+        k = w.joiner(j)
+        if k is None:
+            break
+        j = w.skip(k, "the")
+    if end is None:
+        return None
+    suffix = w.month_suffix(end)
+    if not (suffix is not None or every or had_the):
+        return None
+    end = suffix if suffix is not None else end
+    bad = [item for item in items if "#" in item and not 1 <= int(item.split("#")[1]) <= 5]
+    if bad:
+        return end, Unsupported("a month has at most five of each weekday", NTH_EXAMPLE)
+    return end, NthWeekdays(tuple(dict.fromkeys(items)), suffix is not None)
+
+
+def _day_number(word: str) -> int | None:
+    if word.isascii() and word.isdigit() and len(word) <= 2:
+        return int(word)
+    return ordinal(word)
+
+
+def _year(w: Words, i: int) -> tuple[int, int | None]:
+    j = i + 1 if w.at(i) == "," else i
+    word = w.at(j)
+    if len(word) == 4 and word.isascii() and word.isdigit():
+        return j + 1, int(word)
+    return i, None
+
+
+def _yearly_suffix(w: Words, i: int) -> int | None:
+    if w.at(i) in ("yearly", "annually"):
+        return i + 1
+    j = w.skip(i, "of")
+    if w.at(j) in ("every", "each") and w.at(j + 1) == "year":
+        return j + 2
+    return None
+
+
+def match_date(w: Words, i: int) -> Match | None:
+    """ "december 18", "18th of december 2026", "2026-12-24", "every march 3rd"."""
+    j, every = _lead(w, i)
+    iso = ISO_DATE.fullmatch(w.at(j))
+    if iso and not every:
+        iso_year, iso_month, iso_day = (int(part) for part in iso.groups())
+        return j + 1, _checked_date(iso_month, iso_day, iso_year, recurring=False)
+    month: int | None = MONTHS.get(w.at(j))
+    day: int | None
+    if month is not None:
+        day = _day_number(w.at(j + 1))
+        j += 2
+    else:
+        day = _day_number(w.at(j))
+        k = w.skip(j + 1, "of")
+        month = MONTHS.get(w.at(k))
+        j = k + 1
+    if month is None or day is None:
+        return None
+    j, year = _year(w, j)
+    suffix = _yearly_suffix(w, j)
+    j = suffix if suffix is not None else j
+    return j, _checked_date(month, day, year, recurring=every or suffix is not None)
+
+
+def _checked_date(month: int, day: int, year: int | None, *, recurring: bool) -> Fact:
+    if not 1 <= month <= 12:
+        return Unsupported(f"there is no month {month}", DATE_EXAMPLE)
+    if year is not None and not 1970 <= year <= 2999:
+        return Unsupported(f"the year {year} is out of reach", DATE_EXAMPLE)
+    if recurring and year is not None:
+        return Unsupported("a yearly date takes no year", "every year on march 3rd at 9am")
+    length = calendar.monthrange(year or 2000, month)[1]  # 2000 was a leap year
+    if not 1 <= day <= length:
+        name = calendar.month_name[month]
+        return Unsupported(f"{name} has no day {day}", DATE_EXAMPLE)
+    return CalendarDate(month, day, year, recurring)
+
+
+_DAYS_AHEAD = {"today": 0, "tomorrow": 1, "tmrw": 1, "tonight": 0}
+
+
+def match_relative_day(w: Words, i: int) -> Match | None:
+    """ "today", "tomorrow morning", "tonight", "the day after tomorrow", "next friday"."""
+    j = w.skip(i, "on")
+    word = w.at(j)
+    if word in _DAYS_AHEAD:
+        period = "night" if word == "tonight" else None
+        end, fact = j + 1, RelativeDay(_DAYS_AHEAD[word], period=period)
+    elif (after := w.seq(w.skip(j, "the"), "day", "after", "tomorrow")) is not None:
+        end, fact = after, RelativeDay(2)
+    elif word == "this" and w.at(j + 1) in PERIODS and not w.at(j + 1).endswith("s"):
+        return j + 2, RelativeDay(0, period=PERIODS[w.at(j + 1)])
+    elif word in ("next", "this", "coming"):
+        k = w.skip(j + 1, "coming") if word == "this" else j + 1
+        day = weekday(w.at(k))
+        if day is None or day[2]:
+            return None
+        end, fact = k + 1, RelativeDay(0, weekday=day[0], strictly_after_today=word == "next")
+    else:
+        return None
+    if fact.period is None and w.at(end) in PERIODS and not w.at(end).endswith("s"):
+        return end + 1, RelativeDay(fact.days_ahead, fact.weekday, fact.strictly_after_today,
+                                    PERIODS[w.at(end)])
+    return end, fact

@@ -1,0 +1,168 @@
+"""Which days: "every weekday", "mon-fri", "tuesdays", "every day except weekends", "daily".
+
+A lone singular day ("on monday") is kept but marked not recurring: the
+assembler refuses it as ambiguous (weekly or once?) unless "weekly" says which.
+"""
+
+from __future__ import annotations
+
+from agentcron.timing.language.facts import (
+    Daily,
+    Fact,
+    Monthly,
+    Unsupported,
+    Weekdays,
+    Weekly,
+    Yearly,
+)
+from agentcron.timing.language.lexicon import PERIODS, weekday
+from agentcron.timing.language.words import Match, Words
+
+ALL_DAYS = frozenset(range(7))
+WORKDAYS = frozenset(range(1, 6))
+WEEKEND = frozenset({0, 6})
+_GROUPS = {
+    "weekday": WORKDAYS, "weekdays": WORKDAYS, "workday": WORKDAYS, "workdays": WORKDAYS,
+    "weekend": WEEKEND, "weekends": WEEKEND,
+}
+_GROUP_PAIRS = {"work": WORKDAYS, "working": WORKDAYS, "business": WORKDAYS, "weekend": WEEKEND}
+_RANGE_WORDS = ("-", "to", "through", "thru", "till", "until")
+_EXCEPT = ("except", "excluding", "but")
+
+
+def _day_range(first: int, last: int) -> frozenset[int]:
+    return frozenset((first + k) % 7 for k in range((last - first) % 7 + 1))
+
+
+class _Item:
+    """One list item and what it says about recurrence."""
+
+    def __init__(self, end: int, days: frozenset[int], plural: bool, abbreviated: bool) -> None:
+        self.end, self.days, self.plural, self.abbreviated = end, days, plural, abbreviated
+
+
+def _item(w: Words, i: int) -> _Item | None:
+    word = w.at(i)
+    if word in _GROUPS:
+        end = w.skip(i + 1, "days") if word in ("weekend",) else i + 1
+        return _Item(end, _GROUPS[word], True, False)
+    if word in _GROUP_PAIRS and w.at(i + 1) in ("day", "days"):
+        return _Item(i + 2, _GROUP_PAIRS[word], True, False)
+    if word == "from" or word == "between":
+        joiner = "and" if word == "between" else None
+        first, last = weekday(w.at(i + 1)), weekday(w.at(i + 3))
+        sep_ok = w.at(i + 2) == joiner if joiner else w.at(i + 2) in _RANGE_WORDS
+        if first and last and sep_ok:
+            return _Item(i + 4, _day_range(first[0], last[0]), True, False)
+        return None
+    parts = word.split("-")
+    if len(parts) == 2:
+        first, last = weekday(parts[0]), weekday(parts[1])
+        if first and last:
+            return _Item(i + 1, _day_range(first[0], last[0]), True, False)
+        return None
+    day = weekday(word)
+    if day is None:
+        return None
+    number, abbreviated, plural = day
+    if w.at(i + 1) in _RANGE_WORDS:
+        last = weekday(w.at(i + 2))
+        if last:
+            return _Item(i + 3, _day_range(number, last[0]), True, False)
+    return _Item(i + 1, frozenset({number}), plural, abbreviated)
+
+
+def day_list(w: Words, i: int) -> tuple[int, list[_Item]] | None:
+    first = _item(w, i)
+    if first is None:
+        return None
+    items, j = [first], first.end
+    while (k := w.joiner(j)) is not None:
+        more = _item(w, w.skip(k, "on"))
+        if more is None:
+            break
+        items.append(more)
+        j = more.end
+    return j, items
+
+
+def _union(items: list[_Item]) -> frozenset[int]:
+    days: set[int] = set()
+    for item in items:
+        days |= item.days
+    return frozenset(days)
+
+
+def _except(w: Words, i: int, days: frozenset[int]) -> tuple[int, frozenset[int]]:
+    if w.at(i) not in _EXCEPT:
+        return i, days
+    j = w.skip(i + 1, "not") if w.at(i) == "but" else i + 1
+    found = day_list(w, w.skip(j, "on", "for"))
+    if found is None:
+        return i, days
+    end, items = found
+    return end, days - _union(items)
+
+
+def match_weekdays(w: Words, i: int) -> Match | None:
+    j = w.skip(i, "on", "during")
+    every = w.at(j) in ("every", "each")
+    j = w.skip(j, "every", "each")
+    if every and w.at(j) in ("other", "second", "alternate") and weekday(w.at(j + 1)):
+        return j + 2, Unsupported(f'"{w.text(i, j + 2)}" is not supported: cron cannot count weeks',
+                                  "every monday at 9am")
+    found = day_list(w, j)
+    if found is None:
+        return None
+    j, items = found
+    if len(items) == 1 and items[0].abbreviated and not every and j == i + 1:
+        return None  # a lone "sun" or "sat" is more likely a word than a day
+    period = PERIODS.get(w.at(j))
+    plural_period = period is not None and w.at(j).endswith("s")
+    j = j + 1 if period else j
+    j, days = _except(w, j, _union(items))
+    recurring = every or plural_period or len(items) > 1 or any(item.plural for item in items)
+    return j, Weekdays(days, recurring, period)
+
+
+def match_daily(w: Words, i: int) -> Match | None:
+    """ "every day", "daily", "every evening", "nightly"; with "except ..." it becomes weekdays."""
+    word = w.at(i)
+    if word in ("daily", "everyday"):
+        j, period = i + 1, None
+    elif word == "nightly":
+        j, period = i + 1, "night"
+    elif word in ("every", "each"):
+        j = w.skip(i + 1, "single")
+        if w.at(j) == "day":
+            j, period = j + 1, None
+        elif w.at(j) in PERIODS and not w.at(j).endswith("s"):
+            j, period = j + 1, PERIODS[w.at(j)]
+        else:
+            return None
+    elif word == "once" and w.at(i + 1) == "a" and w.at(i + 2) == "day":
+        j, period = i + 3, None
+    else:
+        return None
+    end, days = _except(w, j, ALL_DAYS)
+    if end == j:
+        return j, Daily(period)
+    return end, Weekdays(days, True, period)
+
+
+_MARKERS: dict[str, Fact] = {"week": Weekly(), "month": Monthly(), "year": Yearly()}
+_MARKER_WORDS: dict[str, Fact] = {
+    "weekly": Weekly(), "monthly": Monthly(), "yearly": Yearly(), "annually": Yearly(),
+}
+
+
+def match_marker(w: Words, i: int) -> Match | None:
+    """ "weekly", "every month", "once a year": repetition whose day comes from another clause."""
+    word = w.at(i)
+    if word in _MARKER_WORDS:
+        return i + 1, _MARKER_WORDS[word]
+    if word in ("every", "each") and w.at(i + 1) in _MARKERS:
+        return i + 2, _MARKERS[w.at(i + 1)]
+    if word == "once" and w.at(i + 1) == "a" and w.at(i + 2) in _MARKERS:
+        return i + 3, _MARKERS[w.at(i + 2)]
+    return None

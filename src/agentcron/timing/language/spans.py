@@ -1,0 +1,130 @@
+"""Lengths of time: "every 90 minutes", "every 2h", "every other day", "hourly", "in 30 minutes".
+
+Weeks become days; a fractional count becomes the next smaller unit ("every 1.5
+hours" is 90 minutes). Seconds, months and years are not lengths a schedule can
+repeat by, so they are refused with a phrase that works instead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from agentcron.timing.language.facts import Every, Fact, Offset, Unsupported
+from agentcron.timing.language.lexicon import NUMBER_WITH_UNIT, UNITS, number
+from agentcron.timing.language.words import Match, Words
+
+_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}
+_EVERY_EXAMPLE = "every 15 minutes"
+_COUNTS = {"other": 2, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+
+
+def _length(w: Words, i: int) -> tuple[int, float, str] | None:
+    """A count and a unit: "90 minutes", "2h", "an hour", "half an hour", "1.5 hours"."""
+    word = w.at(i)
+    joined = NUMBER_WITH_UNIT.fullmatch(word)
+    if joined and joined.group(2) in UNITS:
+        return i + 1, float(joined.group(1)), UNITS[joined.group(2)]
+    if word == "half":
+        j = w.skip(i + 1, "an", "a")
+        if w.at(j) in ("hour", "day"):
+            return j + 1, 0.5, UNITS[w.at(j)]
+        return None
+    if word == "half-hour":
+        return i + 1, 0.5, "hours"
+    count = 1.0 if word in ("a", "an") else number(word)
+    if count is None:
+        return None
+    j = i + 1
+    if w.at(j) == "and" and w.at(j + 1) == "a" and w.at(j + 2) == "half":
+        count, j = count + 0.5, j + 3  # "2 and a half hours"
+    unit = UNITS.get(w.at(j))
+    if unit is None:
+        return None
+    j += 1
+    if w.seq(j, "and", "a", "half") is not None:
+        count, j = count + 0.5, j + 3  # "an hour and a half"
+    return j, count, unit
+
+
+def as_minutes(count: float, unit: str, example: str) -> tuple[int, str] | Unsupported:
+    """(value, unit) in the largest whole unit of minutes/hours/days, or why not."""
+    if unit == "seconds":
+        return Unsupported("seconds are too short: schedules count minutes, hours or days", example)
+    if unit in ("months", "years"):
+        return Unsupported(f"{unit} have no fixed length", example)
+    minutes = count * _MINUTES[unit]
+    if minutes <= 0:
+        return Unsupported("a length of time must be more than zero", example)
+    if minutes != int(minutes):
+        return Unsupported(f"{count:g} {unit} is not a whole number of minutes", example)
+    whole = int(minutes)
+    if unit in ("days", "weeks") and whole % 1440 == 0:
+        return whole // 1440, "days"
+    if unit != "minutes" and whole % 60 == 0:
+        return whole // 60, "hours"
+    return whole, "minutes"
+
+
+def match_every(w: Words, i: int) -> Match | None:
+    """ "every 10 min", "every 2h", "every other day", "every half hour", "hourly"."""
+    word = w.at(i)
+    if word == "hourly":
+        return i + 1, Every(1, "hours")
+    if word == "fortnightly":
+        return i + 1, Every(14, "days")
+    if w.seq(i, "once", "an", "hour") is not None:
+        return i + 3, Every(1, "hours")
+    if word not in ("every", "each"):
+        return None
+    j = i + 1
+    if w.at(j) in ("hour", "minute"):
+        return j + 1, Every(1, UNITS[w.at(j)])
+    if w.at(j) == "fortnight":
+        return j + 1, Every(14, "days")
+    if w.at(j) == "quarter":
+        end = w.seq(w.skip(w.skip(j + 1, "of"), "an"), "hour")
+        if end is None:
+            end = w.seq(j, "quarter-hour")
+        return None if end is None else (end, Every(15, "minutes"))
+    if w.at(j) == "quarter-hour":
+        return j + 1, Every(15, "minutes")
+    if w.at(j) in _COUNTS and w.at(j + 1) in UNITS:
+        return j + 2, _every(_COUNTS[w.at(j)], UNITS[w.at(j + 1)], w.text(i, j + 2))
+    found = _length(w, j)
+    if found is None or w.at(j) in ("a", "an"):
+        return None
+    end, count, unit = found
+    return end, _every(count, unit, w.text(i, end))
+
+
+def _every(count: float, unit: str, text: str) -> Fact:
+    if unit in ("months", "years"):
+        return Unsupported(f'"{text}" is not supported: months and years have no fixed length',
+                           "on the 1st of every month at 9am")
+    value = as_minutes(count, unit, _EVERY_EXAMPLE)
+    if isinstance(value, Unsupported):
+        return value
+    return Every(*value)
+
+
+def match_offset(w: Words, i: int) -> Match | None:
+    """ "in 30 minutes", "in 2h", "in an hour and a half", "2 hours from now"."""
+    if w.at(i) == "in":
+        found = _length(w, i + 1)
+        if found is None:
+            return None
+        end, count, unit = found
+    else:
+        found = _length(w, i)
+        if found is None or w.at(i) in ("a", "half"):
+            return None
+        end, count, unit = found
+        after = w.seq(end, "from", "now")
+        if after is None:
+            return None
+        end = after
+    value = as_minutes(count, unit, "in 30 minutes")
+    if isinstance(value, Unsupported):
+        return end, value
+    amount, name = value
+    return end, Offset(timedelta(**{name: amount}))

@@ -1,0 +1,552 @@
+"""The sentence parser on a table: what each sentence becomes, and what is refused and why.
+
+`now` is Saturday 2026-11-28 12:00 UTC (13:00 in Berlin, 21:00 in Tokyo, 07:00 in New York).
+A schedule is written "cron <expr>", "interval <n> <unit>" or "once <UTC ISO instant>".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from agentcron.timing.language import (
+    ParsedSentence,
+    SentenceNotUnderstood,
+    parse_sentence,
+    refusal_json,
+    to_json,
+)
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+# (sentence, agent, command, schedule)
+ROWS: list[tuple[str, str | None, str, str]] = [
+    # --- the headline, its spellings, and where the timing phrase stands
+    ("@alice check deprecated models every weekday at 9am", "alice",
+     "@alice check deprecated models", "cron 0 9 * * 1-5"),
+    ("@Alice Check deprecated models EVERY WEEKDAY AT 9AM", "alice",
+     "@Alice Check deprecated models", "cron 0 9 * * 1-5"),
+    ("  @alice   check   models    every   weekday   at  9am  ", "alice", "@alice check models",
+     "cron 0 9 * * 1-5"),
+    ("@alice every weekday at 9am check models", "alice", "@alice check models",
+     "cron 0 9 * * 1-5"),
+    ("every weekday at 9am, @alice check models", "alice", "@alice check models",
+     "cron 0 9 * * 1-5"),
+    ("@alice check, every weekday at 9am, the models", "alice", "@alice check, the models",
+     "cron 0 9 * * 1-5"),
+    ("@alice at 9am every weekday check models", "alice", "@alice check models",
+     "cron 0 9 * * 1-5"),
+    ("@alice check models at 9am on weekdays.", "alice", "@alice check models.",
+     "cron 0 9 * * 1-5"),
+    ("@bob summarize the news every day at 7am!", "bob", "@bob summarize the news!",
+     "cron 0 7 * * *"),
+    ("@bob summarize the news every day at 7am.", "bob", "@bob summarize the news.",
+     "cron 0 7 * * *"),
+    ("@bob, summarize the news at 7am daily", "bob", "@bob, summarize the news", "cron 0 7 * * *"),
+    ("@bob at 7am summarize the news daily", "bob", "@bob summarize the news", "cron 0 7 * * *"),
+    ("@bob daily, summarize the news at 7", "bob", "@bob summarize the news", "cron 0 7 * * *"),
+    ("@Bob.Builder summarize, please, every day at 7", "bob.builder",
+     "@Bob.Builder summarize, please", "cron 0 7 * * *"),
+    ("summarize the news every day at 7am", None, "summarize the news", "cron 0 7 * * *"),
+    ('@eve "send the weekly stats" every monday at 9', "eve", '@eve "send the weekly stats"',
+     "cron 0 9 * * 1"),
+    ('@eve "at 5pm tomorrow" is the subject; send it every day at 8', "eve",
+     '@eve "at 5pm tomorrow" is the subject; send it', "cron 0 8 * * *"),
+    ("@eve look at the logs every day at 9", "eve", "@eve look at the logs", "cron 0 9 * * *"),
+    ("@eve summarize every open PR every day at 9", "eve", "@eve summarize every open PR",
+     "cron 0 9 * * *"),
+    ("@eve check UTC logs every day at 9", "eve", "@eve check UTC logs", "cron 0 9 * * *"),
+    ("@eve check in with the team every monday at 10", "eve", "@eve check in with the team",
+     "cron 0 10 * * 1"),
+    # --- intervals (elapsed time, anchored at now)
+    ("every 90 minutes @carol ping the server", "carol", "@carol ping the server",
+     "interval 90 minutes"),
+    ("@carol ping every 10 minutes", "carol", "@carol ping", "interval 10 minutes"),
+    ("@carol ping every 10 min", "carol", "@carol ping", "interval 10 minutes"),
+    ("@carol ping every 15 mins", "carol", "@carol ping", "interval 15 minutes"),
+    ("@carol ping every 30m", "carol", "@carol ping", "interval 30 minutes"),
+    ("@carol ping every 45 minutes", "carol", "@carol ping", "interval 45 minutes"),
+    ("@carol ping every ten minutes", "carol", "@carol ping", "interval 10 minutes"),
+    ("@carol ping every half hour", "carol", "@carol ping", "interval 30 minutes"),
+    ("@carol ping every half an hour", "carol", "@carol ping", "interval 30 minutes"),
+    ("@carol ping every quarter hour", "carol", "@carol ping", "interval 15 minutes"),
+    ("@carol ping hourly", "carol", "@carol ping", "interval 1 hours"),
+    ("@carol ping every hour", "carol", "@carol ping", "interval 1 hours"),
+    ("@carol ping each hour", "carol", "@carol ping", "interval 1 hours"),
+    ("@carol ping once an hour", "carol", "@carol ping", "interval 1 hours"),
+    ("@carol ping every 2h", "carol", "@carol ping", "interval 2 hours"),
+    ("@carol ping every 2 hours", "carol", "@carol ping", "interval 2 hours"),
+    ("@carol ping every two hours", "carol", "@carol ping", "interval 2 hours"),
+    ("@carol ping every other hour", "carol", "@carol ping", "interval 2 hours"),
+    ("@carol ping every 1.5 hours", "carol", "@carol ping", "interval 90 minutes"),
+    ("@carol ping every 120 minutes", "carol", "@carol ping", "interval 120 minutes"),
+    ("@carol ping every 24 hours", "carol", "@carol ping", "interval 24 hours"),
+    ("@carol ping Every 6 Hrs", "carol", "@carol ping", "interval 6 hours"),
+    ("@carol water the plants every other day", "carol", "@carol water the plants",
+     "interval 2 days"),
+    ("@carol water the plants every 2 days", "carol", "@carol water the plants",
+     "interval 2 days"),
+    ("@carol water the plants every third day", "carol", "@carol water the plants",
+     "interval 3 days"),
+    ("@carol water the plants every 1 day", "carol", "@carol water the plants",
+     "interval 1 days"),
+    ("@carol water the plants daily", "carol", "@carol water the plants", "interval 1 days"),
+    ("@carol water the plants every day", "carol", "@carol water the plants",
+     "interval 1 days"),
+    ("@carol rotate keys every week", "carol", "@carol rotate keys", "interval 7 days"),
+    ("@carol rotate keys weekly", "carol", "@carol rotate keys", "interval 7 days"),
+    ("@carol rotate keys every 2 weeks", "carol", "@carol rotate keys", "interval 14 days"),
+    ("@carol rotate keys every fortnight", "carol", "@carol rotate keys", "interval 14 days"),
+    ("@carol rotate keys fortnightly", "carol", "@carol rotate keys", "interval 14 days"),
+    ("@dan report at 7h every day", "dan", "@dan report", "cron 0 7 * * *"),
+    ("every 5 minutes, @carol ping", "carol", "@carol ping", "interval 5 minutes"),
+    # --- daily times
+    ("@dan report every day at 9", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report daily at 17:30", "dan", "@dan report", "cron 30 17 * * *"),
+    ("@dan report every morning at 7", "dan", "@dan report", "cron 0 7 * * *"),
+    ("@dan report every evening at 6", "dan", "@dan report", "cron 0 18 * * *"),
+    ("@dan report every evening at 6:30", "dan", "@dan report", "cron 30 18 * * *"),
+    ("@dan report every afternoon at 3", "dan", "@dan report", "cron 0 15 * * *"),
+    ("@dan report every night at 11", "dan", "@dan report", "cron 0 23 * * *"),
+    ("@dan report nightly at 2", "dan", "@dan report", "cron 0 2 * * *"),
+    ("@dan report at 6 in the evening", "dan", "@dan report", "cron 0 18 * * *"),
+    ("@dan report at 7 in the morning", "dan", "@dan report", "cron 0 7 * * *"),
+    ("@dan report at midnight", "dan", "@dan report", "cron 0 0 * * *"),
+    ("@dan report at noon", "dan", "@dan report", "cron 0 12 * * *"),
+    ("@dan report at 12 noon", "dan", "@dan report", "cron 0 12 * * *"),
+    ("@dan report at midday", "dan", "@dan report", "cron 0 12 * * *"),
+    ("@dan report at 9am and 5pm", "dan", "@dan report", "cron 0 9,17 * * *"),
+    ("@dan report at 9am, 1pm and 6pm", "dan", "@dan report", "cron 0 9,13,18 * * *"),
+    ("@dan report at 9am, 1pm, and 6pm", "dan", "@dan report", "cron 0 9,13,18 * * *"),
+    ("@dan report at 9 and at 17", "dan", "@dan report", "cron 0 9,17 * * *"),
+    ("@dan report at 8:15 and 20:15", "dan", "@dan report", "cron 15 8,20 * * *"),
+    ("@dan report at 9:30 pm", "dan", "@dan report", "cron 30 21 * * *"),
+    ("@dan report 9:30pm", "dan", "@dan report", "cron 30 21 * * *"),
+    ("@dan report at 9.30pm", "dan", "@dan report", "cron 30 21 * * *"),
+    ("@dan report at 9 p.m.", "dan", "@dan report", "cron 0 21 * * *"),
+    ("@dan report at 9 PM", "dan", "@dan report", "cron 0 21 * * *"),
+    ("@dan report at 21h", "dan", "@dan report", "cron 0 21 * * *"),
+    ("@dan report 21h", "dan", "@dan report", "cron 0 21 * * *"),
+    ("@dan report at 7h30", "dan", "@dan report", "cron 30 7 * * *"),
+    ("@dan report at 9 o'clock", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report at 9 o\u2019clock", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report 9 o'clock", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report at 5", "dan", "@dan report", "cron 0 5 * * *"),
+    ("@dan report at 17", "dan", "@dan report", "cron 0 17 * * *"),
+    ("@dan report at 09:00", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report at 12am", "dan", "@dan report", "cron 0 0 * * *"),
+    ("@dan report at 12pm", "dan", "@dan report", "cron 0 12 * * *"),
+    ("@dan report at 0:05", "dan", "@dan report", "cron 5 0 * * *"),
+    ("@dan report at half past 9", "dan", "@dan report", "cron 30 9 * * *"),
+    ("@dan report at quarter past 8pm", "dan", "@dan report", "cron 15 20 * * *"),
+    ("@dan report at quarter to 9", "dan", "@dan report", "cron 45 8 * * *"),
+    ("@dan report every day @ 9am", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report once a day at 10", "dan", "@dan report", "cron 0 10 * * *"),
+    ("@dan report each day at 10", "dan", "@dan report", "cron 0 10 * * *"),
+    ("@dan report everyday at 10", "dan", "@dan report", "cron 0 10 * * *"),
+    ("@dan report every day at 9 a.m.", "dan", "@dan report", "cron 0 9 * * *"),
+    # --- days of the week
+    ("@eve sync every monday, wednesday, friday at 9", "eve", "@eve sync", "cron 0 9 * * 1,3,5"),
+    ("@eve sync every weekday morning at 9", "eve", "@eve sync", "cron 0 9 * * 1-5"),
+    ("@eve sync every 2 hours during weekdays", "eve", "@eve sync", "cron 0 */2 * * 1-5"),
+    ("@eve report monday and thursday at 9", "eve", "@eve report", "cron 0 9 * * 1,4"),
+    ("@eve report on monday and thursday at 9", "eve", "@eve report", "cron 0 9 * * 1,4"),
+    ("@eve report mon-fri at 8", "eve", "@eve report", "cron 0 8 * * 1-5"),
+    ("@eve report Mon-Fri at 8", "eve", "@eve report", "cron 0 8 * * 1-5"),
+    ("@eve report mon\u2013fri at 8", "eve", "@eve report", "cron 0 8 * * 1-5"),
+    ("@eve report mon - fri at 8", "eve", "@eve report", "cron 0 8 * * 1-5"),
+    ("@eve report tuesdays at 10", "eve", "@eve report", "cron 0 10 * * 2"),
+    ("@eve report on tuesdays at 10", "eve", "@eve report", "cron 0 10 * * 2"),
+    ("@eve report every tuesday at 10", "eve", "@eve report", "cron 0 10 * * 2"),
+    ("@eve report each tuesday at 10", "eve", "@eve report", "cron 0 10 * * 2"),
+    ("@eve report weekdays at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report on weekdays at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report each workday at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report on workdays at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report on business days at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report every working day at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report weekends at 10", "eve", "@eve report", "cron 0 10 * * 0,6"),
+    ("@eve report every weekend at 10", "eve", "@eve report", "cron 0 10 * * 0,6"),
+    ("@eve report on weekend days at 10", "eve", "@eve report", "cron 0 10 * * 0,6"),
+    ("@eve report every saturday and sunday at 10", "eve", "@eve report", "cron 0 10 * * 0,6"),
+    ("@eve report every day except weekends at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report daily except weekends at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report every day except sunday at 9", "eve", "@eve report", "cron 0 9 * * 1-6"),
+    ("@eve report every day except on mondays at 9", "eve", "@eve report",
+     "cron 0 9 * * 0,2-6"),
+    ("@eve report every day but saturday and sunday at 9", "eve", "@eve report",
+     "cron 0 9 * * 1-5"),
+    ("@eve report every weekday except friday at 9", "eve", "@eve report", "cron 0 9 * * 1-4"),
+    ("@eve report on mondays, wednesdays and fridays at 9", "eve", "@eve report",
+     "cron 0 9 * * 1,3,5"),
+    ("@eve report mon, wed & fri at 9", "eve", "@eve report", "cron 0 9 * * 1,3,5"),
+    ("@eve report tue and thu at 14:00", "eve", "@eve report", "cron 0 14 * * 2,4"),
+    ("@eve report monday to friday at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report from monday to friday at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report monday through friday at 9", "eve", "@eve report", "cron 0 9 * * 1-5"),
+    ("@eve report mon-sun at 9", "eve", "@eve report", "cron 0 9 * * *"),
+    ("@eve report fri-mon at 9", "eve", "@eve report", "cron 0 9 * * 0,1,5,6"),
+    ("@eve report monday mornings at 8", "eve", "@eve report", "cron 0 8 * * 1"),
+    ("@eve report every monday morning at 8", "eve", "@eve report", "cron 0 8 * * 1"),
+    ("@eve report friday evenings at 6", "eve", "@eve report", "cron 0 18 * * 5"),
+    ("@eve report weekly on friday at 4pm", "eve", "@eve report", "cron 0 16 * * 5"),
+    ("@eve report every week on monday at 9", "eve", "@eve report", "cron 0 9 * * 1"),
+    ("@eve report at 9 and 17 on weekdays", "eve", "@eve report", "cron 0 9,17 * * 1-5"),
+    # --- monthly and yearly
+    ("@fay pay bills on the 15th of every month at 08:00", "fay", "@fay pay bills",
+     "cron 0 8 15 * *"),
+    ("on the 15th of every month at 08:00 @fay pay bills", "fay", "@fay pay bills",
+     "cron 0 8 15 * *"),
+    ("@fay pay bills on the 1st and 15th at 9", "fay", "@fay pay bills", "cron 0 9 1,15 * *"),
+    ("@fay pay bills on the 1st and 15th of the month at 9", "fay", "@fay pay bills",
+     "cron 0 9 1,15 * *"),
+    ("@fay pay bills on the 1st, 10th and 20th at 6", "fay", "@fay pay bills",
+     "cron 0 6 1,10,20 * *"),
+    ("@fay pay bills on the 1st of each month at 9", "fay", "@fay pay bills", "cron 0 9 1 * *"),
+    ("@fay pay bills every 15th at 9", "fay", "@fay pay bills", "cron 0 9 15 * *"),
+    ("@fay pay bills every month on the 15th at 9", "fay", "@fay pay bills",
+     "cron 0 9 15 * *"),
+    ("@fay pay bills monthly on the 15th at 9", "fay", "@fay pay bills", "cron 0 9 15 * *"),
+    ("@fay report first day of every month at 9", "fay", "@fay report", "cron 0 9 1 * *"),
+    ("@fay report on the first day of the month at 9", "fay", "@fay report", "cron 0 9 1 * *"),
+    ("@fay report on the first of every month at 9", "fay", "@fay report", "cron 0 9 1 * *"),
+    ("@fay close books on the last day of the month at 17:00", "fay", "@fay close books",
+     "cron 0 17 L * *"),
+    ("@fay close books last day of every month at 6pm", "fay", "@fay close books",
+     "cron 0 18 L * *"),
+    ("@fay standup the first monday of every month at 10", "fay", "@fay standup",
+     "cron 0 10 * * 1#1"),
+    ("@fay standup every first monday of the month at 10", "fay", "@fay standup",
+     "cron 0 10 * * 1#1"),
+    ("@fay standup monthly on the first monday at 10", "fay", "@fay standup",
+     "cron 0 10 * * 1#1"),
+    ("@fay standup on the second tuesday of each month at 10", "fay", "@fay standup",
+     "cron 0 10 * * 2#2"),
+    ("@fay standup on the 3rd wednesday of the month at 10", "fay", "@fay standup",
+     "cron 0 10 * * 3#3"),
+    ("@fay standup on the last friday of the month at 16:00", "fay", "@fay standup",
+     "cron 0 16 * * 5L"),
+    ("@fay standup on the first and third monday of the month at 9", "fay", "@fay standup",
+     "cron 0 9 * * 1#1,1#3"),
+    ("@gus greet every year on january 1st at 9", "gus", "@gus greet", "cron 0 9 1 1 *"),
+    ("@gus greet yearly on march 3rd at 10am", "gus", "@gus greet", "cron 0 10 3 3 *"),
+    ("@gus greet annually on 3 march at 10am", "gus", "@gus greet", "cron 0 10 3 3 *"),
+    ("@gus greet every march 3rd at 10", "gus", "@gus greet", "cron 0 10 3 3 *"),
+    ("@gus greet every 3rd of march at 10am", "gus", "@gus greet", "cron 0 10 3 3 *"),
+    ("@gus greet on march 3rd every year at 10am", "gus", "@gus greet", "cron 0 10 3 3 *"),
+    ("@gus greet every dec 25 at 8", "gus", "@gus greet", "cron 0 8 25 12 *"),
+    ("@gus greet every year on february 29 at 9", "gus", "@gus greet", "cron 0 9 29 2 *"),
+    # --- hours within days (tied to the clock: cron)
+    ("@hal backup every hour on weekdays", "hal", "@hal backup", "cron 0 * * * 1-5"),
+    ("@hal backup hourly on weekdays", "hal", "@hal backup", "cron 0 * * * 1-5"),
+    ("@hal backup every 3 hours on weekdays", "hal", "@hal backup", "cron 0 */3 * * 1-5"),
+    ("@hal backup every hour between 9 and 17", "hal", "@hal backup", "cron 0 9-17 * * *"),
+    ("@hal backup every hour between 9am and 5pm on weekdays", "hal", "@hal backup",
+     "cron 0 9-17 * * 1-5"),
+    ("@hal backup every 2 hours from 8 to 20", "hal", "@hal backup", "cron 0 8-20/2 * * *"),
+    ("@hal backup every 30 minutes between 9 and 17", "hal", "@hal backup",
+     "cron */30 9-16 * * *"),
+    ("@hal backup every 15 minutes from 9am to 5pm mon-fri", "hal", "@hal backup",
+     "cron */15 9-16 * * 1-5"),
+    ("@hal backup every 10 minutes on weekends", "hal", "@hal backup", "cron */10 * * * 0,6"),
+    ("@hal backup every hour 9am-5pm", "hal", "@hal backup", "cron 0 9-17 * * *"),
+    ("@hal backup every 30 min between 9-17", "hal", "@hal backup", "cron */30 9-16 * * *"),
+    ("@hal backup every hour on the 1st", "hal", "@hal backup", "cron 0 * 1 * *"),
+    # --- one-offs
+    ("@ivy call in 2 hours", "ivy", "@ivy call", "once 2026-11-28T14:00:00+00:00"),
+    ("@ivy call in 30 minutes", "ivy", "@ivy call", "once 2026-11-28T12:30:00+00:00"),
+    ("in 30 minutes @ivy call", "ivy", "@ivy call", "once 2026-11-28T12:30:00+00:00"),
+    ("@ivy call in an hour", "ivy", "@ivy call", "once 2026-11-28T13:00:00+00:00"),
+    ("@ivy call in half an hour", "ivy", "@ivy call", "once 2026-11-28T12:30:00+00:00"),
+    ("@ivy call in an hour and a half", "ivy", "@ivy call", "once 2026-11-28T13:30:00+00:00"),
+    ("@ivy call in 2h", "ivy", "@ivy call", "once 2026-11-28T14:00:00+00:00"),
+    ("@ivy call in 45 mins", "ivy", "@ivy call", "once 2026-11-28T12:45:00+00:00"),
+    ("@ivy call in 3 days", "ivy", "@ivy call", "once 2026-12-01T12:00:00+00:00"),
+    ("@ivy call in two hours", "ivy", "@ivy call", "once 2026-11-28T14:00:00+00:00"),
+    ("@ivy call 2 hours from now", "ivy", "@ivy call", "once 2026-11-28T14:00:00+00:00"),
+    ("@ivy call tomorrow at 3pm", "ivy", "@ivy call", "once 2026-11-29T15:00:00+00:00"),
+    ("@ivy call at 3pm tomorrow", "ivy", "@ivy call", "once 2026-11-29T15:00:00+00:00"),
+    ("tomorrow at 3pm, @ivy call the bank.", "ivy", "@ivy call the bank.",
+     "once 2026-11-29T15:00:00+00:00"),
+    ("@ivy call tomorrow morning at 9", "ivy", "@ivy call", "once 2026-11-29T09:00:00+00:00"),
+    ("@ivy call tomorrow evening at 8", "ivy", "@ivy call", "once 2026-11-29T20:00:00+00:00"),
+    ("@ivy call tonight at 10", "ivy", "@ivy call", "once 2026-11-28T22:00:00+00:00"),
+    ("@ivy call today at 5pm", "ivy", "@ivy call", "once 2026-11-28T17:00:00+00:00"),
+    ("@ivy call the day after tomorrow at 9", "ivy", "@ivy call",
+     "once 2026-11-30T09:00:00+00:00"),
+    ("@ivy call next friday at 10", "ivy", "@ivy call", "once 2026-12-04T10:00:00+00:00"),
+    ("@ivy call this friday at 10", "ivy", "@ivy call", "once 2026-12-04T10:00:00+00:00"),
+    ("@ivy call next saturday at 10", "ivy", "@ivy call", "once 2026-12-05T10:00:00+00:00"),
+    ("@ivy call this saturday at 18:00", "ivy", "@ivy call", "once 2026-11-28T18:00:00+00:00"),
+    ("@ivy call on 2026-12-24 at 9am", "ivy", "@ivy call", "once 2026-12-24T09:00:00+00:00"),
+    ("@ivy call 2026-12-24 09:00", "ivy", "@ivy call", "once 2026-12-24T09:00:00+00:00"),
+    ("@ivy call on december 18 at 2pm", "ivy", "@ivy call", "once 2026-12-18T14:00:00+00:00"),
+    ("@ivy call on Dec 18th at 2pm", "ivy", "@ivy call", "once 2026-12-18T14:00:00+00:00"),
+    ("@ivy call on 18 december at 14:00", "ivy", "@ivy call", "once 2026-12-18T14:00:00+00:00"),
+    ("@ivy call on the 18th of december at 2pm", "ivy", "@ivy call",
+     "once 2026-12-18T14:00:00+00:00"),
+    ("@ivy call on december 18, 2027 at 2pm", "ivy", "@ivy call",
+     "once 2027-12-18T14:00:00+00:00"),
+    ("@ivy call on november 1 at 9", "ivy", "@ivy call", "once 2027-11-01T09:00:00+00:00"),
+    ("@ivy call on february 29 at 9", "ivy", "@ivy call", "once 2028-02-29T09:00:00+00:00"),
+    # --- time zones
+    ("@jo call at 9am every day Europe/Berlin", "jo", "@jo call", "cron 0 9 * * * Europe/Berlin"),
+    ("@jo call every day at 9am in Asia/Tokyo", "jo", "@jo call", "cron 0 9 * * * Asia/Tokyo"),
+    ("@jo call every day at 9am (America/New_York)", "jo", "@jo call",
+     "cron 0 9 * * * America/New_York"),
+    ("@jo call every day at 9 america/new_york", "jo", "@jo call",
+     "cron 0 9 * * * America/New_York"),
+    ("@jo call every day at 9 UTC", "jo", "@jo call", "cron 0 9 * * *"),
+    ("@jo call every weekday at 9am Europe/Berlin time", "jo", "@jo call",
+     "cron 0 9 * * 1-5 Europe/Berlin"),
+    ("@jo call every day at 9 in UTC.", "jo", "@jo call.", "cron 0 9 * * *"),
+    ("@jo every day at 9 UTC call the team", "jo", "@jo call the team", "cron 0 9 * * *"),
+    ("@jo call tomorrow at 9am Europe/Berlin", "jo", "@jo call",
+     "once 2026-11-29T08:00:00+00:00 Europe/Berlin"),
+    ("@jo call at 9am Europe/Berlin tomorrow", "jo", "@jo call",
+     "once 2026-11-29T08:00:00+00:00 Europe/Berlin"),
+    ("@jo call tomorrow at 9 in Asia/Tokyo", "jo", "@jo call",
+     "once 2026-11-29T00:00:00+00:00 Asia/Tokyo"),
+    ("@jo call every 2 hours Europe/Berlin", "jo", "@jo call",
+     "interval 2 hours Europe/Berlin"),
+    ("@jo call on 2027-03-28 at 2:30 Europe/Berlin", "jo", "@jo call",
+     "once 2027-03-28T01:00:00+00:00 Europe/Berlin"),  # 02:30 skipped by DST: 03:00 CEST
+    ("@jo call on 2027-10-31 at 2:30 Europe/Berlin", "jo", "@jo call",
+     "once 2027-10-31T00:30:00+00:00 Europe/Berlin"),  # repeated 02:30: the first (CEST)
+]
+
+# Sentences parsed with a default zone other than UTC: (zone, sentence, agent, command, schedule)
+ZONED: list[tuple[str, str, str | None, str, str]] = [
+    ("Europe/Berlin", "@kim call every day at 9", "kim", "@kim call",
+     "cron 0 9 * * * Europe/Berlin"),
+    ("Europe/Berlin", "@kim call tomorrow at 9am", "kim", "@kim call",
+     "once 2026-11-29T08:00:00+00:00 Europe/Berlin"),
+    ("Europe/Berlin", "@kim call today at 5pm", "kim", "@kim call",
+     "once 2026-11-28T16:00:00+00:00 Europe/Berlin"),
+    ("Europe/Berlin", "@kim call every day at 9 Asia/Tokyo", "kim", "@kim call",
+     "cron 0 9 * * * Asia/Tokyo"),
+    ("Asia/Tokyo", "@kim call tonight at 11", "kim", "@kim call",
+     "once 2026-11-28T14:00:00+00:00 Asia/Tokyo"),
+    ("Asia/Tokyo", "@kim call tomorrow at 9", "kim", "@kim call",
+     "once 2026-11-29T00:00:00+00:00 Asia/Tokyo"),
+    ("America/New_York", "@kim call today at 8am", "kim", "@kim call",
+     "once 2026-11-28T13:00:00+00:00 America/New_York"),
+    ("America/New_York", "@kim call in 2 hours", "kim", "@kim call",
+     "once 2026-11-28T14:00:00+00:00 America/New_York"),
+]
+
+# (sentence, a fragment the refusal must contain)
+REFUSED: list[tuple[str, str]] = [
+    # a day phrase without a time is never given one
+    ("@eve report every monday", "needs a time of day"),
+    ("every monday", "needs a time of day"),
+    ("@eve report every weekday", "needs a time of day"),
+    ("@eve report on the 15th", "needs a time of day"),
+    ("@eve report every morning", "needs a time of day"),
+    ("@eve report first day of every month", "needs a time of day"),
+    ("@eve report last day of the month", "needs a time of day"),
+    ("@eve report the first monday of every month", "needs a time of day"),
+    ("@eve report every year on january 1st", "needs a time of day"),
+    ("@eve report every march 3rd", "needs a time of day"),
+    ("@eve report tomorrow", "needs a time of day"),
+    ("@eve report monthly", "needs a day"),
+    ("@eve report monthly at 9", "which day of the month"),
+    ("@eve report weekly at 9", "which day"),
+    ("@eve report yearly", "which date"),
+    ("@eve report every year at 9", "which date"),
+    ("@eve report every first monday at 9", "of every month"),
+    # ambiguous
+    ("@eve report on monday at 9", "once or every week"),
+    ("@eve report monday at 9", "once or every week"),
+    ("@eve report every hour between 9 and 5", "ends before it starts"),
+    # values out of range
+    ("@eve report at 25:00", "not a time of day"),
+    ("@eve report at 13pm", "not a time of day"),
+    ("@eve report at 9:75", "not a time of day"),
+    ("@eve report on february 30 at 9", "February has no day 30"),
+    ("@eve report on the 32nd at 9", "no day 32"),
+    ("@eve report on the sixth monday of the month at 9", "at most five"),
+    ("@eve report every 0 minutes", "more than zero"),
+    # units and steps that cannot be scheduled
+    ("@eve report every 30 seconds", "seconds"),
+    ("@eve report every 2 months", "months"),
+    ("@eve report in 3 months", "months"),
+    ("@eve report every other monday at 9", "cannot count weeks"),
+    ("@eve report every 90 minutes on weekdays", "divides the hour"),
+    ("@eve report every 7 hours on weekdays", "divides the day"),
+    ("@eve report every 2 days at 9", "cannot also keep to a time of day"),
+    ("@eve report every 2 days on weekdays", "does not combine"),
+    ("@eve report every 2 hours at 9", "contradict"),
+    ("@eve report at 9 and 9:30", "different minutes"),
+    ("@eve report between 9 and 17", "needs a repetition"),
+    # contradictions
+    ("@eve report at 9 every day at 10", "two times of day"),
+    ("@eve report every day at 9 on mondays", "cannot share one schedule"),
+    ("@eve report on the 15th and on mondays at 9", "cannot share one schedule"),
+    ("@eve report every evening at 7am", "not in the evening"),
+    ("@eve report in 2 hours at 5pm", "does not go with"),
+    ("@eve report every day at 9 tomorrow", "does not go with"),
+    ("@eve report tomorrow at 9am and 5pm", "give one time"),
+    # the past
+    ("@eve report today at 9am", "already passed"),
+    ("@eve report this saturday at 10", "already passed"),
+    ("@eve report at noon on 2020-01-01", "in the past"),
+    ("@eve report on december 18 2025 at 9", "in the past"),
+    # zones
+    ("@eve report every day at 9 in Europe/Berln", "not a time zone"),
+    ("@eve report every day at 9 UTC+2", "fixed offset"),
+    # leftovers that look like timing
+    ("@eve report next week at 9", '"next"'),
+    ("@eve report the weekly stats every monday at 9", '"weekly"'),
+    ("@eve send the daily report at 7am", '"daily"'),
+    ("@eve report at 9 sharp on 24/12", '"24/12"'),
+    ("@eve report every day at 9 and 5pm tomorrow", "tomorrow"),
+    ("@eve report 7h every day", '"7h"'),
+    ("@eve report at nine every day", '"at"'),
+    ("@eve report every blue moon", "no schedule"),
+    ("@eve report every few hours", '"every"'),
+    ("@eve report every weekday at 9am except holidays", '"except"'),
+    ("@eve report every 6 hours starting at 8am", '"starting"'),
+    ("@eve report every monday at 9am and every friday at 5pm", "two day-of-week phrases"),
+    ("@eve and every day at 9", "no command"),
+    # nothing to do, or no schedule
+    ("@eve", "no schedule"),
+    ("hello world", "no schedule"),
+    ("", "no schedule"),
+    ("every day at 9", "no command"),
+    ("@eve every day at 9", "no command"),
+    # too often (the timing layer's minimum gap)
+    ("@eve report every minute", "5 minutes"),
+    ("@eve report every 2 minutes", "5 minutes"),
+    ("@eve report every minute on weekdays", "5 minutes"),
+]
+
+
+def _schedule(parsed: ParsedSentence) -> str:
+    spec = parsed.spec
+    if spec.cron_expression is not None:
+        text = f"cron {spec.cron_expression}"
+    elif spec.interval_value is not None:
+        assert spec.interval_unit is not None
+        text = f"interval {spec.interval_value} {spec.interval_unit.value}"
+    else:
+        assert spec.run_at is not None
+        text = f"once {spec.run_at.isoformat()}"
+    return text if spec.timezone == "UTC" else f"{text} {spec.timezone}"
+
+
+def test_the_table_is_big_enough() -> None:
+    assert len(ROWS) + len(ZONED) + len(REFUSED) >= 170
+    assert len(REFUSED) >= 30
+
+
+@pytest.mark.parametrize(("sentence", "agent", "command", "schedule"), ROWS)
+def test_sentence(sentence: str, agent: str | None, command: str, schedule: str) -> None:
+    parsed = parse_sentence(sentence, now=NOW)
+    assert (parsed.agent, parsed.command, _schedule(parsed)) == (agent, command, schedule)
+
+
+@pytest.mark.parametrize(("zone", "sentence", "agent", "command", "schedule"), ZONED)
+def test_sentence_in_default_zone(
+    zone: str, sentence: str, agent: str | None, command: str, schedule: str
+) -> None:
+    parsed = parse_sentence(sentence, timezone=zone, now=NOW)
+    assert (parsed.agent, parsed.command, _schedule(parsed)) == (agent, command, schedule)
+
+
+EXAMPLE = re.compile(r'; e\.g\. "(.+)"$')
+
+
+@pytest.mark.parametrize(("sentence", "fragment"), REFUSED)
+def test_refused_with_reason_and_a_working_example(sentence: str, fragment: str) -> None:
+    with pytest.raises(SentenceNotUnderstood) as refused:
+        parse_sentence(sentence, now=NOW)
+    message = refused.value.message
+    assert fragment in message
+    assert "\n" not in message
+    example = EXAMPLE.search(message)
+    assert example, message
+    parse_sentence(example.group(1), now=NOW)  # the example given really works
+
+
+def test_interval_is_anchored_at_now() -> None:
+    parsed = parse_sentence("@carol ping every 90 minutes", now=NOW)
+    assert parsed.spec.anchor == NOW
+    assert parsed.next_runs[:2] == [datetime(2026, 11, 28, 13, 30, tzinfo=UTC),
+                                    datetime(2026, 11, 28, 15, 0, tzinfo=UTC)]
+
+
+def test_json_shape_of_a_parsed_sentence() -> None:
+    parsed = parse_sentence("@alice check deprecated models every weekday at 9am Europe/Berlin",
+                            now=NOW)
+    data = to_json(parsed)
+    assert json.loads(json.dumps(data)) == data
+    assert list(data) == ["agent", "command", "schedule_type", "cron_expression",
+                          "interval_value", "interval_unit", "run_at", "timezone",
+                          "description", "next_runs"]
+    assert data["agent"] == "alice"
+    assert data["command"] == "@alice check deprecated models"
+    assert data["schedule_type"] == "cron"
+    assert data["cron_expression"] == "0 9 * * 1-5"
+    assert (data["interval_value"], data["interval_unit"], data["run_at"]) == (None, None, None)
+    assert data["timezone"] == "Europe/Berlin"
+    assert data["description"]
+    assert data["next_runs"][0] == "2026-11-30T08:00:00+00:00"
+    assert len(data["next_runs"]) == 5
+
+
+def test_json_shape_of_an_interval_and_a_one_off() -> None:
+    interval = to_json(parse_sentence("ping every 2h", now=NOW))
+    assert (interval["schedule_type"], interval["interval_value"],
+            interval["interval_unit"]) == ("interval", 2, "hours")
+    once = to_json(parse_sentence("call in 30 minutes", now=NOW))
+    assert (once["schedule_type"], once["run_at"]) == ("once", "2026-11-28T12:30:00+00:00")
+    assert once["next_runs"] == ["2026-11-28T12:30:00+00:00"]
+
+
+def test_refusal_json_keeps_what_was_understood() -> None:
+    with pytest.raises(SentenceNotUnderstood) as refused:
+        parse_sentence("@alice check models every monday Europe/Berlin", now=NOW)
+    data = refusal_json(refused.value)
+    assert json.loads(json.dumps(data)) == data
+    assert set(data) == {"error", "understood"}
+    assert data["error"] == refused.value.message
+    understood = data["understood"]
+    assert isinstance(understood, dict)
+    assert understood["agent"] == "alice"
+    assert understood["command"] == "@alice check models"
+    assert understood["timing"] == ["every monday", "Europe/Berlin"]
+    assert understood["timezone"] == "Europe/Berlin"
+
+
+def test_refusal_by_the_minimum_gap_shows_the_schedule() -> None:
+    with pytest.raises(SentenceNotUnderstood) as refused:
+        parse_sentence("@alice ping every 3 minutes", now=NOW)
+    assert refused.value.understood["schedule"] == {
+        "schedule_type": "interval", "cron_expression": None, "interval_value": 3,
+        "interval_unit": "minutes", "run_at": None, "timezone": "UTC",
+    }
+
+
+def test_a_smaller_minimum_gap_is_honoured() -> None:
+    from datetime import timedelta
+
+    parsed = parse_sentence("@alice ping every 2 minutes", now=NOW, min_gap=timedelta(minutes=1))
+    assert parsed.spec.interval_value == 2
+
+
+@pytest.mark.parametrize("sentence", ["@alice ping every day at 9", "@alice ping tomorrow at 9"])
+def test_an_unknown_default_zone_is_refused_with_a_zone_that_works(sentence: str) -> None:
+    with pytest.raises(SentenceNotUnderstood) as refused:
+        parse_sentence(sentence, timezone="Mars/Olympus", now=NOW)
+    example = EXAMPLE.search(refused.value.message)
+    assert example and "Europe/Berlin" in example.group(1)
+    parse_sentence(example.group(1), timezone="Mars/Olympus", now=NOW)
+
+
+def test_naive_now_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        parse_sentence("@alice ping every day at 9", now=datetime(2026, 11, 28, 12))
