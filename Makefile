@@ -27,14 +27,14 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck audit browser pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 audit: $(STAMP)
 	@if [ "$${AGENTCRON_SKIP_AUDIT:-0}" = "1" ]; then echo "pip-audit skipped (AGENTCRON_SKIP_AUDIT=1)"; \
-	else $(BIN)/pip-audit --progress-spinner off --strict --requirement requirements.lock --no-deps --disable-pip; fi
+	else $(BIN)/python scripts/audit_deps.py requirements.lock; fi
 
 # Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).
 browser:
