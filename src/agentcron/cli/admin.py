@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
-from typing import Annotated
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agentcron.cli.common import console, fail
-from agentcron.config import Settings
+from agentcron.cli.common import EXIT_USAGE, console, fail
 from agentcron.errors import AgentcronError
+
+if TYPE_CHECKING:
+    from agentcron.config import Settings
+    from agentcron.service import Services
+    from agentcron.service.users import UserService
 
 users_app = typer.Typer(help="Manage users (local: talks to the database).", no_args_is_help=True)
 tokens_app = typer.Typer(
@@ -26,14 +33,41 @@ DatabaseOpt = Annotated[
 
 
 def settings_with(database_url: str | None = None, **extra: object) -> Settings:
+    from agentcron.config import Settings
+
     overrides = {k: v for k, v in {"database_url": database_url, **extra}.items() if v is not None}
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def _services(settings: Settings):  # type: ignore[no-untyped-def]
-    from agentcron.app import build_runtime
+@contextlib.contextmanager
+def _services(settings: Settings) -> Iterator[Services]:
+    """What the admin commands need, without the engine or the agents: they touch users and
+    tokens only. The store is closed on the way out."""
+    from agentcron.agents import AgentRegistry
+    from agentcron.engine.clock import SystemClock
+    from agentcron.engine.events import EventBus
+    from agentcron.service import Services
+    from agentcron.store.database import Store
 
-    return build_runtime(settings).services
+    store = Store(settings.database_url)
+    try:
+        yield Services(
+            settings=settings,
+            store=store,
+            clock=SystemClock(),
+            agents=AgentRegistry(None),
+            bus=EventBus(),
+        )
+    finally:
+        store.dispose()
+
+
+@contextlib.contextmanager
+def _users(database_url: str | None) -> Iterator[UserService]:
+    from agentcron.service.users import UserService
+
+    with _services(settings_with(database_url)) as services:
+        yield UserService(services)
 
 
 def migrate(database_url: DatabaseOpt = None) -> None:
@@ -102,15 +136,14 @@ def _print_sign_in(settings: Settings, host: str, port: int) -> None:
             return
     finally:
         store.dispose()
-    services = _services(settings)
     from agentcron.service.users import UserService
 
-    users = UserService(services)
-    existing = users.list()
-    user = existing[0] if existing else users.create("admin")
+    with _services(settings) as services:
+        users = UserService(services)
+        existing = users.list()
+        user = existing[0] if existing else users.create("admin")
+        link = users.issue_login_link(user)
     base = settings.public_url or f"http://{host}:{port}"
-    link = users.issue_login_link(user)
-    services.store.dispose()
     console.print(f"\n[bold]agentcron[/] is starting on [link={base}]{base}[/link]")
     console.print(
         f"Sign in as [bold]{user.name}[/] (one-time link, {settings.login_link_ttl_s // 60} min):"
@@ -162,10 +195,9 @@ def users_create(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a user. Example: agentcron users create alice --tz Europe/Berlin"""
-    from agentcron.service.users import UserService
-
     try:
-        user = UserService(_services(settings_with(database_url))).create(name, timezone)
+        with _users(database_url) as service:
+            user = service.create(name, timezone)
     except AgentcronError as exc:
         fail(str(exc))
     if as_json:
@@ -179,9 +211,8 @@ def users_list(
     database_url: DatabaseOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """List users. Example: agentcron users list --json"""
-    from agentcron.service.users import UserService
-
-    users = UserService(_services(settings_with(database_url))).list()
+    with _users(database_url) as service:
+        users = service.list()
     if as_json:
         print(
             json.dumps(
@@ -204,11 +235,9 @@ def tokens_create(
 
     Example: agentcron tokens create alice --json
     """
-    from agentcron.service.users import UserService
-
-    service = UserService(_services(settings_with(database_url)))
     try:
-        issued = service.issue_token(service.by_name(user), name)
+        with _users(database_url) as service:
+            issued = service.issue_token(service.by_name(user), name)
     except AgentcronError as exc:
         fail(str(exc))
     if as_json:
@@ -225,11 +254,9 @@ def tokens_revoke(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Revoke a token. Example: agentcron tokens revoke alice acr_AbCdEfGh"""
-    from agentcron.service.users import UserService
-
-    service = UserService(_services(settings_with(database_url)))
     try:
-        count = service.revoke_token(service.by_name(user), token)
+        with _users(database_url) as service:
+            count = service.revoke_token(service.by_name(user), token)
     except AgentcronError as exc:
         fail(str(exc))
     console.print(f"revoked {count} token(s)")
@@ -238,13 +265,60 @@ def tokens_revoke(
 @tokens_app.command("list")
 def tokens_list(user: str, database_url: DatabaseOpt = None) -> None:
     """List a user's tokens (prefixes only). Example: agentcron tokens list alice"""
-    from agentcron.service.users import UserService
-
-    service = UserService(_services(settings_with(database_url)))
     try:
-        rows = service.tokens(service.by_name(user))
+        with _users(database_url) as service:
+            rows = service.tokens(service.by_name(user))
     except AgentcronError as exc:
         fail(str(exc))
     for row in rows:
         state = "revoked" if row.revoked_at else "active"
         console.print(f"{row.id}\t{row.prefix}…\t{row.name}\t{state}")
+
+
+def backup(
+    path: Annotated[Path, typer.Argument(help="Where to write the copy (a new file).")],
+    database_url: DatabaseOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
+) -> None:
+    """Copy the SQLite database while agentcron keeps running (SQLite's online backup).
+
+    For PostgreSQL, use pg_dump. Example: agentcron backup backups/agentcron-$(date +%F).db
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from agentcron.store.database import normalize_url
+
+    url = make_url(normalize_url(settings_with(database_url).database_url))
+    if url.get_backend_name() != "sqlite":
+        fail(
+            f"backup copies SQLite databases; for {url.get_backend_name()} use pg_dump "
+            "(e.g. pg_dump -Fc agentcron > agentcron.dump)",
+            EXIT_USAGE,
+        )
+    source_path = Path(url.database or "")
+    if not url.database or url.database == ":memory:" or not source_path.exists():
+        fail(f"no SQLite database at {source_path}: check --database-url")
+    if path.exists() and not force:
+        fail(f"{path} exists; choose a new file or pass --force")
+    if path.resolve() == source_path.resolve():
+        fail("the backup must not overwrite the database itself")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(partial)
+    try:
+        source.backup(target)
+    except sqlite3.Error as exc:
+        target.close()
+        partial.unlink(missing_ok=True)
+        fail(f"backup failed: {exc}")
+    finally:
+        source.close()
+    target.close()
+    partial.replace(path)
+    console.print(
+        f"backed up {source_path} to {path} ({path.stat().st_size:,} bytes)", highlight=False
+    )

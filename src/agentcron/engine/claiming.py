@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from agentcron.engine.slots import SlotPlanner
 from agentcron.store import claims
-from agentcron.store.schedules import spec_of
-from agentcron.store.tables import ExecutionStatus, Overlap, ScheduledCommand, Trigger
-from agentcron.timing import build_trigger
+from agentcron.store.tables import ExecutionStatus, Overlap, Trigger
+from agentcron.timing import Trigger as SlotTrigger
 from agentcron.timing.spec import ScheduleType
 
 MISSED_COUNT_CAP = 100_000
@@ -34,12 +34,13 @@ class ClaimResult:
         return len(self.work)
 
 
-def _count_missed(trigger: Any, first: datetime, now: datetime) -> int:
+def _count_missed(trigger: SlotTrigger, first: datetime, now: datetime) -> int:
     count, slot = 1, first
     while count < MISSED_COUNT_CAP:
-        slot = trigger.next_after(slot)
-        if slot is None or slot > now:
+        following = trigger.next_after(slot)
+        if following is None or following > now:
             break
+        slot = following
         count += 1
     return count
 
@@ -60,13 +61,16 @@ def claim_schedules(
     busy = claims.busy_schedule_ids(
         session, (row.id for row in due if row.overlap == Overlap.SKIP.value)
     )
+    planner = SlotPlanner()
+    lease_expires_at = now + lease
     executions: list[dict[str, Any]] = []
     advances: list[dict[str, Any]] = []
     for row in due:
         slot = row.next_run_at
         assert slot is not None
-        trigger = build_trigger(spec_of(row))
+        trigger = planner.trigger(row)
         lateness = now - slot
+        # Every row carries every key: one executemany statement fits them all.
         execution: dict[str, Any] = {
             "id": uuid.uuid4(),
             "schedule_id": row.id,
@@ -79,11 +83,10 @@ def claim_schedules(
             "missed_count": 0,
             "tokens_used": 0,
             "llm_calls": 0,
-            # every row carries every key: one executemany needs one shape
-            "status": None,
-            "lag_ms": None,
+            "status": ExecutionStatus.RUNNING.value,
             "started_at": None,
             "finished_at": None,
+            "lag_ms": None,
             "worker_id": None,
             "lease_expires_at": None,
             "error_message": None,
@@ -112,16 +115,15 @@ def claim_schedules(
             result.skipped += 1
         else:
             execution.update(
-                status=ExecutionStatus.RUNNING.value,
                 attempt=1,
                 started_at=now,
                 lag_ms=max(0, int(lateness.total_seconds() * 1000)),
                 worker_id=worker_id,
-                lease_expires_at=now + lease,
+                lease_expires_at=lease_expires_at,
             )
             status = ExecutionStatus.RUNNING
         executions.append(execution)
-        following = trigger.next_after(max(slot, now))
+        following = planner.next_after(row, trigger, max(slot, now))
         advances.append(
             {
                 "b_id": row.id,
@@ -134,11 +136,9 @@ def claim_schedules(
     written = claims.insert_executions(session, executions)
     claims.advance_schedules(session, advances)
     attempts = []
-    by_schedule = {row.id: row for row in due}
-    for execution in executions:
+    for execution, row in zip(executions, due, strict=True):
         if execution["id"] not in written:
             continue
-        row = by_schedule[execution["schedule_id"]]
         kind = "execution.started"
         if execution["status"] == ExecutionStatus.RUNNING.value:
             attempts.append(_attempt_row(execution["id"], 1, worker_id, now))
@@ -153,6 +153,7 @@ def claim_schedules(
                 {
                     "execution_id": str(execution["id"]),
                     "schedule_id": str(row.id),
+                    "agent_id": row.agent_id,
                     "status": execution["status"],
                     "scheduled_for": execution["scheduled_for"].isoformat(),
                 },
@@ -220,6 +221,7 @@ def claim_pending(
                 {
                     "execution_id": str(execution.id),
                     "schedule_id": str(schedule.id),
+                    "agent_id": schedule.agent_id,
                     "status": ExecutionStatus.RUNNING.value,
                     "attempt": number,
                 },
@@ -247,7 +249,8 @@ def _attempt_row(
     }
 
 
-def _work_row(execution: dict[str, Any], schedule: ScheduledCommand) -> dict[str, Any]:
+def _work_row(execution: dict[str, Any], schedule: Any) -> dict[str, Any]:
+    """`schedule`: a ScheduledCommand or a due row with the same attribute names."""
     return {
         "execution_id": execution["id"],
         "schedule_id": schedule.id,

@@ -9,6 +9,7 @@ subscriber loses events instead of growing a queue without end.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -60,6 +61,8 @@ class EventBus:
         self._relay: Callable[[Event], None] | None = None
         self._lock = threading.Lock()
         self._next_id = 0
+        self._inbox: collections.deque[Event] = collections.deque()
+        self._drain_scheduled = False
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -95,9 +98,28 @@ class EventBus:
             running = None
         if running is loop:
             self._fan_out(event)
-        else:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._fan_out, event)
+            return
+        # From another thread (the NOTIFY listener, the service's thread pool): queue it and
+        # wake the loop once for everything queued, not once per event.
+        with self._lock:
+            self._inbox.append(event)
+            if self._drain_scheduled:
+                return
+            self._drain_scheduled = True
+        try:
+            loop.call_soon_threadsafe(self._drain)
+        except RuntimeError:  # the loop closed meanwhile: nobody is left to tell
+            with self._lock:
+                self._drain_scheduled = False
+                self._inbox.clear()
+
+    def _drain(self) -> None:
+        with self._lock:
+            events = list(self._inbox)
+            self._inbox.clear()
+            self._drain_scheduled = False
+        for event in events:
+            self._fan_out(event)
 
     def _fan_out(self, event: Event) -> None:
         for callback in self._wakers:

@@ -85,6 +85,7 @@ class Engine:
         self._rng = rng or random.Random()
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[uuid.UUID] = set()  # executions running here, until their outcome commits
+        self._renewed_at: datetime | None = None  # clock time of the last renewal of all held
         self._wake = asyncio.Event()
         self._stopping = False
         self._claiming = True
@@ -160,10 +161,13 @@ class Engine:
         """Claim everything due now (batch after batch while capacity lasts) and start it."""
         now = self.clock.now()
         report = TurnReport()
-        if self._tasks:
-            # We are alive and holding work: say so before anyone judges our leases.
+        recovery_due = self._next_recovery is None or now >= self._next_recovery
+        if self._held and (recovery_due or self._lease_renewal_due(now)):
+            # We are alive and holding work: say so before anyone judges our leases. Not on
+            # every turn: a burst takes dozens of turns a second, and a lease renewed less
+            # than a third of its length ago still has two thirds to run.
             await asyncio.to_thread(self.renew_leases)
-        if self._next_recovery is None or now >= self._next_recovery:
+        if recovery_due:
             report.recovered = await self.recover(now)
             self._next_recovery = now + timedelta(seconds=self.settings.recovery_interval_s)
         while self._claiming:
@@ -178,6 +182,10 @@ class Engine:
                 break
         self.turns += 1
         return report
+
+    def _lease_renewal_due(self, now: datetime) -> bool:
+        renewed = self._renewed_at
+        return renewed is None or now - renewed >= self.lease / 3 or now < renewed
 
     async def wait_idle(self) -> None:
         """Wait for every running attempt to end and its outcome to be committed."""
@@ -229,14 +237,16 @@ class Engine:
             metrics.RETRIES.inc(claim.retried)
         for lag in claim.lags_s:
             metrics.LAG.observe(lag)
+        first_tries = 0
         for row in claim.work:
             work = Work(**row)
             self._held.add(work.execution_id)
-            if work.attempt == 1:
-                metrics.FIRES.labels(status="started").inc()
+            first_tries += work.attempt == 1
             task = asyncio.create_task(self._attempt(work), name=f"attempt-{work.execution_id}")
             self._tasks.add(task)
             task.add_done_callback(self._done)
+        if first_tries:
+            metrics.FIRES.labels(status="started").inc(first_tries)
         metrics.RUNNING.set(len(self._tasks))
 
     def _done(self, task: asyncio.Task[None]) -> None:
@@ -246,17 +256,22 @@ class Engine:
             self._wake.set()
 
     async def _attempt(self, work: Work) -> None:
-        ids = {
-            "execution_id": str(work.execution_id),
-            "schedule_id": str(work.schedule_id),
-            "agent": work.agent_id,
-            "attempt": work.attempt,
-        }
-        log.debug("attempt started", extra=ids)
+        debug = log.isEnabledFor(logging.DEBUG)  # the ids cost more than a quick agent call
+        if debug:
+            ids = {
+                "execution_id": str(work.execution_id),
+                "schedule_id": str(work.schedule_id),
+                "agent": work.agent_id,
+                "attempt": work.attempt,
+            }
+            log.debug("attempt started", extra=ids)
         outcome = await run_attempt(
             work, self.agents, output_max_bytes=self.settings.output_max_bytes
         )
-        log.debug("attempt ended: %s in %d ms", outcome.status.value, outcome.duration_ms, extra=ids)
+        if debug:
+            log.debug(
+                "attempt ended: %s in %d ms", outcome.status.value, outcome.duration_ms, extra=ids
+            )
         self.recorder.put(outcome)
 
     # -- the loop -----------------------------------------------------------------------------
@@ -315,13 +330,18 @@ class Engine:
         with self.store.write() as session:
             instances.heartbeat(session, self.worker_id, now)
             claims.renew_leases(session, self.worker_id, list(self._held), now + self.lease)
+        self._renewed_at = now
 
     def renew_leases(self) -> int:
         if not self._held:
             return 0
         now = self.clock.now()
         with self.store.write() as session:
-            return claims.renew_leases(session, self.worker_id, list(self._held), now + self.lease)
+            renewed = claims.renew_leases(
+                session, self.worker_id, list(self._held), now + self.lease
+            )
+        self._renewed_at = now
+        return renewed
 
     def _register(self) -> None:
         now = self.clock.now()

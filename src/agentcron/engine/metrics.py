@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import Counter, Gauge, Histogram
 
 FIRES = Counter("agentcron_fires_total", "Slots claimed, by what they became", ["status"])
@@ -24,6 +26,27 @@ DURATION = Histogram(
 RUNNING = Gauge("agentcron_running_executions", "Attempts running in this process")
 ACTIVE_SCHEDULES = Gauge("agentcron_active_schedules", "Enabled schedules in the database")
 RECOVERED = Counter("agentcron_recovered_total", "Executions finished for a lost worker")
+
+
+def record_outcomes(outcomes: Iterable[tuple[str, int, int, int, str]]) -> None:
+    """Many outcomes (status, duration_ms, tokens, llm_calls, agent): one counter update per
+    label set, not per outcome: a burst records thousands at once."""
+    counts: dict[tuple[str, str], int] = {}
+    tokens: dict[str, int] = {}
+    calls: dict[str, int] = {}
+    for status, duration_ms, used, llm, agent in outcomes:
+        counts[(status, agent)] = counts.get((status, agent), 0) + 1
+        DURATION.observe(duration_ms / 1000)
+        tokens[agent] = tokens.get(agent, 0) + used
+        calls[agent] = calls.get(agent, 0) + llm
+    for (status, agent), count in counts.items():
+        EXECUTIONS.labels(status=status, agent=agent).inc(count)
+    for agent, count in tokens.items():
+        if count:
+            TOKENS.labels(agent=agent).inc(count)
+    for agent, count in calls.items():
+        if count:
+            LLM_CALLS.labels(agent=agent).inc(count)
 
 
 def record_outcome(status: str, duration_ms: int, tokens: int, llm_calls: int, agent: str) -> None:

@@ -1,7 +1,7 @@
 """Events across instances on PostgreSQL: NOTIFY out, LISTEN in.
 
-The sender drains a queue on its own thread, so publishing never blocks the event loop; the
-listener holds one dedicated connection and reconnects with backoff when the server goes
+The sender drains a queue on its own thread, so publishing never blocks the event loop, and
+sends whatever has queued up in one statement; the listener holds one dedicated connection and reconnects with backoff when the server goes
 away. Both carry hints only (wake up, refresh a view), never records.
 """
 
@@ -20,6 +20,14 @@ from agentcron.engine.events import CHANNEL, Event, EventBus
 
 log = logging.getLogger(__name__)
 PAYLOAD_MAX = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+SEND_BATCH = 500  # events per round trip: a burst publishes two per execution
+
+
+def _payload(event: Event) -> str:
+    payload = event.to_json()
+    if len(payload.encode()) > PAYLOAD_MAX:
+        payload = Event(event.kind, event.user_id, {}, event.origin).to_json()
+    return payload
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -82,14 +90,27 @@ class PostgresRelay:
             event = self._outbox.get()
             if event is None:
                 return
-            payload = event.to_json()
-            if len(payload.encode()) > PAYLOAD_MAX:
-                payload = Event(event.kind, event.user_id, {}, event.origin).to_json()
+            batch, stopping = [event], False
+            while len(batch) < SEND_BATCH:  # whatever queued meanwhile goes in the same trip
+                try:
+                    queued = self._outbox.get_nowait()
+                except queue.Empty:
+                    break
+                if queued is None:
+                    stopping = True
+                    break
+                batch.append(queued)
             try:
-                conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+                conn.execute(
+                    "SELECT pg_notify(%s, payload) FROM unnest(%b::text[]) AS payload",
+                    (CHANNEL, [_payload(e) for e in batch]),
+                )
             except Exception:
-                self._outbox.put(event)  # keep it for the next connection
+                for kept in batch:  # keep them for the next connection
+                    self._outbox.put(kept)
                 raise
+            if stopping:
+                return
 
     def _listen_on(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
         conn.execute(f"LISTEN {CHANNEL}")

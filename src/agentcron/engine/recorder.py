@@ -134,10 +134,16 @@ class Recorder:
                     for o in batch
                 ],
             )
+            retryable = [
+                o.work.execution_id
+                for o in batch
+                if o.retryable and o.status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT)
+            ]
+            failures = claims.failed_attempt_counts(session, retryable)
             for o in batch:
                 status, retry_at = o.status, None
                 if o.retryable and status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT):
-                    failed = claims.failed_attempt_count(session, o.work.execution_id)
+                    failed = failures.get(o.work.execution_id, 0)
                     if failed <= o.work.max_retries:
                         status = ExecutionStatus.PENDING
                         retry_at = now + backoff(o.work.attempt, self._base, self._cap, self._rng)
@@ -162,6 +168,7 @@ class Recorder:
                 data: dict[str, Any] = {
                     "execution_id": str(o.work.execution_id),
                     "schedule_id": str(o.work.schedule_id),
+                    "agent_id": o.work.agent_id,
                     "status": status.value,
                     "attempt": o.work.attempt,
                     "duration_ms": o.duration_ms,
@@ -181,10 +188,11 @@ class Recorder:
                 )
             claims.finish_executions(session, self.worker_id, executions)
             claims.set_last_status(session, last_status)
-        for o, row in zip(batch, executions, strict=True):
-            metrics.record_outcome(
-                row["status"], o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id
-            )
+        metrics.record_outcomes(
+            (row["status"], o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id)
+            for o, row in zip(batch, executions, strict=True)
+        )
+        for o in batch:
             if o.error:
                 log.info(
                     "attempt %d %s: %s",
@@ -194,6 +202,7 @@ class Recorder:
                     extra={
                         "execution_id": str(o.work.execution_id),
                         "schedule_id": str(o.work.schedule_id),
+                        "agent_id": o.work.agent_id,
                         "agent": o.work.agent_id,
                         "attempt": o.work.attempt,
                     },

@@ -87,6 +87,7 @@ def recover_expired(
                         {
                             "execution_id": str(execution.id),
                             "schedule_id": str(schedule.id),
+                            "agent_id": schedule.agent_id,
                             "status": status.value,
                             "error": WORKER_LOST,
                         },

@@ -92,7 +92,9 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
         timeout_s=work.timeout_s,
     )
     try:
-        result: AgentResult = await asyncio.wait_for(agent.run(context), timeout=work.timeout_s)
+        # asyncio.timeout runs the agent in this task; wait_for would start another per call.
+        async with asyncio.timeout(work.timeout_s):
+            result: AgentResult = await agent.run(context)
     except TimeoutError:
         return Outcome(
             work,

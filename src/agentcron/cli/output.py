@@ -1,0 +1,133 @@
+"""How values read in a terminal: relative times, durations, statuses, and JSON for scripts.
+
+Pure functions over the API's JSON (ISO-8601 strings), with `now` passed in so a test can
+fix it. Rich markup is escaped wherever user text is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.markup import escape
+
+STATUS_STYLES = {
+    "success": "green",
+    "failed": "red",
+    "timed_out": "red",
+    "missed": "yellow",
+    "skipped": "yellow",
+    "cancelled": "dim",
+    "pending": "cyan",
+    "running": "cyan",
+}
+FINAL_STATUSES = frozenset({"success", "failed", "timed_out", "missed", "skipped", "cancelled"})
+
+
+def print_json(value: Any) -> None:
+    """Machine output: plain JSON on stdout, never Rich-wrapped or coloured."""
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def instant(value: Any) -> datetime | None:
+    """An API timestamp as an aware UTC datetime (None stays None)."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def span(delta: timedelta) -> str:
+    """A rough length of time: "45 s", "12 min", "3 h 12 min", "2 d 4 h"."""
+    total = int(abs(delta).total_seconds())
+    if total < 60:
+        return f"{total} s"
+    minutes = total // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def relative(value: Any, now: datetime) -> str:
+    """ "in 3 h 12 min", "5 min ago", "now", or "—" for no time."""
+    at = instant(value)
+    if at is None:
+        return "—"
+    delta = at - now
+    if abs(delta) < timedelta(seconds=1):
+        return "now"
+    return f"in {span(delta)}" if delta > timedelta(0) else f"{span(delta)} ago"
+
+
+def when(value: Any, now: datetime, zone: str | None = None) -> str:
+    """An absolute time with the relative one: "2026-03-02 09:00 CET (in 3 h)", in `zone`
+    (an IANA name) or else this machine's zone."""
+    at = instant(value)
+    if at is None:
+        return "—"
+    try:
+        local = at.astimezone(ZoneInfo(zone)) if zone else at.astimezone()
+    except (ValueError, KeyError):  # an unknown zone name: fall back to this machine's
+        local = at.astimezone()
+    return f"{local:%Y-%m-%d %H:%M %Z} ({relative(at, now)})"
+
+
+def duration_ms(value: Any) -> str:
+    if value is None:
+        return "—"
+    ms = int(value)
+    if ms < 1000:
+        return f"{ms} ms"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f} s"
+    return span(timedelta(milliseconds=ms))
+
+
+def status(value: Any) -> str:
+    """A status word in its colour, as Rich markup."""
+    if not value:
+        return "[dim]—[/]"
+    text = str(value)
+    style = STATUS_STYLES.get(text)
+    return f"[{style}]{escape(text)}[/]" if style else escape(text)
+
+
+def short_id(value: Any) -> str:
+    return str(value)[:8]
+
+
+def clip(text: Any, limit: int = 60) -> str:
+    """User text on one line, shortened with an ellipsis, safe for Rich markup."""
+    flat = " ".join(("" if text is None else str(text)).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return escape(flat)
+
+
+def number(value: Any) -> str:
+    return "—" if value is None else f"{int(value):,}"
+
+
+def field_lines(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """Aligned "label  value" lines (values are Rich markup)."""
+    rows = list(pairs)
+    width = max((len(label) for label, _ in rows), default=0)
+    return [f"[bold]{label.ljust(width)}[/]  {value}" for label, value in rows]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,288 @@
+"""Client commands on schedules: add, ls, show, edit, enable, disable, rm.
+
+Each sends one request (after resolving a short id) and prints what the server answered;
+the rules (agents, caps, the minimum gap) live on the server, once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from agentcron.cli import output as out
+from agentcron.cli.cards import (
+    plain_command,
+    print_preview,
+    print_schedule,
+    schedules_table,
+    soonest_first,
+)
+from agentcron.cli.client import ApiClient
+from agentcron.cli.common import EXIT_USAGE, console, fail
+from agentcron.cli.flags import (
+    AgentOpt,
+    AtOpt,
+    CronOpt,
+    DescriptionOpt,
+    EveryOpt,
+    GraceOpt,
+    IdArg,
+    KeyOpt,
+    OverlapOpt,
+    RetriesOpt,
+    TimeoutOpt,
+    TzOpt,
+    YesOpt,
+    confirm,
+    policy_fields,
+    timing_fields,
+)
+from agentcron.cli.remote import (
+    SCHEDULES,
+    JsonOpt,
+    TokenOpt,
+    UrlOpt,
+    all_schedules,
+    connect,
+    resolve_id,
+)
+
+
+def add(
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="A sentence (command and timing), or just the command with --cron/--every/--at.",
+            show_default=False,
+        ),
+    ],
+    cron: CronOpt = None,
+    every: EveryOpt = None,
+    at: AtOpt = None,
+    tz: TzOpt = None,
+    agent: AgentOpt = None,
+    description: DescriptionOpt = None,
+    overlap: OverlapOpt = None,
+    retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+    grace: GraceOpt = None,
+    key: KeyOpt = None,
+    yes: YesOpt = False,
+    as_json: JsonOpt = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Add a schedule: previews it, asks, then creates it.
+
+    Examples:
+
+      agentcron add "@alice check deprecated models every weekday at 9am"
+
+      agentcron add "@bob summarise the logs" --cron "0 18 * * 1-5" --tz Europe/Berlin --yes
+    """
+    now = out.now_utc()
+    with connect(url, token) as client:
+        timing = timing_fields(client, cron, every, at, tz)
+        policy = policy_fields(
+            tz=tz,
+            agent=agent,
+            description=description,
+            overlap=overlap,
+            retries=retries,
+            timeout=timeout,
+            grace=grace,
+            key=key,
+        )
+        what: dict[str, Any] = {"command_text": text, **timing} if timing else {"text": text}
+        preview_body: dict[str, Any] = {
+            **what,
+            **{k: policy[k] for k in ("timezone", "agent_id") if k in policy},
+        }
+        preview = client.post("/api/schedules/preview", preview_body)
+        if not preview.get("agent_id"):
+            fail(_no_agent(client, preview.get("command_text") or text, agent))
+        if not as_json:
+            print_preview(preview, now, text)
+        confirm("Create this schedule?", yes, refusal="not created")
+        created = client.post(SCHEDULES, {**what, **policy})
+    if as_json:
+        out.print_json(created)
+        return
+    next_run = out.relative(created.get("next_run_at"), now)
+    console.print(
+        f"created [bold]{out.short_id(created['id'])}[/] · next run {next_run}", highlight=False
+    )
+
+
+def _no_agent(client: ApiClient, command: str, agent: str | None) -> str:
+    """Why a previewed schedule has no agent (the preview checks the timing only), so nobody
+    confirms a schedule the server would then refuse."""
+    words = command.split()
+    handle = agent.strip().lstrip("@") if agent else None
+    if handle is None and words and words[0].startswith("@"):
+        handle = words[0][1:]
+    known = ", ".join(f"@{a['handle']}" for a in client.get("/api/agents")) or "none"
+    if handle:
+        return f"no agent @{handle} on this server; its agents: {known}"
+    return f"no agent given: start the command with @handle or pass --agent; agents: {known}"
+
+
+def ls(
+    agent: AgentOpt = None,
+    enabled: Annotated[
+        bool | None,
+        typer.Option("--enabled/--disabled", help="Only enabled (or disabled) schedules."),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Only commands or descriptions with this text."),
+    ] = None,
+    as_json: JsonOpt = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """List your schedules, soonest first.
+
+    Examples:
+
+      agentcron ls
+
+      agentcron ls --agent alice --enabled --json
+    """
+    with connect(url, token) as client:
+        items = all_schedules(
+            client,
+            agent_id=agent.strip().lstrip("@") if agent else None,
+            enabled=enabled,
+            q=search,
+        )
+    if as_json:
+        out.print_json(items)
+        return
+    if not items:
+        console.print(
+            'no schedules yet: try agentcron add "@alice check the logs every day at 9am"'
+        )
+        return
+    console.print(schedules_table(soonest_first(items), out.now_utc()))
+
+
+def show(
+    ident: IdArg, as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None
+) -> None:
+    """Show one schedule with its next runs.
+
+    Example: agentcron show 1a2b3c4d
+    """
+    with connect(url, token) as client:
+        item = client.get(f"{SCHEDULES}/{resolve_id(client, ident)}")
+    if as_json:
+        out.print_json(item)
+    else:
+        print_schedule(item, out.now_utc())
+
+
+def edit(
+    ident: IdArg,
+    text: Annotated[
+        str | None, typer.Option("--text", help="A new sentence: command and timing together.")
+    ] = None,
+    command: Annotated[str | None, typer.Option("--command", help="A new command.")] = None,
+    cron: CronOpt = None,
+    every: EveryOpt = None,
+    at: AtOpt = None,
+    tz: TzOpt = None,
+    agent: AgentOpt = None,
+    description: DescriptionOpt = None,
+    overlap: OverlapOpt = None,
+    retries: RetriesOpt = None,
+    timeout: TimeoutOpt = None,
+    grace: GraceOpt = None,
+    key: KeyOpt = None,
+    as_json: JsonOpt = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Change a schedule: only the fields you give change.
+
+    Examples:
+
+      agentcron edit 1a2b --cron "30 8 * * 1-5"
+
+      agentcron edit 1a2b --text "@maya check the invoices every monday at 10am"
+    """
+    with connect(url, token) as client:
+        timing = timing_fields(client, cron, every, at, tz)
+        body: dict[str, Any] = {
+            **timing,
+            **policy_fields(
+                tz=tz,
+                agent=agent,
+                description=description,
+                overlap=overlap,
+                retries=retries,
+                timeout=timeout,
+                grace=grace,
+                key=key,
+            ),
+        }
+        if text is not None:
+            if timing or command is not None:
+                fail("give --text alone, or --command and the timing flags", EXIT_USAGE)
+            body["text"] = text
+        if command is not None:
+            body["command_text"] = command
+        if not body:
+            fail(
+                "nothing to change: give --text, --command, --cron, --every, --at or a policy flag",
+                EXIT_USAGE,
+            )
+        item = client.patch(f"{SCHEDULES}/{resolve_id(client, ident)}", body)
+    if as_json:
+        out.print_json(item)
+        return
+    console.print(f"updated [bold]{out.short_id(item['id'])}[/]", highlight=False)
+    print_schedule(item, out.now_utc())
+
+
+def _toggle(ident: str, url: str | None, token: str | None, action: str) -> None:
+    with connect(url, token) as client:
+        item = client.post(f"{SCHEDULES}/{resolve_id(client, ident)}/{action}")
+    line = f"{action}d [bold]{out.short_id(item['id'])}[/]"
+    if item.get("enabled") and item.get("next_run_at"):
+        line += f" · next run {out.relative(item['next_run_at'], out.now_utc())}"
+    console.print(line, highlight=False)
+
+
+def enable(ident: IdArg, url: UrlOpt = None, token: TokenOpt = None) -> None:
+    """Enable a schedule: it fires again from its next slot.
+
+    Example: agentcron enable 1a2b3c4d
+    """
+    _toggle(ident, url, token, "enable")
+
+
+def disable(ident: IdArg, url: UrlOpt = None, token: TokenOpt = None) -> None:
+    """Disable a schedule: it stays, but does not fire.
+
+    Example: agentcron disable 1a2b3c4d
+    """
+    _toggle(ident, url, token, "disable")
+
+
+def rm(ident: IdArg, yes: YesOpt = False, url: UrlOpt = None, token: TokenOpt = None) -> None:
+    """Delete a schedule and its history.
+
+    Example: agentcron rm 1a2b3c4d --yes
+    """
+    with connect(url, token) as client:
+        schedule_id = resolve_id(client, ident)
+        item = client.get(f"{SCHEDULES}/{schedule_id}")
+        confirm(
+            f"Delete {out.short_id(schedule_id)} ({plain_command(item)[:60]}) and its history?",
+            yes,
+            refusal="not deleted",
+        )
+        client.delete(f"{SCHEDULES}/{schedule_id}")
+    console.print(f"deleted [bold]{out.short_id(schedule_id)}[/]", highlight=False)

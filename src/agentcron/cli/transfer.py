@@ -1,0 +1,240 @@
+"""Schedules as a YAML file: `export` writes what a person chose, `import` makes the server
+match it, as `kubectl apply` does, and is harmless to repeat.
+
+Each entry is known by a stable key: its `key` if it has one, else the `id` it was exported
+with. A schedule the import creates from an entry without a key gets that id as its key, so
+the next import finds it. Import never deletes: a schedule missing from the file stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from agentcron.cli import output as out
+from agentcron.cli.client import ApiClient, ApiError
+from agentcron.cli.common import console, fail
+from agentcron.cli.remote import SCHEDULES, TokenOpt, UrlOpt, all_schedules, connect
+
+FORMAT_VERSION = 1
+# What a person chose, in the order a reader wants it; server-owned fields never travel.
+FIELDS = (
+    "key",
+    "agent_id",
+    "command_text",
+    "description",
+    "schedule_type",
+    "cron_expression",
+    "interval_value",
+    "interval_unit",
+    "run_at",
+    "timezone",
+    "enabled",
+    "overlap",
+    "max_retries",
+    "timeout_s",
+    "misfire_grace_s",
+)
+TIMING = (
+    "schedule_type",
+    "cron_expression",
+    "interval_value",
+    "interval_unit",
+    "run_at",
+    "timezone",
+)
+ALLOWED = {"id", *FIELDS}
+
+
+def exported(item: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": str(item["id"])}
+    for name in FIELDS:
+        value = item.get(name)
+        if value is None or (name == "description" and value == ""):
+            continue
+        entry[name] = value
+    return entry
+
+
+def export(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Write your schedules as YAML (no ids of runs, no timestamps: only what you chose).
+
+    Example: agentcron export > schedules.yaml
+    """
+    with connect(url, token) as client:
+        items = all_schedules(client)
+    document = {"version": FORMAT_VERSION, "schedules": [exported(i) for i in items]}
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {len(items)} schedule(s) to {output}", highlight=False)
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    action: str  # create | update | unchanged
+    label: str
+    entry: dict[str, Any]
+    schedule_id: str | None = None
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+def read_entries(path: Path) -> list[dict[str, Any]]:
+    """The file's entries, checked for shape; exits with a one-line error naming the entry."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+    except yaml.YAMLError as exc:
+        fail(f"{path} is not valid YAML: {' '.join(str(exc).split())}")
+    if isinstance(document, dict):
+        version = document.get("version", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            fail(f"{path}: version {version!r} is not one this agentcron reads (1)")
+        entries = document.get("schedules")
+    else:
+        entries = document
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        fail(f"{path}: expected a list under `schedules:`")
+    checked: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            fail(f"{path}: entry {number} is not a mapping of fields")
+        unknown = sorted(set(entry) - ALLOWED)
+        if unknown:
+            fail(f"{path}: entry {number} has unknown field(s) {', '.join(unknown)}")
+        stable = entry.get("key") or entry.get("id")
+        if not stable:
+            fail(f"{path}: entry {number} needs a `key` (or the `id` export wrote)")
+        if str(stable) in seen:
+            fail(f"{path}: entry {number} repeats the key {stable!r}")
+        seen.add(str(stable))
+        checked.append({k: _plain(v) for k, v in entry.items()})
+    return checked
+
+
+def _plain(value: Any) -> Any:
+    """YAML reads an unquoted timestamp as a datetime; the API speaks ISO-8601 strings."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _same(name: str, ours: Any, theirs: Any) -> bool:
+    if name == "run_at" and ours and theirs:
+        return out.instant(ours) == out.instant(theirs)
+    if name == "agent_id" and isinstance(ours, str):
+        ours = ours.lstrip("@").lower()
+    if name == "description":
+        return (ours or "") == (theirs or "")
+    return bool(ours == theirs)
+
+
+def plan(entries: list[dict[str, Any]], schedules: list[dict[str, Any]]) -> list[Change]:
+    by_key = {s["key"]: s for s in schedules if s.get("key")}
+    by_id = {str(s["id"]): s for s in schedules}
+    changes: list[Change] = []
+    for entry in entries:
+        ident = str(entry.get("id") or "")
+        if entry.get("key"):
+            # A key added in the file to an exported schedule finds it by its id.
+            current = by_key.get(entry["key"]) or by_id.get(ident)
+            label = str(entry["key"])
+        else:
+            current = by_id.get(ident) or by_key.get(ident)
+            label = ident[:8]
+        if current is None:
+            changes.append(Change("create", label, entry))
+            continue
+        diff = {
+            name: (current.get(name), entry[name])
+            for name in FIELDS
+            if name in entry and not _same(name, entry[name], current.get(name))
+        }
+        action = "update" if diff else "unchanged"
+        changes.append(Change(action, label, entry, str(current["id"]), diff))
+    return changes
+
+
+def _body(change: Change) -> dict[str, Any]:
+    entry = change.entry
+    if change.action == "create":
+        body = {k: v for k, v in entry.items() if k in FIELDS}
+        if not body.get("key"):
+            body["key"] = str(entry["id"])
+        return body
+    body = {name: entry[name] for name in change.fields}
+    if any(name in TIMING for name in change.fields):
+        # A timing change is sent whole, so a new type does not meet the old type's fields.
+        body.update({name: entry[name] for name in TIMING if name in entry})
+    return body
+
+
+def _apply(client: ApiClient, change: Change) -> None:
+    try:
+        if change.action == "create":
+            client.post(SCHEDULES, _body(change))
+        elif change.action == "update":
+            client.patch(f"{SCHEDULES}/{change.schedule_id}", _body(change))
+    except ApiError as exc:
+        raise ApiError(f"{change.action} {change.label}: {exc.message}", exc.status) from None
+
+
+def _show(value: Any) -> str:
+    return "—" if value is None else out.clip(value, 60)
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(help="A YAML file written by `agentcron export`.")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Make the changes (without it, only show them).")
+    ] = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Make your schedules match a YAML file: shows the changes, --apply makes them.
+
+    Entries are matched by `key`, else by `id`; nothing is deleted.
+
+    Example: agentcron import schedules.yaml --apply
+    """
+    entries = read_entries(path)
+    with connect(url, token) as client:
+        changes = plan(entries, all_schedules(client))
+        for change in changes:
+            style = {"create": "green", "update": "yellow"}.get(change.action, "dim")
+            console.print(
+                f"[{style}]{change.action:<9}[/] {out.clip(change.label, 60)}", highlight=False
+            )
+            for name, (old, new) in change.fields.items():
+                console.print(f"    {name}: {_show(old)} → {_show(new)}", highlight=False)
+            if apply:
+                _apply(client, change)
+    counts = {a: sum(c.action == a for c in changes) for a in ("create", "update", "unchanged")}
+    summary = f"{counts['create']} to create, {counts['update']} to update, {counts['unchanged']} unchanged"
+    if apply:
+        console.print(f"applied: {summary}", highlight=False)
+    elif counts["create"] or counts["update"]:
+        console.print(
+            f"dry run: {summary}; run again with --apply to make the changes", highlight=False
+        )
+    else:
+        console.print(f"nothing to do: {summary}", highlight=False)

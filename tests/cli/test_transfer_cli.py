@@ -1,0 +1,80 @@
+"""export → YAML → import: a dry run by default, idempotent by key (else id)."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from tests.cli.helpers import Cli
+
+
+def test_export_import_round_trip(cli: Cli) -> None:
+    keyed = cli.schedule("@alice check models every weekday at 9am", key="models")
+    plain = cli.schedule("@bob count incidents every 2 hours", description="for the standup")
+    exported = cli.ok("export").stdout
+    document = yaml.safe_load(exported)
+    path = cli.home / "schedules.yaml"
+    path.write_text(exported)
+
+    entries = {e["id"]: e for e in document["schedules"]}
+    assert set(entries) == {keyed, plain}
+    assert entries[keyed]["key"] == "models"
+    assert entries[plain]["description"] == "for the standup"
+    for server_owned in ("next_run_at", "last_run_at", "last_status", "created_at", "updated_at"):
+        assert server_owned not in exported
+
+    cli.ok("rm", plain, "--yes")
+    dry = cli.ok("import", str(path)).stdout
+    assert "1 to create, 0 to update, 1 unchanged" in dry
+    assert "dry run" in dry
+    assert len(json.loads(cli.ok("ls", "--json").stdout)) == 1
+
+    applied = cli.ok("import", str(path), "--apply").stdout
+    assert "applied: 1 to create" in applied
+    recreated = {i["command_text"]: i for i in json.loads(cli.ok("ls", "--json").stdout)}
+    assert recreated["@bob count incidents"]["description"] == "for the standup"
+    assert recreated["@bob count incidents"]["key"] == plain  # so the next import finds it
+
+    again = cli.ok("import", str(path)).stdout
+    assert "nothing to do: 0 to create, 0 to update, 2 unchanged" in again
+
+
+def test_import_shows_and_applies_changed_fields(cli: Cli) -> None:
+    cli.schedule("@alice check models every weekday at 9am", key="models")
+    path = cli.home / "schedules.yaml"
+    document = yaml.safe_load(cli.ok("export").stdout)
+    document["schedules"][0].update(cron_expression="30 8 * * 1-5", enabled=False)
+    path.write_text(yaml.safe_dump(document))
+
+    dry = cli.ok("import", str(path)).stdout
+    assert "update" in dry
+    assert "cron_expression: 0 9 * * 1-5 → 30 8 * * 1-5" in dry
+    assert "enabled: True → False" in dry
+
+    cli.ok("import", str(path), "--apply")
+    [item] = json.loads(cli.ok("ls", "--json").stdout)
+    assert (item["cron_expression"], item["enabled"]) == ("30 8 * * 1-5", False)
+    assert "0 to create, 0 to update, 1 unchanged" in cli.ok("import", str(path)).stdout
+
+
+def test_export_to_a_file(cli: Cli) -> None:
+    cli.schedule("@alice check models every weekday at 9am")
+    target = cli.home / "out.yaml"
+
+    assert "wrote 1 schedule(s)" in cli.ok("export", "-o", str(target)).stdout
+    assert yaml.safe_load(target.read_text())["version"] == 1
+
+
+def test_a_key_added_in_the_file_updates_the_exported_schedule(cli: Cli) -> None:
+    schedule_id = cli.schedule("@alice check models every weekday at 9am")
+    document = yaml.safe_load(cli.ok("export").stdout)
+    document["schedules"][0]["key"] = "models"
+    path = cli.home / "schedules.yaml"
+    path.write_text(yaml.safe_dump(document))
+
+    dry = cli.ok("import", str(path)).stdout
+    cli.ok("import", str(path), "--apply")
+
+    assert "key: — → models" in dry
+    [item] = json.loads(cli.ok("ls", "--json").stdout)
+    assert (item["id"], item["key"]) == (schedule_id, "models")
