@@ -21,6 +21,7 @@ from agentcron.config import Settings
 from agentcron.engine.clock import Clock, SystemClock
 from agentcron.engine.events import EventBus
 from agentcron.engine.loop import Engine, new_worker_id
+from agentcron.logs import configure_logging
 from agentcron.service import Services
 from agentcron.store.database import Store
 
@@ -127,6 +128,7 @@ def create_app(
     run_engine: bool | None = None,
 ) -> FastAPI:
     settings = settings or Settings()
+    configure_logging(settings)
     runtime = build_runtime(settings, clock=clock, store=store, registry=registry)
     engine_on = settings.engine_enabled if run_engine is None else run_engine
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.support.world import World
 
 from agentcron.errors import Conflict, InvalidInput, NotFound, RateLimited
 from agentcron.service import ScheduleDraft
-from tests.support.world import World
 
 CRON = {"schedule_type": "cron", "cron_expression": "0 9 * * 1-5", "timezone": "America/New_York"}
 
@@ -211,3 +211,25 @@ def test_delete_takes_the_history_with_it(world: World) -> None:
     assert world.executions(row.id) == []
     with pytest.raises(NotFound):
         world.schedules.get(world.user, row.id)
+
+
+def test_a_fired_once_schedule_can_still_be_described(world: World) -> None:
+    at = world.clock.now() + timedelta(hours=1)
+    row = world.schedules.create(
+        world.user, ScheduleDraft(command_text="@alice launch", schedule_type="once", run_at=at)
+    ).row
+    world.clock.advance(hours=2)
+    edited = world.schedules.update(world.user, row.id, ScheduleDraft(description="done"), partial=True)
+    assert edited.row.description == "done" and edited.row.run_at == at
+    with pytest.raises(InvalidInput):
+        world.schedules.update(world.user, row.id, ScheduleDraft(run_at=at), partial=True)
+
+
+def test_run_at_is_stored_and_answered_in_utc(world: World) -> None:
+    from datetime import UTC, timezone
+
+    local = (world.clock.now() + timedelta(days=1)).astimezone(timezone(timedelta(hours=-5)))
+    row = world.schedules.create(
+        world.user, ScheduleDraft(command_text="@alice x", schedule_type="once", run_at=local)
+    ).row
+    assert row.run_at == local and row.run_at.tzinfo == UTC

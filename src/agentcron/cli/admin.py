@@ -157,10 +157,10 @@ def worker(database_url: DatabaseOpt = None) -> None:
 
     Example: agentcron worker --database-url postgresql://postgres@127.0.0.1/agentcron
     """
+    from agentcron.logs import configure_logging
+
     settings = settings_with(database_url)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings)
     asyncio.run(_run_worker(settings))
 
 

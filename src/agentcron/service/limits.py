@@ -36,6 +36,17 @@ class RateLimiter:
             self._buckets[key] = (tokens, now)
             return max(1, math.ceil((1 - tokens) / self.rate))
 
+    def wait(self, key: str) -> int:
+        """Seconds until `key` may act again (0: now), without spending anything.
+
+        For refusing a caller who is already over the limit before doing the costly part
+        (authentication refuses a blocked address before checking its token)."""
+        now = self._monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        return 0 if tokens >= 1 else max(1, math.ceil((1 - tokens) / self.rate))
+
     def _forget_full(self, now: float) -> None:
         for key, (tokens, last) in list(self._buckets.items()):
             if tokens + (now - last) * self.rate >= self.capacity:

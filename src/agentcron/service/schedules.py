@@ -9,7 +9,7 @@ import difflib
 import re
 import uuid
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -26,8 +26,8 @@ from agentcron.store.tables import (
     User,
 )
 from agentcron.timing import (
-    InvalidSchedule,
     IntervalUnit,
+    InvalidSchedule,
     ScheduleSpec,
     ScheduleType,
     build_trigger,
@@ -39,6 +39,7 @@ from agentcron.timing import (
 HANDLE_AT_START = re.compile(r"^\s*@([A-Za-z][A-Za-z0-9_-]{0,31})\b")
 TIMING_FIELDS = ("schedule_type", "cron_expression", "interval_value", "interval_unit", "run_at", "timezone")
 PREVIEW_COUNT = 5
+FILTER_MAX_LEN = 200
 Problems = list[Problem]  # an alias: inside the service class, `list` is a method
 
 
@@ -123,11 +124,38 @@ class ScheduleService:
         offset: int = 0,
         limit: int = 50,
     ) -> tuple[builtins.list[ScheduleView], int]:
+        where = self._checked_filter(where or repo.ScheduleFilter())
         with self.s.store.read() as session:
-            rows, total = repo.list_for_user(
-                session, user.id, where or repo.ScheduleFilter(), offset=offset, limit=limit
-            )
+            rows, total = repo.list_for_user(session, user.id, where, offset=offset, limit=limit)
         return [self.view(row, runs=1) for row in rows], total
+
+    def _checked_filter(self, where: repo.ScheduleFilter) -> repo.ScheduleFilter:
+        """Refuse filters no schedule can match for a reason worth telling (an unknown type,
+        a NUL byte PostgreSQL would choke on), and read `agent_id` as create does."""
+        problems: Problems = []
+        for name, value in (
+            ("agent_id", where.agent_id),
+            ("schedule_type", where.schedule_type),
+            ("q", where.search),
+        ):
+            if value is None:
+                continue
+            if "\x00" in value:
+                problems.append(Problem(name, "contains a NUL character", "remove it"))
+            elif len(value) > FILTER_MAX_LEN:
+                problems.append(
+                    Problem(name, f"is {len(value)} characters long", f"keep it under {FILTER_MAX_LEN}")
+                )
+        kind = where.schedule_type
+        if kind is not None and not problems and kind not in {t.value for t in ScheduleType}:
+            problems.append(
+                Problem("schedule_type", f"{kind!r} is not a schedule type", "use 'cron', 'interval' or 'once'")
+            )
+        if problems:
+            raise InvalidInput(problems)
+        if where.agent_id is not None:
+            where = replace(where, agent_id=_normal_handle(where.agent_id, self.s.agents.handles()))
+        return where
 
     def view(self, row: ScheduledCommand, runs: int = PREVIEW_COUNT) -> ScheduleView:
         spec = repo.spec_of(row)
@@ -273,13 +301,15 @@ class ScheduleService:
         now = self.s.clock.now()
         draft = self._expand_text(user, draft, now)
         problems: Problems = []
-        spec = self._spec(user, draft, now, None, problems)
+        spec = self._spec(user, draft, now, None, problems, future_after=now)
+        agent = None
+        # The agent is checked only when the caller named one: a preview of timing alone
+        # (no agent, a command without @handle) is not an error.
+        if draft.agent_id or HANDLE_AT_START.match(draft.command_text or ""):
+            agent = self._agent_from(draft, problems)
         if problems:
             raise InvalidInput(problems)
         assert spec is not None
-        agent = None
-        if draft.agent_id or draft.command_text:
-            agent = self._agent_from(draft, [])
         return Preview(spec, describe(spec), preview(spec, now, PREVIEW_COUNT), agent, draft.command_text)
 
     # -- rules --------------------------------------------------------------------------------
@@ -334,7 +364,8 @@ class ScheduleService:
         column values, next_run_at included. Raises InvalidInput listing every problem."""
         settings = self.s.settings
         base: dict[str, Any] = (
-            {k: getattr(existing, k) for k in _EDITABLE}
+            # A partial update keeps the stored timing unless the draft changes it.
+            {k: getattr(existing, k) for k in (*_EDITABLE, *TIMING_FIELDS)}
             if existing is not None
             else {
                 "description": "",
@@ -396,7 +427,16 @@ class ScheduleService:
         if not isinstance(merged.get("enabled"), bool):
             problems.append(Problem("enabled", "must be true or false"))
 
-        spec = self._spec(user, ScheduleDraft(**{k: merged.get(k) for k in TIMING_FIELDS}), now, existing, problems)
+        # A once schedule that has fired keeps a past run_at: editing only its text is fine.
+        retimed = existing is None or any(k in given for k in TIMING_FIELDS)
+        spec = self._spec(
+            user,
+            ScheduleDraft(**{k: merged.get(k) for k in TIMING_FIELDS}),
+            now,
+            existing,
+            problems,
+            future_after=now if retimed else None,
+        )
         if problems:
             raise InvalidInput(problems)
         assert spec is not None
@@ -416,7 +456,7 @@ class ScheduleService:
             "cron_expression": spec.cron_expression,
             "interval_value": spec.interval_value,
             "interval_unit": spec.interval_unit.value if spec.interval_unit else None,
-            "run_at": spec.run_at,
+            "run_at": spec.run_at.astimezone(UTC) if spec.run_at else None,
             "timezone": spec.timezone,
             "anchor_at": anchor,
             "next_run_at": next_run_at,
@@ -429,6 +469,8 @@ class ScheduleService:
         now: datetime,
         existing: ScheduledCommand | None,
         problems: Problems,
+        *,
+        future_after: datetime | None = None,
     ) -> ScheduleSpec | None:
         kind = draft.schedule_type
         if kind is None:
@@ -455,7 +497,7 @@ class ScheduleService:
             anchor=now,
         )
         try:
-            validate(spec, min_gap=self.s.settings.min_gap, now=now)
+            validate(spec, min_gap=self.s.settings.min_gap, now=future_after)
         except InvalidSchedule as exc:
             reported = {p.field for p in problems}
             problems.extend(p for p in exc.problems if p.field not in reported)
@@ -473,9 +515,7 @@ class ScheduleService:
                 Problem("agent_id", "no agent given", "set agent_id, or start the command with @handle (e.g. @alice)")
             )
             return None
-        handle = wanted.strip().lstrip("@").lower()
-        if handle not in handles and handle.startswith("agent_") and handle[6:] in handles:
-            handle = handle[6:]
+        handle = _normal_handle(wanted, handles)
         if handle in handles:
             return handle
         close = difflib.get_close_matches(handle, handles, n=1)
@@ -498,6 +538,14 @@ _EDITABLE = (
     "timeout_s",
     "key",
 )
+
+
+def _normal_handle(wanted: str, handles: list[str]) -> str:
+    """`@Alice`, `alice` and the older clients' `agent_alice` all name the agent `alice`."""
+    handle = wanted.strip().lstrip("@").lower()
+    if handle not in handles and handle.startswith("agent_") and handle[6:] in handles:
+        handle = handle[6:]
+    return handle
 
 
 def _check_range(problems: Problems, merged: dict[str, Any], name: str, low: int, high: int) -> None:

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from agentcron.engine import metrics
+from agentcron.errors import NotReady
 from agentcron.service.context import Services
 from agentcron.store import instances
-from agentcron.store.status import counts
+from agentcron.store.status import counts, enabled_schedules
 
 
 def percentile(sorted_values: list[int], q: float) -> int | None:
@@ -43,6 +47,11 @@ class EngineStatus:
     executions_last_hour: dict[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    revision: str | None
+
+
 class StatusService:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -66,3 +75,28 @@ class StatusService:
             lag_p99_ms=percentile(lags, 0.99),
             **data,
         )
+
+    def readiness(self) -> Readiness:
+        """The database answers and its schema is this version's; else NotReady saying which.
+
+        The reason names no URL or password: it is shown to whoever asks /readyz."""
+        store = self.s.store
+        try:
+            current = store.current_revision()
+        except SQLAlchemyError as exc:
+            raise NotReady(f"the database is unreachable ({type(exc).__name__})") from exc
+        head = store.head_revision()
+        if current != head:
+            raise NotReady(
+                f"the database schema is at revision {current}, this version needs {head}; "
+                "run `agentcron migrate`"
+            )
+        return Readiness(current)
+
+    def refresh_active_schedules(self) -> int:
+        """Count the enabled schedules and publish the count as the metrics gauge (on each
+        scrape: the rows are the truth, whichever instance changed them)."""
+        with self.s.store.read() as session:
+            count = enabled_schedules(session)
+        metrics.ACTIVE_SCHEDULES.set(count)
+        return count

@@ -24,7 +24,7 @@ from agentcron.service.context import Services
 from agentcron.store.tables import ApiToken, LoginLink, User
 from agentcron.timing import InvalidSchedule, check_timezone
 
-TOKEN_PREFIX = "acr_"
+TOKEN_PREFIX = "acr_"  # noqa: S105 - a public marker, not a secret
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

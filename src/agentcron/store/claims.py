@@ -15,30 +15,65 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from agentcron.store.tables import Attempt, Execution, ExecutionStatus, ScheduledCommand, table_of
+from agentcron.store import bulk
+from agentcron.store.tables import (
+    Attempt,
+    Execution,
+    ExecutionStatus,
+    ScheduledCommand,
+    table_of,
+)
 
 ACTIVE = (ExecutionStatus.PENDING.value, ExecutionStatus.RUNNING.value)
 
 
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _locking(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
+    if _is_postgres(session):
         return query.with_for_update(skip_locked=True, of=query.selected_columns[0].table)
     return query
 
 
-def due_schedules(session: Session, now: datetime, limit: int) -> Sequence[ScheduledCommand]:
-    """Enabled schedules whose slot has come, oldest first, locked for this transaction."""
+# What a claim needs of a schedule: read as plain rows, no ORM objects to build and track.
+DUE_COLUMNS = (
+    "id",
+    "user_id",
+    "agent_id",
+    "command_text",
+    "schedule_type",
+    "cron_expression",
+    "interval_value",
+    "interval_unit",
+    "run_at",
+    "anchor_at",
+    "timezone",
+    "misfire_grace_s",
+    "overlap",
+    "max_retries",
+    "timeout_s",
+    "next_run_at",
+    "last_run_at",
+)
+
+
+def due_schedules(session: Session, now: datetime, limit: int) -> Sequence[Row[Any]]:
+    """Enabled schedules whose slot has come, oldest first, locked for this transaction.
+
+    Rows carry the columns in DUE_COLUMNS, by attribute (`row.next_run_at`)."""
+    table = table_of(ScheduledCommand)
     query = (
-        select(ScheduledCommand)
-        .where(ScheduledCommand.enabled.is_(True), ScheduledCommand.next_run_at <= now)
-        .order_by(ScheduledCommand.next_run_at)
+        select(*(table.c[name] for name in DUE_COLUMNS))
+        .where(table.c.enabled.is_(True), table.c.next_run_at <= now)
+        .order_by(table.c.next_run_at)
         .limit(limit)
     )
-    return session.scalars(_locking(session, query)).all()
+    return session.execute(_locking(session, query)).all()
 
 
 def busy_schedule_ids(session: Session, schedule_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
@@ -46,6 +81,14 @@ def busy_schedule_ids(session: Session, schedule_ids: Iterable[uuid.UUID]) -> se
     ids = list(schedule_ids)
     if not ids:
         return set()
+    if _is_postgres(session):  # one array parameter, not one parameter per id
+        found = bulk.execute_postgres(
+            session,
+            f"SELECT DISTINCT schedule_id FROM {bulk.quote(table_of(Execution).name)} "  # noqa: S608
+            "WHERE schedule_id = ANY(%(ids)b) AND status = %(status)s",
+            {"ids": ids, "status": ExecutionStatus.RUNNING.value},
+        )
+        return {row[0] for row in found}
     rows = session.scalars(
         select(Execution.schedule_id)
         .where(Execution.schedule_id.in_(ids), Execution.status == ExecutionStatus.RUNNING.value)
@@ -58,39 +101,45 @@ def insert_executions(session: Session, rows: list[dict[str, Any]]) -> set[uuid.
     """Insert execution rows, ignoring slots that already have one; returns the ids written.
 
     The unique key (schedule_id, scheduled_for) is the last line of defence for exactly-once:
-    a slot recorded twice is silently kept once."""
+    a slot recorded twice is silently kept once. Every row must carry the same keys."""
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
     table = table_of(Execution)
-    stmt: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["schedule_id", "scheduled_for"])
-    result = session.execute(stmt.returning(table.c.id), rows)
-    return set(result.scalars().all())
+    statement = bulk.insert(
+        table.name,
+        tuple(rows[0]),
+        "ON CONFLICT (schedule_id, scheduled_for) DO NOTHING"
+        + (" RETURNING id" if _is_postgres(session) else ""),
+    )
+    returned, written = bulk.run(session, statement, rows)
+    if _is_postgres(session):
+        return {row[0] for row in returned}
+    ids = [row["id"] for row in rows]
+    if written == len(rows):
+        return set(ids)
+    # Some slot already had an execution (rare): the fresh ids that made it in are ours.
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            session.scalars(select(table.c.id).where(table.c.id.in_(ids[start : start + 500])))
+        )
+    return found
 
 
 def insert_attempts(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(table_of(Attempt).insert(), rows)
+        bulk.run(session, bulk.insert(table_of(Attempt).name, tuple(rows[0])), rows)
 
 
 def advance_schedules(session: Session, rows: list[dict[str, Any]]) -> None:
     """Move each claimed schedule to its next slot (keys: b_id, next_run_at, enabled,
     last_run_at, last_status)."""
-    if not rows:
-        return
-    table = table_of(ScheduledCommand)
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(
-            next_run_at=bindparam("next_run_at"),
-            enabled=bindparam("enabled"),
-            last_run_at=bindparam("last_run_at"),
-            last_status=bindparam("last_status"),
-        ),
-        rows,
+    statement = bulk.update(
+        table_of(ScheduledCommand).name,
+        (("b_id", "id"),),
+        tuple(bulk.Assign(c) for c in ("next_run_at", "enabled", "last_run_at", "last_status")),
     )
+    bulk.run(session, statement, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,23 +178,20 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingWork
 def start_pending(session: Session, rows: list[dict[str, Any]]) -> None:
     """Mark pending executions running under a lease (keys: b_id, attempt, worker_id,
     lease_expires_at, started_at, lag_ms)."""
-    if not rows:
-        return
-    table = table_of(Execution)
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(
-            status=ExecutionStatus.RUNNING.value,
-            attempt=bindparam("attempt"),
-            worker_id=bindparam("worker_id"),
-            lease_expires_at=bindparam("lease_expires_at"),
-            started_at=func.coalesce(table.c.started_at, bindparam("started_at")),
-            lag_ms=func.coalesce(table.c.lag_ms, bindparam("lag_ms")),
-            next_attempt_at=None,
+    statement = bulk.update(
+        table_of(Execution).name,
+        (("b_id", "id"),),
+        (
+            bulk.Assign("status", "scalar", "running"),
+            bulk.Assign("attempt"),
+            bulk.Assign("worker_id"),
+            bulk.Assign("lease_expires_at"),
+            bulk.Assign("started_at", "coalesce"),
+            bulk.Assign("lag_ms", "coalesce"),
+            bulk.Assign("next_attempt_at", "null"),
         ),
-        rows,
     )
+    bulk.run(session, statement, rows, {"running": ExecutionStatus.RUNNING.value})
 
 
 def finish_executions(session: Session, worker_id: str, rows: list[dict[str, Any]]) -> int:
@@ -154,70 +200,41 @@ def finish_executions(session: Session, worker_id: str, rows: list[dict[str, Any
 
     Keys: b_id, status, finished_at, duration_ms, tokens_used, llm_calls, cost, agent_task_id,
     result_summary, output, error_message, next_attempt_at."""
-    if not rows:
-        return 0
-    table = table_of(Execution)
-    result = session.execute(
-        update(table)
-        .where(
-            table.c.id == bindparam("b_id"),
-            table.c.worker_id == worker_id,
-            table.c.status == ExecutionStatus.RUNNING.value,
-        )
-        .values(
-            status=bindparam("status"),
-            finished_at=bindparam("finished_at"),
-            duration_ms=bindparam("duration_ms"),
-            tokens_used=table.c.tokens_used + bindparam("tokens_used"),
-            llm_calls=table.c.llm_calls + bindparam("llm_calls"),
-            cost=bindparam("cost"),
-            agent_task_id=bindparam("agent_task_id"),
-            result_summary=bindparam("result_summary"),
-            output=bindparam("output"),
-            error_message=bindparam("error_message"),
-            next_attempt_at=bindparam("next_attempt_at"),
-            lease_expires_at=None,
+    plain: tuple[str, ...] = ("status", "finished_at", "duration_ms", "cost", "agent_task_id")
+    plain += ("result_summary", "output", "error_message", "next_attempt_at")
+    statement = bulk.update(
+        table_of(Execution).name,
+        (("b_id", "id"),),
+        (
+            *(bulk.Assign(c) for c in plain),
+            bulk.Assign("tokens_used", "add"),
+            bulk.Assign("llm_calls", "add"),
+            bulk.Assign("lease_expires_at", "null"),
         ),
-        rows,
+        (("worker_id", "held_by"), ("status", "running")),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    scalars = {"held_by": worker_id, "running": ExecutionStatus.RUNNING.value}
+    return bulk.run(session, statement, rows, scalars)[1]
 
 
 def finish_attempts(session: Session, rows: list[dict[str, Any]]) -> None:
     """Keys: b_execution_id, b_number, status, finished_at, duration_ms, tokens_used,
     llm_calls, error_message."""
-    if not rows:
-        return
-    table = table_of(Attempt)
-    session.execute(
-        update(table)
-        .where(
-            table.c.execution_id == bindparam("b_execution_id"),
-            table.c.number == bindparam("b_number"),
-        )
-        .values(
-            status=bindparam("status"),
-            finished_at=bindparam("finished_at"),
-            duration_ms=bindparam("duration_ms"),
-            tokens_used=bindparam("tokens_used"),
-            llm_calls=bindparam("llm_calls"),
-            error_message=bindparam("error_message"),
-        ),
-        rows,
+    fields = ("status", "finished_at", "duration_ms", "tokens_used", "llm_calls", "error_message")
+    statement = bulk.update(
+        table_of(Attempt).name,
+        (("b_execution_id", "execution_id"), ("b_number", "number")),
+        tuple(bulk.Assign(c) for c in fields),
     )
+    bulk.run(session, statement, rows)
 
 
 def set_last_status(session: Session, rows: list[dict[str, Any]]) -> None:
     """Keys: b_id, last_status."""
-    if not rows:
-        return
-    table = table_of(ScheduledCommand)
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(last_status=bindparam("last_status")),
-        rows,
+    statement = bulk.update(
+        table_of(ScheduledCommand).name, (("b_id", "id"),), (bulk.Assign("last_status"),)
     )
+    bulk.run(session, statement, rows)
 
 
 def renew_leases(
@@ -228,6 +245,15 @@ def renew_leases(
     Only the ids the worker holds in memory: a row it claimed but never started (a commit
     whose acknowledgement was lost) must be left to expire and be recovered."""
     ids = list(execution_ids)
+    if ids and _is_postgres(session):
+        statement = bulk.update(
+            table_of(Execution).name,
+            (("b_id", "id"),),
+            (bulk.Assign("lease_expires_at", "scalar", "until"),),
+            (("worker_id", "held_by"), ("status", "running")),
+        )
+        scalars = {"until": until, "held_by": worker_id, "running": ExecutionStatus.RUNNING.value}
+        return bulk.run(session, statement, [{"b_id": i} for i in ids], scalars)[1]
     renewed = 0
     for start in range(0, len(ids), 500):
         result = session.execute(
@@ -268,6 +294,24 @@ def expired_leases(session: Session, now: datetime, limit: int) -> list[PendingW
     return [
         PendingWork(e, schedules[e.schedule_id]) for e in executions if e.schedule_id in schedules
     ]
+
+
+def failed_attempt_counts(
+    session: Session, execution_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Failed or timed-out attempts per execution, for a whole batch of outcomes at once."""
+    counts: dict[uuid.UUID, int] = {}
+    for start in range(0, len(execution_ids), 500):
+        rows = session.execute(
+            select(Attempt.execution_id, func.count())
+            .where(
+                Attempt.execution_id.in_(execution_ids[start : start + 500]),
+                Attempt.status.in_([ExecutionStatus.FAILED.value, ExecutionStatus.TIMED_OUT.value]),
+            )
+            .group_by(Attempt.execution_id)
+        )
+        counts.update((row[0], int(row[1])) for row in rows)
+    return counts
 
 
 def failed_attempt_count(session: Session, execution_id: uuid.UUID) -> int:

@@ -8,8 +8,9 @@ psycopg 3 and pre-ping, so a restarted server costs a retry, not a crash.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,10 @@ class Store:
         self.engine = make_engine(self.url, pool_size=pool_size)
         self.dialect = self.engine.dialect.name
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Threads of this process queue here, handing the
+        # lock over the moment it is free, instead of in SQLite's busy handler, which polls
+        # with sleeps of up to 100 ms. Other processes still wait in the busy handler.
+        self._write_lock = threading.RLock() if self.dialect == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -106,7 +111,8 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        lock = self._write_lock
+        with lock if lock is not None else nullcontext(), self._sessions() as session:
             session.connection(execution_options={"write": True})
             try:
                 yield session

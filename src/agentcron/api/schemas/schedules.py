@@ -1,0 +1,227 @@
+"""Schedules in and out, and the preview of one."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi.openapi.models import Example
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from agentcron.api.schemas.page import Page
+from agentcron.service.schedules import Preview, ScheduleDraft, ScheduleView
+from agentcron.store.tables import ExecutionStatus, Overlap
+from agentcron.timing import IntervalUnit, ScheduleType
+
+
+def _valid_unicode(value: str) -> str:
+    """JSON may escape half a surrogate pair (`"\\ud800"`); that is no text at all, and no
+    database or response could carry it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            "invalid_unicode", "contains an unpaired surrogate, which is not valid Unicode"
+        ) from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_valid_unicode)]
+
+
+def _choices(*values: str) -> dict[str, Any]:
+    return {"enum": [*values, None]}
+
+
+class ScheduleIn(BaseModel):
+    """A schedule as sent on create (POST), replace (PUT), partial update (PATCH) and
+    preview. Give the timing either as fields (`schedule_type` and its fields) or as one
+    sentence in `text`. Without `agent_id`, the `@handle` starting `command_text` picks the
+    agent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    command_text: Text | None = Field(
+        None,
+        description="What the agent should do; may start with its @handle.",
+        examples=["@alice check deprecated models"],
+    )
+    agent_id: Text | None = Field(
+        None,
+        description="The agent's handle (`alice`, `@alice` and `agent_alice` are the same).",
+        examples=["alice"],
+    )
+    description: Text | None = Field(None, description="Your own note about this schedule.")
+    schedule_type: Annotated[Text | None, Field(json_schema_extra=_choices("cron", "interval", "once"))] = (
+        None
+    )
+    cron_expression: Text | None = Field(
+        None, description="Five fields or @daily etc., in `timezone`.", examples=["0 9 * * 1-5"]
+    )
+    interval_value: int | None = Field(None, description="Every N `interval_unit`s.", examples=[30])
+    interval_unit: Annotated[
+        Text | None, Field(json_schema_extra=_choices("minutes", "hours", "days"))
+    ] = None
+    run_at: datetime | None = Field(
+        None,
+        description="For `once`: an instant with its offset.",
+        examples=["2026-12-24T09:00:00+01:00"],
+    )
+    timezone: Text | None = Field(
+        None, description="IANA zone; defaults to yours.", examples=["America/New_York"]
+    )
+    enabled: bool | None = None
+    misfire_grace_s: int | None = Field(
+        None, description="How late a slot may still run (0 to 604800 s)."
+    )
+    overlap: Annotated[Text | None, Field(json_schema_extra=_choices("skip", "allow"))] = None
+    max_retries: int | None = Field(None, description="Retries after a failed run (0 to 3).")
+    timeout_s: int | None = Field(None, description="How long one attempt may take.")
+    key: Text | None = Field(
+        None, description="Your own unique name for this schedule.", examples=["daily-report"]
+    )
+    text: Text | None = Field(
+        None,
+        description="A whole sentence instead of the timing fields and `command_text`.",
+        examples=["@alice check deprecated models every weekday at 9am"],
+    )
+    user_id: uuid.UUID | None = Field(
+        None,
+        description="Accepted for older clients: must be your own id, and changes nothing. "
+        "Another user's id is refused with 422.",
+    )
+
+    def draft(self) -> ScheduleDraft:
+        """null and absent mean the same: not given (PATCH keeps it, PUT uses the default)."""
+        values = self.model_dump(exclude={"user_id"})
+        return ScheduleDraft(**{k: v for k, v in values.items() if v is not None})
+
+
+CREATE_EXAMPLES: dict[str, Example] = {
+    "cron": {
+        "summary": "Weekdays at 9:00 in New York",
+        "value": {
+            "command_text": "@alice check deprecated models",
+            "agent_id": "alice",
+            "schedule_type": "cron",
+            "cron_expression": "0 9 * * 1-5",
+            "timezone": "America/New_York",
+            "description": "Weekday morning checks",
+        },
+    },
+    "interval": {
+        "summary": "Every 30 minutes",
+        "value": {
+            "command_text": "@bob summarise new incidents",
+            "schedule_type": "interval",
+            "interval_value": 30,
+            "interval_unit": "minutes",
+        },
+    },
+    "once": {
+        "summary": "Once, at an instant",
+        "value": {
+            "command_text": "@maya review the release branch",
+            "schedule_type": "once",
+            "run_at": "2026-12-24T09:00:00+01:00",
+        },
+    },
+    "sentence": {
+        "summary": "One sentence",
+        "value": {"text": "@alice check deprecated models every weekday at 9am"},
+    },
+}
+
+
+class ScheduleOut(BaseModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    key: str | None
+    command_text: str
+    agent_id: str
+    description: str
+    schedule_type: ScheduleType
+    cron_expression: str | None
+    interval_value: int | None
+    interval_unit: IntervalUnit | None
+    run_at: datetime | None
+    timezone: str
+    enabled: bool
+    misfire_grace_s: int
+    overlap: Overlap
+    max_retries: int
+    timeout_s: int
+    next_run_at: datetime | None
+    last_run_at: datetime | None
+    last_status: ExecutionStatus | None
+    created_at: datetime
+    updated_at: datetime
+    schedule_text: str = Field(description="When it fires, in words, with its zone.")
+    next_runs: list[datetime] = Field(
+        description="The next fire times (five for one schedule, the next one in a list)."
+    )
+
+    @classmethod
+    def of(cls, view: ScheduleView) -> ScheduleOut:
+        row = view.row
+        return cls(
+            id=row.id,
+            user_id=row.user_id,
+            key=row.key,
+            command_text=row.command_text,
+            agent_id=row.agent_id,
+            description=row.description,
+            schedule_type=ScheduleType(row.schedule_type),
+            cron_expression=row.cron_expression,
+            interval_value=row.interval_value,
+            interval_unit=IntervalUnit(row.interval_unit) if row.interval_unit else None,
+            run_at=row.run_at,
+            timezone=row.timezone,
+            enabled=row.enabled,
+            misfire_grace_s=row.misfire_grace_s,
+            overlap=Overlap(row.overlap),
+            max_retries=row.max_retries,
+            timeout_s=row.timeout_s,
+            next_run_at=row.next_run_at,
+            last_run_at=row.last_run_at,
+            last_status=ExecutionStatus(row.last_status) if row.last_status else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            schedule_text=view.description_text,
+            next_runs=view.next_runs,
+        )
+
+
+class SchedulePage(Page):
+    items: list[ScheduleOut]
+
+
+class PreviewOut(BaseModel):
+    schedule_type: ScheduleType
+    cron_expression: str | None
+    interval_value: int | None
+    interval_unit: IntervalUnit | None
+    run_at: datetime | None
+    timezone: str
+    schedule_text: str = Field(description="When it would fire, in words.")
+    next_runs: list[datetime] = Field(description="The next five fire times from now.")
+    agent_id: str | None = Field(description="The agent, when one was named.")
+    command_text: str | None
+
+    @classmethod
+    def of(cls, preview: Preview) -> PreviewOut:
+        spec = preview.spec
+        return cls(
+            schedule_type=spec.schedule_type,
+            cron_expression=spec.cron_expression,
+            interval_value=spec.interval_value,
+            interval_unit=spec.interval_unit,
+            run_at=spec.run_at,
+            timezone=spec.timezone,
+            schedule_text=preview.description,
+            next_runs=preview.next_runs,
+            agent_id=preview.agent_id,
+            command_text=preview.command_text,
+        )

@@ -1,0 +1,104 @@
+"""The engine's status, the agents, the caller, and the operator's probes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from agentcron.service.status import EngineStatus
+
+
+class InstanceOut(BaseModel):
+    id: str
+    host: str
+    pid: int
+    role: str
+    version: str
+    started_at: datetime
+    heartbeat_at: datetime
+
+
+class StatusOut(BaseModel):
+    now: datetime
+    engine_running: bool = Field(description="Whether this instance runs the engine.")
+    engine_refusal: str | None = Field(description="Why this instance's engine did not start.")
+    instances: list[InstanceOut] = Field(description="Instances with a recent heartbeat.")
+    enabled_schedules: int
+    due_now: int
+    running: int
+    pending: int
+    next_due_at: datetime | None
+    lag_p50_ms: int | None
+    lag_p99_ms: int | None
+    executions_last_hour: dict[str, int] = Field(description="Counts by status.")
+
+    @classmethod
+    def of(cls, status: EngineStatus, *, running: bool, refusal: str) -> StatusOut:
+        return cls(
+            now=status.now,
+            engine_running=running,
+            engine_refusal=refusal or None,
+            instances=[
+                InstanceOut(
+                    id=i.id,
+                    host=i.host,
+                    pid=i.pid,
+                    role=i.role,
+                    version=i.version,
+                    started_at=i.started_at,
+                    heartbeat_at=i.heartbeat_at,
+                )
+                for i in status.instances
+            ],
+            enabled_schedules=status.enabled_schedules,
+            due_now=status.due_now,
+            running=status.running,
+            pending=status.pending,
+            next_due_at=status.next_due_at,
+            lag_p50_ms=status.lag_p50_ms,
+            lag_p99_ms=status.lag_p99_ms,
+            executions_last_hour=status.executions_last_hour,
+        )
+
+
+class AgentOut(BaseModel):
+    handle: str = Field(examples=["alice"])
+    name: str
+    description: str
+    backend: str = Field(examples=["echo"])
+
+
+class ReloadOut(BaseModel):
+    ok: bool
+    message: str
+    handles: list[str] = Field(description="The agents serving now.")
+
+
+class LimitsOut(BaseModel):
+    max_schedules: int
+    min_gap_s: int
+    write_rate_per_minute: int
+    command_max_len: int
+    description_max_len: int
+
+
+class MeOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    timezone: str
+    created_at: datetime
+    schedules: int = Field(description="How many schedules you have.")
+    limits: LimitsOut
+
+
+class HealthOut(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class ReadyOut(BaseModel):
+    status: str = Field(examples=["ready"])
+    database: str = Field(examples=["ok"])
+    revision: str | None = Field(description="The database's migration revision.")
+    engine: str = Field(description="`running`, or `off` when this instance serves only.")

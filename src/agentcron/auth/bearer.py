@@ -1,0 +1,85 @@
+"""`Authorization: Bearer <token>` for the REST API, as one FastAPI dependency.
+
+A token is either an agentcron API token (`acr_…`, stored hashed, see UserService) or a JWT
+from the operator's identity provider (see `idp`), whose `sub` becomes a user on first use.
+Failed attempts are counted per client address; an address over the limit is refused with
+429 before its token is even looked at, so guessing costs the guesser, not the database.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from agentcron.auth.idp import JwtVerifier
+from agentcron.errors import RateLimited, Unauthorized
+from agentcron.service.context import Services
+from agentcron.service.limits import RateLimiter
+from agentcron.service.users import TOKEN_PREFIX, UserService
+from agentcron.store.tables import User
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description=(
+        "An agentcron API token (`acr_…`, from `agentcron tokens create <user>`) or a JWT from "
+        "the configured identity provider (HS256 or RS256; `exp` and `sub` required)."
+    ),
+)
+
+
+class BearerAuth:
+    """Who is calling; one per app, holding the failure counter of each client address."""
+
+    def __init__(self, services: Services) -> None:
+        self.users = UserService(services)
+        self.jwt = JwtVerifier(services.settings, services.clock.now)
+        self.failures = RateLimiter(services.settings.auth_failures_per_minute)
+
+    def authenticate(self, token: str, address: str) -> User:
+        wait = self.failures.wait(address)
+        if wait:
+            raise RateLimited("too many failed authentications from your address", wait)
+        try:
+            return self._user_for(token)
+        except Unauthorized:
+            wait = self.failures.take(address)
+            if wait:
+                raise RateLimited(
+                    "too many failed authentications from your address", wait
+                ) from None
+            raise
+
+    def _user_for(self, token: str) -> User:
+        if token.startswith(TOKEN_PREFIX):
+            return self.users.authenticate(token)
+        if self.jwt.enabled and token.count(".") == 2:
+            return self.users.for_subject(self.jwt.subject(token))
+        raise Unauthorized("invalid token")
+
+
+def bearer_auth(request: Request) -> BearerAuth:
+    """The app's BearerAuth (the API installs one; made here for an app that did not)."""
+    state = request.app.state
+    auth = getattr(state, "bearer_auth", None)
+    if not isinstance(auth, BearerAuth):
+        auth = state.bearer_auth = BearerAuth(state.runtime.services)
+    return auth
+
+
+def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> User:
+    """The authenticated caller, or Unauthorized (401) / RateLimited (429)."""
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("send Authorization: Bearer <token>")
+    address = request.client.host if request.client else "unknown"
+    user = bearer_auth(request).authenticate(credentials.credentials, address)
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]

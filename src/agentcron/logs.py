@@ -1,0 +1,82 @@
+"""One logging set-up for every process: plain lines for people, JSON lines for collectors
+(`AGENTCRON_LOG_JSON=true`). Either way, the ids a line is about (`execution_id`,
+`schedule_id`, ... passed as `extra=`) travel with it, so one execution can be followed
+through the logs of every instance.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import TextIO
+
+from agentcron.config import Settings
+
+CONTEXT = ("execution_id", "schedule_id", "user_id", "agent", "attempt", "worker_id")
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+QUIET = ("alembic.runtime.migration", "httpx", "httpcore")
+
+
+def context_of(record: logging.LogRecord) -> dict[str, str]:
+    return {name: str(getattr(record, name)) for name in CONTEXT if hasattr(record, name)}
+
+
+class PlainFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__(PLAIN_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        context = context_of(record)
+        if not context:
+            return line
+        head, sep, tail = line.partition("\n")  # keep a traceback below the context
+        fields = " ".join(f"{k}={v}" for k, v in context.items())
+        return f"{head} [{fields}]{sep}{tail}"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **context_of(record),
+        }
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def configure_logging(settings: Settings) -> None:
+    """Idempotent: calling it again replaces the handler it added, nothing else."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "agentcron", False):
+            root.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.agentcron = True  # type: ignore[attr-defined]
+    handler.setFormatter(JsonFormatter() if settings.log_json else PlainFormatter())
+    root.addHandler(handler)
+    root.setLevel(settings.log_level.upper())
+    # Libraries that speak at INFO on every readiness probe or agent call.
+    for name in QUIET:
+        logging.getLogger(name).setLevel(max(root.level, logging.WARNING))

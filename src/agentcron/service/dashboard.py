@@ -1,0 +1,242 @@
+"""Overviews of one user's work: the summary numbers, a card per agent, the upcoming runs of
+the week, the series behind history charts, recent failures. Read-only; every number is
+computed from the rows at the moment of asking, with "today" meaning the user's own day.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from agentcron.agents.base import AgentInfo
+from agentcron.errors import NotFound
+from agentcron.service.context import Services
+from agentcron.service.schedules import _uuid
+from agentcron.store import dashboard as repo
+from agentcron.store import schedules
+from agentcron.store.tables import Execution, ExecutionStatus, User
+from agentcron.timing import InvalidSchedule, build_trigger
+
+# Occurrences listed per schedule in a calendar: a week at the default 5-minute minimum gap.
+CALENDAR_CAP = 7 * 24 * 12 + 1
+# Outcomes that count for the success rate: what the user hoped would succeed. Skipped and
+# cancelled executions were never meant to run, so they count neither way.
+RATED = (
+    ExecutionStatus.SUCCESS.value,
+    ExecutionStatus.FAILED.value,
+    ExecutionStatus.TIMED_OUT.value,
+    ExecutionStatus.MISSED.value,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    active_schedules: int
+    total_schedules: int
+    runs_today: int
+    tokens_today: int
+    rated_7d: int
+    success_rate_7d: float | None  # 0..1, None before anything finished
+    next_run_at: datetime | None
+    next_schedule_id: uuid.UUID | None
+    next_command: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCard:
+    handle: str
+    name: str
+    description: str
+    backend: str
+    configured: bool  # False: schedules still name it, but agents.toml no longer does
+    schedules: int
+    enabled: int
+    last_status: str | None
+    last_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    at: datetime
+    schedule_id: uuid.UUID
+    agent_id: str
+    command_text: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    start: datetime  # the user's local midnight today, as UTC
+    end: datetime
+    timezone: str
+    occurrences: list[Occurrence]
+    truncated: set[uuid.UUID] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class DayOutcomes:
+    day: date
+    success: int = 0
+    failed: int = 0  # failed, timed out or missed
+    other: int = 0  # skipped, cancelled
+
+    @property
+    def rate(self) -> float | None:
+        rated = self.success + self.failed
+        return self.success / rated if rated else None
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySeries:
+    points: list[Execution]  # final executions, oldest first
+    days: list[DayOutcomes]  # one per local day, oldest first, today last
+    timezone: str
+
+    @property
+    def success_rate(self) -> float | None:
+        success = sum(d.success for d in self.days)
+        rated = success + sum(d.failed for d in self.days)
+        return success / rated if rated else None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    execution: Execution
+    command_text: str
+
+
+def user_zone(user: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of `day` in `zone`, as UTC (a DST gap at midnight moves it later)."""
+    return datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
+
+
+class DashboardService:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def summary(self, user: User) -> Summary:
+        now = self.s.clock.now()
+        zone = user_zone(user)
+        today = now.astimezone(zone).date()
+        start, end = local_midnight(today, zone), local_midnight(today + timedelta(days=1), zone)
+        with self.s.store.read() as session:
+            enabled, total = repo.enabled_count(session, user.id)
+            runs, tokens = repo.started_between(session, user.id, start, end)
+            outcomes = repo.outcomes_since(session, user.id, now - timedelta(days=7))
+            upcoming = repo.next_due(session, user.id)
+        rated = sum(outcomes.get(s, 0) for s in RATED)
+        success = outcomes.get(ExecutionStatus.SUCCESS.value, 0)
+        return Summary(
+            active_schedules=enabled,
+            total_schedules=total,
+            runs_today=runs,
+            tokens_today=tokens,
+            rated_7d=rated,
+            success_rate_7d=success / rated if rated else None,
+            next_run_at=upcoming.next_run_at if upcoming else None,
+            next_schedule_id=upcoming.id if upcoming else None,
+            next_command=upcoming.command_text if upcoming else None,
+        )
+
+    def agents(self, user: User) -> list[AgentCard]:
+        """Every configured agent, then any agent the user's schedules still name."""
+        infos = {info.handle: info for info in self.s.agents.infos()}
+        with self.s.store.read() as session:
+            tallies = repo.schedules_by_agent(session, user.id)
+            latest = repo.last_execution_by_agent(session, user.id)
+        handles = list(infos) + sorted((set(tallies) | set(latest)) - set(infos))
+        cards = []
+        for handle in handles:
+            info = infos.get(handle) or AgentInfo(handle, handle, "", "")
+            tally = tallies.get(handle, repo.AgentTally(0, 0))
+            last = latest.get(handle)
+            cards.append(
+                AgentCard(
+                    handle=handle,
+                    name=info.name,
+                    description=info.description,
+                    backend=info.backend,
+                    configured=handle in infos,
+                    schedules=tally.schedules,
+                    enabled=tally.enabled,
+                    last_status=last.status if last else None,
+                    last_at=_when(last) if last else None,
+                )
+            )
+        return cards
+
+    def calendar(self, user: User, days: int = 7) -> Calendar:
+        """Upcoming runs of every enabled schedule from now to the end of the `days`-th day."""
+        now = self.s.clock.now()
+        zone = user_zone(user)
+        today = now.astimezone(zone).date()
+        start = local_midnight(today, zone)
+        end = local_midnight(today + timedelta(days=days), zone)
+        with self.s.store.read() as session:
+            rows = repo.due_before(session, user.id, end)
+        occurrences: list[Occurrence] = []
+        truncated: set[uuid.UUID] = set()
+        for row in rows:
+            try:
+                trigger = build_trigger(schedules.spec_of(row))
+            except InvalidSchedule:
+                continue
+            at: datetime | None = row.next_run_at
+            count = 0
+            while at is not None and at < end:
+                if count == CALENDAR_CAP:
+                    truncated.add(row.id)
+                    break
+                occurrences.append(Occurrence(at, row.id, row.agent_id, row.command_text, row.description))
+                count += 1
+                at = trigger.next_after(at)
+        occurrences.sort(key=lambda o: (o.at, o.agent_id))
+        return Calendar(start, end, zone.key, occurrences, truncated)
+
+    def history_series(
+        self, user: User, schedule_id: uuid.UUID | str, *, points: int = 50, days: int = 14
+    ) -> HistorySeries:
+        ident = _uuid(schedule_id, "schedule")
+        now = self.s.clock.now()
+        zone = user_zone(user)
+        today = now.astimezone(zone).date()
+        first_day = today - timedelta(days=days - 1)
+        with self.s.store.read() as session:
+            if schedules.get(session, user.id, ident) is None:
+                raise NotFound("schedule", schedule_id)
+            recent = repo.finished_for_schedule(session, user.id, ident, points)
+            endings = repo.endings_since(
+                session, user.id, local_midnight(first_day, zone), schedule_id=ident
+            )
+        buckets = {first_day + timedelta(days=i): [0, 0, 0] for i in range(days)}
+        for finished, status in endings:
+            bucket = buckets.get(finished.astimezone(zone).date())
+            if bucket is None:
+                continue
+            if status == ExecutionStatus.SUCCESS.value:
+                bucket[0] += 1
+            elif status in RATED:
+                bucket[1] += 1
+            else:
+                bucket[2] += 1
+        return HistorySeries(
+            recent, [DayOutcomes(day, *counts) for day, counts in buckets.items()], zone.key
+        )
+
+    def recent_failures(self, user: User, limit: int = 10) -> list[Failure]:
+        with self.s.store.read() as session:
+            rows = repo.recent_failures(session, user.id, limit)
+        return [Failure(execution, command) for execution, command in rows]
+
+
+def _when(execution: Execution) -> datetime:
+    return execution.finished_at or execution.started_at or execution.scheduled_for
