@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     write_rate_per_minute: int = Field(120, ge=1)
     auth_failures_per_minute: int = Field(20, ge=1)
     max_body_bytes: int = Field(65_536, ge=1024)
+    body_timeout_s: float = Field(30.0, gt=0)
+    header_timeout_s: float = Field(10.0, gt=0)
     command_max_len: int = Field(2000, ge=1)
     description_max_len: int = Field(500, ge=1)
 

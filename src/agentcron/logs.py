@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from typing import TextIO
@@ -23,9 +24,22 @@ def context_of(record: logging.LogRecord) -> dict[str, str]:
     return {name: str(getattr(record, name)) for name in CONTEXT if hasattr(record, name)}
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def escape_controls(text: str) -> str:
+    """Show control characters as escapes, so text from users (a command, an agent's error)
+    can never start a forged log line or recolour a terminal."""
+    return CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 class PlainFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(PLAIN_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)

@@ -27,7 +27,7 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app: FastAPI, *, port: int | None = None) -> None:
+    def __init__(self, app: FastAPI, *, port: int | None = None, **options: Any) -> None:
         self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -38,6 +38,7 @@ class LiveServer:
             log_level="warning",
             lifespan="on",
             timeout_graceful_shutdown=5,
+            **options,
         )
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, name="live-server", daemon=True)

@@ -36,6 +36,10 @@ def install(app: FastAPI, runtime: Runtime) -> None:
     for router in PROTECTED:
         # The routes ask for the user themselves; this makes forgetting it impossible.
         app.include_router(router, dependencies=[Depends(current_user)])
-    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=runtime.settings.max_body_bytes,
+        body_timeout_s=runtime.settings.body_timeout_s,
+    )
     app.add_middleware(HttpMetrics)
     install_openapi(app)

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agentcron.errors import (
@@ -76,6 +77,13 @@ class BodyTooLarge(StarletteHTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"the request body is larger than {limit} bytes")
+
+
+class BodyTooSlow(StarletteHTTPException):
+    """Raised while a request body streams in, once it has been silent too long."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__(408, f"the request body did not arrive within {timeout_s:g} s")
 
 
 class ProblemResponse(JSONResponse):
@@ -232,7 +240,11 @@ def install_handlers(app: FastAPI) -> None:
             return problem_response(404, "no such resource", instance=request.url.path)
         problems = validation_problems(request, exc)
         return problem_response(
-            422, _summary(problems), instance=request.url.path, title="Invalid input", errors=problems
+            422,
+            _summary(problems),
+            instance=request.url.path,
+            title="Invalid input",
+            errors=problems,
         )
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
@@ -240,6 +252,18 @@ def install_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _phrase(exc.status_code)
         headers = dict(exc.headers) if exc.headers else None
         return problem_response(exc.status_code, detail, instance=request.url.path, headers=headers)
+
+    async def on_database(request: Request, exc: Exception) -> JSONResponse:
+        # The database is away (restart, network, a schema not yet migrated, a lock held
+        # too long): the request may well work in a moment, so say so instead of a 500.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            503,
+            "the database is unavailable; try again shortly (if this persists, check "
+            "/readyz and run `agentcron migrate`)",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
+        )
 
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -252,6 +276,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AgentcronError, on_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(OperationalError, on_database)
+    app.add_exception_handler(InterfaceError, on_database)
     app.add_exception_handler(Exception, on_crash)
 
 

@@ -112,6 +112,8 @@ def serve(
         os.environ["AGENTCRON_ENGINE_ENABLED"] = "false"
     settings = settings_with(database_url)
     _print_sign_in(settings, host, port)
+    from agentcron.serving import uvicorn_options
+
     uvicorn.run(
         "agentcron.app:create_app",
         factory=True,
@@ -120,8 +122,7 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 5,
-        limit_concurrency=1000,
-        timeout_keep_alive=5,
+        **uvicorn_options(),
     )
 
 
