@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.cli.helpers import Cli, Server
-from tests.support.live import LiveServer, free_port
-from tests.support.world import write_agents
 
 from agentcron.app import create_app
 from agentcron.config import Settings
 from agentcron.service.users import UserService
+from tests.cli.helpers import Cli, Server
+from tests.support.live import LiveServer, free_port
+from tests.support.world import write_agents
 
 
 @pytest.fixture(scope="session")

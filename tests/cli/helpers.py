@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.live import LiveServer
-from tests.support.processes import AGENTCRON, ROOT
 from typer.testing import CliRunner, Result
 
 from agentcron.cli import app
 from agentcron.service import ScheduleDraft, ScheduleService
 from agentcron.store.tables import User
+from tests.support.live import LiveServer
+from tests.support.processes import AGENTCRON, ROOT
 
 
 @dataclass

@@ -6,6 +6,7 @@ import json
 import uuid
 
 import pytest
+
 from tests.cli.helpers import Cli, one_error_line
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 import typer
-from tests.cli.helpers import one_error_line
-from tests.support.agents import AGENTS_TOML
 from typer.testing import CliRunner, Result
 
 from agentcron.cli import app
+from tests.cli.helpers import one_error_line
+from tests.support.agents import AGENTS_TOML
 
 
 def run(*args: str, **env: str) -> Result:

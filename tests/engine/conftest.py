@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tests.support import agents
-from tests.support.world import World
 
 from agentcron.engine.clock import ManualClock
+from tests.support import agents
+from tests.support.world import World
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.support.world import World
 
 from agentcron.store.schedules import spec_of
 from agentcron.store.tables import ExecutionStatus
 from agentcron.timing import build_trigger
+from tests.support.world import World
 
 pytestmark = pytest.mark.anyio
 

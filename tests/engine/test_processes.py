@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from tests.support.processes import agentcron_env, start_worker, wait_for
-from tests.support.world import write_agents
 
 from agentcron.engine.recovery import HANDED_BACK, WORKER_LOST
 from agentcron.store.database import Store
 from agentcron.store.tables import Attempt, Execution, ScheduledCommand, User
+from tests.support.processes import agentcron_env, start_worker, wait_for
+from tests.support.world import write_agents
 
 pytestmark = pytest.mark.slow
 

@@ -7,11 +7,11 @@ import random
 from datetime import timedelta
 
 import pytest
-from tests.support import agents
-from tests.support.world import World
 
 from agentcron.engine.loop import Engine
 from agentcron.engine.recovery import HANDED_BACK, WORKER_LOST
+from tests.support import agents
+from tests.support.world import World
 
 pytestmark = pytest.mark.anyio
 

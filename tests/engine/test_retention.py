@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from tests.support.world import World
 
 from agentcron.engine.retention import prune
 from agentcron.store.tables import DailyRollup
+from tests.support.world import World
 
 pytestmark = pytest.mark.anyio
 

@@ -6,9 +6,9 @@ import random
 from datetime import timedelta
 
 import pytest
-from tests.support.world import World
 
 from agentcron.engine.recorder import backoff
+from tests.support.world import World
 
 pytestmark = pytest.mark.anyio
 

@@ -15,14 +15,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+
+from agentcron.store.database import Store
+from agentcron.store.tables import Execution
 from tests.engine.test_processes import _seed_once_schedules
 from tests.support.live import free_port
 from tests.support.processes import AGENTCRON, ROOT, agentcron_env, start_worker, wait_for
 from tests.support.proxy import FaultyProxy
 from tests.support.world import write_agents
-
-from agentcron.store.database import Store
-from agentcron.store.tables import Execution
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
-from tests.engine.test_processes import _seed_once_schedules
-from tests.support.processes import agentcron_env, start_worker, wait_for
-from tests.support.world import write_agents
 
 from agentcron.engine.recovery import WORKER_LOST
 from agentcron.store.database import Store
 from agentcron.store.tables import Attempt, Execution, ScheduledCommand
+from tests.engine.test_processes import _seed_once_schedules
+from tests.support.processes import agentcron_env, start_worker, wait_for
+from tests.support.world import write_agents
 
 pytestmark = pytest.mark.slow
 

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.world import World
 
 from agentcron.engine.clock import ManualClock
+from tests.support.world import World
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.support.world import World
 
 from agentcron.errors import Conflict, InvalidInput, NotFound, RateLimited
 from agentcron.service import ScheduleDraft
+from tests.support.world import World
 
 CRON = {"schedule_type": "cron", "cron_expression": "0 9 * * 1-5", "timezone": "America/New_York"}
 

@@ -38,7 +38,7 @@ def schedules_by_agent(session: Session, user_id: uuid.UUID) -> dict[str, AgentT
         )
         .where(ScheduledCommand.user_id == user_id)
         .group_by(ScheduledCommand.agent_id)
-    ).tuples()
+    ).all()
     return {agent: AgentTally(int(total), int(enabled or 0)) for agent, total, enabled in rows}
 
 
@@ -87,7 +87,7 @@ def outcomes_since(session: Session, user_id: uuid.UUID, since: datetime) -> dic
             Execution.status.in_(FINAL_STATUSES),
         )
         .group_by(Execution.status)
-    ).tuples()
+    ).all()
     return {status: int(count) for status, count in rows}
 
 
@@ -161,7 +161,7 @@ def endings_since(
     )
     if schedule_id is not None:
         query = query.where(Execution.schedule_id == schedule_id)
-    rows = session.execute(query.order_by(Execution.finished_at.desc()).limit(limit)).tuples()
+    rows = session.execute(query.order_by(Execution.finished_at.desc()).limit(limit)).all()
     return [(finished, status) for finished, status in rows if finished is not None]
 
 
@@ -175,5 +175,5 @@ def recent_failures(
         .where(Execution.user_id == user_id, Execution.status.in_(FAILED_STATUSES))
         .order_by(Execution.created_at.desc(), Execution.id)
         .limit(limit)
-    ).tuples()
+    ).all()
     return list(rows)
