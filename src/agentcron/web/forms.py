@@ -1,0 +1,167 @@
+"""The schedule form: its fields as the browser sends them, turned into a `ScheduleDraft`,
+and the service's problems put back beside the fields a person can see.
+
+The form has four modes. `sentence` sends one sentence ("@alice … every weekday at 9am");
+`cron`, `interval` and `once` send the command and the timing fields. Only what the form
+can check without the rules (is this a whole number? a date?) is checked here: every
+rule is the service's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agentcron.errors import Problem
+from agentcron.service.schedules import HANDLE_AT_START, ScheduleDraft, ScheduleView
+
+MODES = ("sentence", "cron", "interval", "once")
+TEXT_FIELDS = ("text", "command_text", "agent_id", "description", "cron_expression", "timezone",
+               "interval_unit", "overlap")
+NUMBER_FIELDS = ("interval_value", "misfire_grace_s", "max_retries", "timeout_s")
+# Fields the sentence box stands in for: their problems are shown beside it in sentence mode.
+SENTENCE_COVERS = frozenset(
+    {"command_text", "agent_id", "schedule_type", "cron_expression", "interval_value",
+     "interval_unit", "run_at"}
+)
+MODE_FIELD = {"schedule_type": "mode"}
+
+
+@dataclass
+class ScheduleForm:
+    """What the form shows: the values (as typed) and the problems by form field."""
+
+    mode: str = "sentence"
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, list[Problem]] = field(default_factory=dict)
+
+    def value(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+    def add(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            name = MODE_FIELD.get(problem.field, problem.field)
+            if self.mode == "sentence" and problem.field in SENTENCE_COVERS:
+                name = "text"
+            known = name in self.values or name in ("text", "mode", "run_at", "enabled")
+            self.errors.setdefault(name if known else "form", []).append(problem)
+
+    @property
+    def general(self) -> list[Problem]:
+        return self.errors.get("form", [])
+
+
+def blank_form(*, timezone: str, agent: str | None, defaults: Mapping[str, int | str]) -> ScheduleForm:
+    values = {name: "" for name in TEXT_FIELDS + NUMBER_FIELDS + ("run_at",)}
+    values.update({k: str(v) for k, v in defaults.items()})
+    values.update(timezone=timezone, enabled="on", interval_unit="minutes", overlap="skip")
+    if agent:
+        values["text"] = f"@{agent} "
+        values["agent_id"] = agent
+    return ScheduleForm("sentence", values)
+
+
+def form_from_view(view: ScheduleView) -> ScheduleForm:
+    row = view.row
+    run_at = ""
+    if row.run_at is not None:
+        run_at = row.run_at.astimezone(ZoneInfo(row.timezone)).strftime("%Y-%m-%dT%H:%M")
+    named = HANDLE_AT_START.match(row.command_text)
+    values = {
+        "text": "",
+        "command_text": row.command_text,
+        # Blank means "the command's @handle": then editing the handle moves the schedule.
+        "agent_id": "" if named and named.group(1).lower() == row.agent_id else row.agent_id,
+        "description": row.description or "",
+        "cron_expression": row.cron_expression or "",
+        "interval_value": str(row.interval_value or ""),
+        "interval_unit": row.interval_unit or "minutes",
+        "run_at": run_at,
+        "timezone": row.timezone,
+        "enabled": "on" if row.enabled else "",
+        "misfire_grace_s": str(row.misfire_grace_s),
+        "overlap": row.overlap,
+        "max_retries": str(row.max_retries),
+        "timeout_s": str(row.timeout_s),
+    }
+    return ScheduleForm(row.schedule_type, values)
+
+
+def read_form(fields: Mapping[str, str]) -> ScheduleForm:
+    mode = fields.get("mode", "sentence")
+    values = {name: fields.get(name, "").strip() for name in TEXT_FIELDS + NUMBER_FIELDS}
+    values["text"] = fields.get("text", "").strip()
+    values["command_text"] = fields.get("command_text", "").strip()
+    values["run_at"] = fields.get("run_at", "").strip()
+    values["enabled"] = "on" if fields.get("enabled") else ""
+    form = ScheduleForm(mode if mode in MODES else "sentence", values)
+    if mode not in MODES:
+        form.errors["mode"] = [Problem("schedule_type", f"{mode!r} is not a mode", "pick one")]
+    return form
+
+
+def _number(form: ScheduleForm, name: str, problems: list[Problem]) -> int | None:
+    raw = form.value(name)
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        problems.append(Problem(name, f"{raw!r} is not a whole number", "e.g. 30"))
+        return None
+
+
+def _instant(form: ScheduleForm, problems: list[Problem]) -> datetime | None:
+    """`run_at` is typed as local time in the form's zone (a datetime-local input)."""
+    raw = form.value("run_at")
+    if not raw:
+        return None
+    try:
+        naive = datetime.fromisoformat(raw)
+    except ValueError:
+        problems.append(Problem("run_at", f"{raw!r} is not a date and time", "e.g. 2026-12-24T09:00"))
+        return None
+    if naive.tzinfo is not None:
+        return naive
+    try:
+        zone = ZoneInfo(form.value("timezone") or "UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")  # the service reports the zone itself
+    return naive.replace(tzinfo=zone)
+
+
+def draft_from(form: ScheduleForm, *, with_settings: bool = True) -> tuple[ScheduleDraft, list[Problem]]:
+    """The draft this form asks for, and what made no sense before any rule is applied."""
+    problems: list[Problem] = []
+    settings: dict[str, Any] = {}
+    if with_settings:
+        settings = {
+            "description": form.value("description"),
+            "enabled": form.value("enabled") == "on",
+            "misfire_grace_s": _number(form, "misfire_grace_s", problems),
+            "overlap": form.value("overlap") or None,
+            "max_retries": _number(form, "max_retries", problems),
+            "timeout_s": _number(form, "timeout_s", problems),
+        }
+    timezone = form.value("timezone") or None
+    if form.mode == "sentence":
+        return ScheduleDraft(text=form.value("text"), timezone=timezone, **settings), problems
+    timing: dict[str, Any] = {"schedule_type": form.mode}
+    if form.mode == "cron":
+        timing["cron_expression"] = form.value("cron_expression")
+    elif form.mode == "interval":
+        timing["interval_value"] = _number(form, "interval_value", problems)
+        timing["interval_unit"] = form.value("interval_unit") or None
+    else:
+        timing["run_at"] = _instant(form, problems)
+    draft = ScheduleDraft(
+        command_text=form.value("command_text"),
+        agent_id=form.value("agent_id") or None,
+        timezone=timezone,
+        **timing,
+        **settings,
+    )
+    return draft, problems

@@ -1,0 +1,140 @@
+"""How values read on a page: local times, relative times, durations, and user text made
+safe to look at. Pure functions; the template filters in `templating` wrap them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+AGENT_HUES = 8
+
+# Invisible or direction-changing characters that could make a command read differently from
+# what it is ("Trojan source"): shown as a visible ⟨U+XXXX⟩ marker instead.
+_BIDI_AND_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def visible(text: str | None) -> str:
+    """`text` with control characters shown, not obeyed: C0 controls as their Unicode
+    pictures (␀ ␛ …), other controls and bidi overrides as ⟨U+XXXX⟩. Newlines and tabs stay."""
+    if not text:
+        return ""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in "\n\t":
+            out.append(char)
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif _BIDI_AND_INVISIBLE.match(char) or unicodedata.category(char) in ("Cc", "Cs", "Co"):
+            out.append(f"\u27e8U+{code:04X}\u27e9")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def one_line(text: str | None, limit: int = 160) -> str:
+    """`visible(text)` on one line, shortened with an ellipsis."""
+    flat = " ".join(visible(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def without_handle(command: str | None, handle: str) -> str:
+    """The command without its leading `@handle`, when a chip already shows the agent."""
+    if not command:
+        return ""
+    match = re.match(rf"\s*@{re.escape(handle)}(?![A-Za-z0-9_-])[\s,:]*", command, re.IGNORECASE)
+    rest = command[match.end():] if match else command
+    return rest or command
+
+
+def day_time(instant: datetime | None, zone: ZoneInfo) -> str:
+    """"Mon 30 Nov 09:00": a run's moment, unambiguous within the year."""
+    if instant is None:
+        return ""
+    at = instant.astimezone(zone)
+    return f"{at:%a} {at.day} {at:%b %H:%M}"
+
+
+def clock(instant: datetime | None, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%H:%M") if instant else ""
+
+
+def local(instant: datetime | None, zone: ZoneInfo, now: datetime, *, seconds: bool = False) -> str:
+    """"09:00" today, "Tue 09:00" this week, "3 Mar 09:00" this year, else with the year."""
+    if instant is None:
+        return "—"
+    at = instant.astimezone(zone)
+    today = now.astimezone(zone).date()
+    clock = at.strftime("%H:%M:%S" if seconds else "%H:%M")
+    days = (at.date() - today).days
+    if days == 0:
+        return clock
+    if -6 <= days <= 6:
+        return f"{at:%a} {clock}"
+    if at.year == today.year:
+        return f"{at.day} {at:%b} {clock}"
+    return f"{at.day} {at:%b} {at.year} {clock}"
+
+
+def local_full(instant: datetime | None, zone: ZoneInfo) -> str:
+    if instant is None:
+        return ""
+    at = instant.astimezone(zone)
+    return f"{at:%a} {at.day} {at:%b %Y %H:%M:%S} {at.tzname()}"
+
+
+def span(delta: timedelta) -> str:
+    """A rough length of time: "45 s", "12 min", "3 h 5 min", "2 d 4 h"."""
+    total = int(abs(delta).total_seconds())
+    if total < 60:
+        return f"{total} s"
+    minutes, _ = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def relative(instant: datetime | None, now: datetime) -> str:
+    if instant is None:
+        return ""
+    delta = instant - now
+    if abs(delta) < timedelta(seconds=1):
+        return "now"
+    return f"in {span(delta)}" if delta > timedelta(0) else f"{span(delta)} ago"
+
+
+def duration_ms(value: int | None) -> str:
+    if value is None:
+        return "—"
+    if value < 1000:
+        return f"{value} ms"
+    if value < 60_000:
+        return f"{value / 1000:.1f} s"
+    return span(timedelta(milliseconds=value))
+
+
+def number(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def agent_hue(handle: str) -> int:
+    """A stable colour slot for an agent, the same on every page and every run."""
+    return hashlib.sha256(handle.encode()).digest()[0] % AGENT_HUES

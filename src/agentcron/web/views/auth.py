@@ -1,0 +1,100 @@
+"""Signing in (a user name and an API token, or a one-time link) and signing out."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from agentcron.errors import Unauthorized
+from agentcron.web.routing import (
+    WebRoute,
+    form,
+    page,
+    run,
+    safe_next,
+    see_other,
+    set_flash,
+    visitor,
+)
+
+router = APIRouter(route_class=WebRoute)
+
+WRONG = "That user name and token do not match an account."
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/login")
+async def login_page(request: Request, next: str = "/") -> Response:
+    who = await visitor(request)
+    if who.user is not None:
+        return see_other(safe_next(next))
+    return page(request, who, "login.html", {"title": "Sign in", "next": safe_next(next), "error": "", "name": ""})
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    who = await visitor(request)
+    fields = await form(request, who)
+    name = fields.get("name", "").strip()[:64]
+    token = fields.get("token", "").strip()
+    target = safe_next(fields.get("next"))
+    context = {"title": "Sign in", "next": target, "name": name, "error": WRONG}
+    wait = who.state.sign_in_limiter.take(_client(request))
+    if wait:
+        context["error"] = f"Too many attempts. Try again in {wait} seconds."
+        refused = page(request, who, "login.html", context, status=429)
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    if not name or not token:
+        context["error"] = "Enter your user name and an API token."
+        return page(request, who, "login.html", context, status=400)
+    try:
+        user = await run(who.state.users.authenticate, token)
+    except Unauthorized:
+        return page(request, who, "login.html", context, status=401)
+    if not hmac.compare_digest(user.name.encode(), name.encode()):
+        return page(request, who, "login.html", context, status=401)
+    response = see_other(target)
+    who.state.cookies.write(response, who.state.cookies.for_user(user.id))
+    return response
+
+
+@router.get("/login/link")
+async def login_link(request: Request, token: str = "") -> Response:
+    """The one-time link `agentcron serve` prints: redeem it, then drop it from the address bar."""
+    who = await visitor(request)
+    response: Response
+    try:
+        if not token or len(token) > 200:
+            raise Unauthorized("missing token")
+        user = await run(who.state.users.redeem_login_link, token)
+    except Unauthorized:
+        context = {
+            "title": "Sign in",
+            "next": "/",
+            "name": "",
+            "error": "This sign-in link is invalid, already used or expired. "
+            "Restart `agentcron serve` for a new one, or sign in with a token.",
+        }
+        response = page(request, who, "login.html", context, status=400)
+    else:
+        response = see_other("/")
+        who.state.cookies.write(response, who.state.cookies.for_user(user.id))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    who = await visitor(request)
+    await form(request, who)
+    response = see_other("/login")
+    who.state.cookies.clear(response)
+    set_flash(response, who, "You are signed out.")
+    return response

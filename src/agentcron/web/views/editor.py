@@ -1,0 +1,203 @@
+"""Creating and editing a schedule, and the live preview the form asks for as you type."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from agentcron.errors import Conflict, InvalidInput, Problem, RateLimited
+from agentcron.service.dashboard import user_zone
+from agentcron.service.schedules import ScheduleView
+from agentcron.web import text
+from agentcron.web.forms import ScheduleForm, blank_form, draft_from, form_from_view, read_form
+from agentcron.web.routing import (
+    Member,
+    WebRoute,
+    form,
+    json_body,
+    member,
+    page,
+    problems_json,
+    run,
+    see_other,
+    set_flash,
+)
+
+router = APIRouter(route_class=WebRoute)
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """Suggestions for the time-zone box: real region zones and UTC (the service decides)."""
+    names = zoneinfo.available_timezones()
+    return tuple(
+        sorted(
+            n for n in names
+            if ("/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/"))) or n == "UTC"
+        )
+    )
+
+
+def _editor(
+    request: Request,
+    who: Member,
+    form_: ScheduleForm,
+    *,
+    view: ScheduleView | None,
+    status: int = 200,
+    preview: dict[str, Any] | None = None,
+) -> Response:
+    settings = who.state.services.settings
+    context: dict[str, Any] = {
+        "title": "Edit schedule" if view else "New schedule",
+        "nav": "schedules",
+        "form": form_,
+        "view": view,
+        "agents": who.state.services.agents.infos(),
+        "zones": zone_names(),
+        "limits": {
+            "max_retries": settings.max_retries,
+            "max_timeout_s": settings.max_timeout_s,
+            "min_gap": text.span(settings.min_gap),
+        },
+        "action": f"/schedules/{view.row.id}/edit" if view else "/schedules/new",
+        "preview": preview,
+    }
+    return page(request, who, "schedule_form.html", context, status=status)
+
+
+def _defaults(who: Member) -> dict[str, int]:
+    settings = who.state.services.settings
+    return {
+        "misfire_grace_s": settings.misfire_grace_s,
+        "max_retries": settings.max_retries,
+        "timeout_s": settings.default_timeout_s,
+    }
+
+
+@router.get("/schedules/new")
+async def new(request: Request, agent: str = "") -> Response:
+    who = await member(request)
+    handle = agent.strip().lstrip("@").lower()
+    known = handle if handle in who.state.services.agents.handles() else None
+    return _editor(
+        request, who, blank_form(timezone=who.user.timezone, agent=known, defaults=_defaults(who)),
+        view=None,
+    )
+
+
+@router.post("/schedules/new")
+async def create(request: Request) -> Response:
+    who = await member(request)
+    fields = await form(request, who)
+    form_ = read_form(fields)
+    if fields.get("intent") == "preview":
+        return _editor(request, who, form_, view=None, preview=await _preview(who, form_))
+    draft, problems = draft_from(form_)
+    if problems:
+        form_.add(problems)
+        return _editor(request, who, form_, view=None, status=422)
+    try:
+        view = await run(who.state.schedules.create, who.user, draft)
+    except InvalidInput as exc:
+        form_.add(exc.problems)
+        return _editor(request, who, form_, view=None, status=422)
+    except (Conflict, RateLimited) as exc:
+        form_.add([Problem("form", str(exc))])
+        return _editor(request, who, form_, view=None, status=409)
+    response = see_other(f"/schedules?created={view.row.id}")
+    set_flash(response, who, f"Created: {text.one_line(view.row.command_text, 80)} — {view.description_text}")
+    return response
+
+
+@router.get("/schedules/{schedule_id}/edit")
+async def edit(request: Request, schedule_id: str) -> Response:
+    who = await member(request)
+    view = await run(who.state.schedules.get, who.user, schedule_id)
+    return _editor(request, who, form_from_view(view), view=view)
+
+
+@router.post("/schedules/{schedule_id}/edit")
+async def update(request: Request, schedule_id: str) -> Response:
+    who = await member(request)
+    view = await run(who.state.schedules.get, who.user, schedule_id)
+    fields = await form(request, who)
+    form_ = read_form(fields)
+    if fields.get("intent") == "preview":
+        return _editor(request, who, form_, view=view, preview=await _preview(who, form_))
+    draft, problems = draft_from(form_)
+    if problems:
+        form_.add(problems)
+        return _editor(request, who, form_, view=view, status=422)
+    try:
+        saved = await run(who.state.schedules.update, who.user, schedule_id, draft, partial=True)
+    except InvalidInput as exc:
+        form_.add(exc.problems)
+        return _editor(request, who, form_, view=view, status=422)
+    except (Conflict, RateLimited) as exc:
+        form_.add([Problem("form", str(exc))])
+        return _editor(request, who, form_, view=view, status=409)
+    response = see_other(f"/schedules/{saved.row.id}/history")
+    set_flash(response, who, f"Saved: {saved.description_text}")
+    return response
+
+
+async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
+    """What the form would schedule: its description and next runs, or its problems."""
+    draft, problems = draft_from(form_, with_settings=False)
+    if problems:
+        return {"ok": False, "problems": problems_json(InvalidInput(problems))}
+    try:
+        result = await run(who.state.schedules.preview, who.user, draft)
+    except InvalidInput as exc:
+        return {"ok": False, "problems": problems_json(exc)}
+    spec = result.spec
+    run_at = spec.run_at.astimezone(ZoneInfo(spec.timezone)) if spec.run_at else None
+    return {
+        "ok": True,
+        "description": result.description,
+        "agent": result.agent_id,
+        "command": result.command_text,
+        "next_runs": result.next_runs,
+        "timezone": spec.timezone,
+        # What a sentence meant, so switching to a structured mode can carry it over.
+        "spec": {
+            "schedule_type": spec.schedule_type.value,
+            "cron_expression": spec.cron_expression,
+            "interval_value": spec.interval_value,
+            "interval_unit": spec.interval_unit.value if spec.interval_unit else None,
+            "run_at_local": run_at.strftime("%Y-%m-%dT%H:%M") if run_at else None,
+        },
+    }
+
+
+@router.post("/ui/preview")
+async def preview(request: Request) -> Response:
+    """The editor's as-you-type preview, as JSON."""
+    who = await member(request)
+    data = await json_body(request, who)
+    fields = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
+    found = await _preview(who, read_form(fields))
+    if found["ok"]:
+        now = who.state.services.clock.now()
+        zone = user_zone(who.user)
+        found["next_runs"] = [
+            {
+                "at": at.isoformat().replace("+00:00", "Z"),
+                "local": text.day_time(at, zone),
+                "title": text.local_full(at, zone),
+                "relative": text.relative(at, now),
+            }
+            for at in found["next_runs"]
+        ]
+        found["command_raw"] = found["command"]
+        found["command"] = text.one_line(found["command"], 200) if found["command"] else None
+        found["agents"] = who.state.services.agents.handles()
+        found["hue"] = who.state.hues.get(found["agent"] or "", 0)
+    return JSONResponse(found)

@@ -1,0 +1,58 @@
+"""Server-sent events for the signed-in user: executions starting and finishing, schedules
+changing. Each event is a hint to re-read a region of the page, never the data itself.
+
+A stream ends by itself after `STREAM_LIFE_S` and the browser reconnects (and refreshes
+what it shows, in case it missed something meanwhile). That keeps a server's graceful
+shutdown short: an open tab never holds it longer than one stream's life.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from agentcron.engine.events import EventBus
+from agentcron.web.routing import WebRoute, member
+
+router = APIRouter(route_class=WebRoute)
+
+STREAM_LIFE_S = 25.0
+KEEPALIVE_S = 10.0
+RETRY_MS = 1000
+FORWARDED = ("execution.", "schedule.")
+# What the page may see of an event: ids and outcomes, not output.
+FIELDS = ("execution_id", "schedule_id", "status", "attempt", "duration_ms", "tokens_used",
+          "llm_calls", "scheduled_for", "next_attempt_at")
+
+
+async def _stream(bus: EventBus, user_id: str, life_s: float) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + life_s
+    async with bus.subscribe(user_id) as queue:
+        # Subscribed before saying hello: whatever happens after "hello" reaches this stream.
+        yield f"retry: {RETRY_MS}\nevent: hello\ndata: {{}}\n\n"
+        while (remaining := deadline - loop.time()) > 0:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=min(KEEPALIVE_S, remaining))
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if not event.kind.startswith(FORWARDED):
+                continue
+            data = {k: event.data[k] for k in FIELDS if k in event.data}
+            yield f"event: {event.kind}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+@router.get("/ui/events")
+async def events(request: Request) -> Response:
+    who = await member(request)
+    return StreamingResponse(
+        _stream(who.state.services.bus, str(who.user.id), STREAM_LIFE_S),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
