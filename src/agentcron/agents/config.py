@@ -1,0 +1,136 @@
+"""Reading the agents file: TOML tables under `[agents.<handle>]`.
+
+    [agents.alice]
+    name = "Alice"                      # optional, defaults to the handle title-cased
+    description = "Watches model deprecations"
+    backend = "openai"                  # echo | webhook | openai | shell | python
+    model = "llama3.2"                  # …and the backend's own settings
+
+Every problem in the file is reported at once, each naming the file and the agent,
+so one run of `agentcron agents check` shows all there is to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agentcron.agents.settings import BACKENDS, BackendSettings
+
+HANDLE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_COMMON_KEYS = ("name", "description", "backend")
+
+
+class AgentConfigError(ValueError):
+    """The agents file cannot be used; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSpec:
+    """One validated `[agents.<handle>]` table."""
+
+    handle: str
+    name: str
+    description: str
+    backend: str
+    settings: BackendSettings
+
+
+def read_file(path: Path) -> list[AgentSpec]:
+    """Parse and validate `path`; raise AgentConfigError with every problem found."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AgentConfigError([f"{path}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AgentConfigError([f"{path}: cannot read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AgentConfigError([f"{path}: invalid TOML: {exc}"]) from None
+    return parse(data, source=str(path))
+
+
+def parse(data: dict[str, Any], *, source: str) -> list[AgentSpec]:
+    """Validate a decoded agents document; `source` prefixes every problem."""
+    problems: list[str] = []
+    for key in data:
+        if key != "agents":
+            problems.append(
+                f"{source}: unknown top-level key {key!r}; agents go under [agents.<handle>]"
+            )
+    tables = data.get("agents", {})
+    if not isinstance(tables, dict):
+        raise AgentConfigError(
+            [*problems, f"{source}: 'agents' must be a table of [agents.<handle>]"]
+        )
+    specs: dict[str, AgentSpec] = {}
+    for key, table in tables.items():
+        handle = key.lower()
+        where = f"{source}: [agents.{key}]"
+        if not HANDLE.match(handle):
+            problems.append(
+                f"{where} handle must be a letter then up to 31 letters, digits, '_' or '-'"
+            )
+            continue
+        if handle in specs:
+            problems.append(f"{where} duplicates @{handle} (handles ignore case)")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"{where} must be a table")
+            continue
+        spec = _parse_agent(handle, table, where, problems)
+        if spec is not None:
+            specs[handle] = spec
+    if problems:
+        raise AgentConfigError(problems)
+    return list(specs.values())
+
+
+def _parse_agent(
+    handle: str, table: dict[str, Any], where: str, problems: list[str]
+) -> AgentSpec | None:
+    found = len(problems)
+    kind = table.get("backend")
+    if kind is None:
+        problems.append(f"{where} backend is required (one of {', '.join(BACKENDS)})")
+    elif not isinstance(kind, str) or kind not in BACKENDS:
+        problems.append(f"{where} unknown backend {kind!r} (one of {', '.join(BACKENDS)})")
+    name = table.get("name", handle.title())
+    description = table.get("description", "")
+    for label, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            problems.append(f"{where} {label} must be a string")
+    if len(problems) > found or not isinstance(kind, str):
+        return None
+    backend = BACKENDS[kind]
+    settings = {k: v for k, v in table.items() if k not in _COMMON_KEYS}
+    try:
+        validated = backend.settings.model_validate(settings)
+    except ValidationError as exc:
+        problems.extend(_describe(exc, where, kind, backend.settings))
+        return None
+    return AgentSpec(handle, name, description, kind, validated)
+
+
+def _describe(
+    exc: ValidationError, where: str, kind: str, model: type[BackendSettings]
+) -> list[str]:
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "settings"
+        if error["type"] == "missing":
+            lines.append(f"{where} {field} is required for the {kind} backend")
+        elif error["type"] == "extra_forbidden":
+            known = ", ".join(info.alias or name for name, info in model.model_fields.items())
+            lines.append(f"{where} unknown key {field} for the {kind} backend (known: {known})")
+        else:
+            lines.append(f"{where} {field}: {error['msg']}")
+    return lines

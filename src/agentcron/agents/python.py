@@ -1,0 +1,81 @@
+"""An agent that is a Python callable in agentcron's own process.
+
+`callable = "package.module:function"` names a function taking
+`(command: str, context: AgentContext)`, sync or async. It may return an
+`AgentResult`, a string (the output), a mapping with the webhook reply's fields,
+or None. Sync functions run in a worker thread so they cannot stall the engine;
+a thread cannot be killed, so a sync function that overruns its timeout keeps
+running after the attempt is recorded as timed out.
+
+The callable is imported when the agent is built (at load or reload), so a typo
+shows up there; a reload does not re-import a module already imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from agentcron.agents.base import AgentContext, AgentError, AgentResult
+from agentcron.agents.results import MESSAGE_LIMIT, bounded, result_from_mapping, shorten
+from agentcron.agents.settings import PythonSettings
+
+
+def resolve(target: str) -> Callable[..., Any]:
+    """Import `module:attribute` (the attribute may be dotted). Raise ValueError saying why not."""
+    module_name, _, attribute = target.partition(":")
+    try:
+        found: Any = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            found = getattr(found, part)
+    except Exception as exc:  # an import runs arbitrary code; any failure means "cannot use it"
+        raise ValueError(f"cannot import {target}: {type(exc).__name__}: {exc}") from None
+    if not callable(found):
+        raise ValueError(f"{target} is not callable")
+    return found  # type: ignore[no-any-return]
+
+
+class PythonAgent:
+    kind: ClassVar[str] = "python"
+
+    def __init__(self, handle: str, settings: PythonSettings) -> None:
+        self.handle = handle
+        self._target = settings.target
+        self._function = resolve(settings.target)
+
+    async def run(self, context: AgentContext) -> AgentResult:
+        function = self._function
+        try:
+            if inspect.iscoroutinefunction(function):
+                returned = await function(context.instruction, context)
+            else:
+                returned = await asyncio.to_thread(function, context.instruction, context)
+                if inspect.isawaitable(returned):
+                    returned = await returned
+        except AgentError:
+            raise
+        except Exception as exc:
+            message = f"@{self.handle}: {self._target} raised {type(exc).__name__}: {exc}"
+            raise AgentError(shorten(message, MESSAGE_LIMIT), retryable=False) from exc
+        return self._coerce(returned)
+
+    def _coerce(self, returned: object) -> AgentResult:
+        if isinstance(returned, AgentResult):
+            return bounded(returned)
+        if returned is None:
+            return AgentResult()
+        if isinstance(returned, str):
+            return bounded(AgentResult(output=returned))
+        if isinstance(returned, Mapping):
+            try:
+                return result_from_mapping(returned)
+            except ValueError as exc:
+                raise AgentError(f"@{self.handle}: {exc}", retryable=False) from None
+        raise AgentError(
+            f"@{self.handle}: {self._target} returned {type(returned).__name__}; "
+            "expected AgentResult, str, dict or None",
+            retryable=False,
+        )

@@ -1,0 +1,202 @@
+"""The map from `@handle` to a configured agent, read from the agents file.
+
+The registry holds one immutable snapshot; `reload` builds a complete new one
+and swaps it in with a single assignment, so the engine reading it from any
+thread or task sees either the old agents or the new, never a mixture. A file
+that fails to load leaves the last good snapshot in place.
+
+Backends are imported only when an agent of their kind is configured, and shell
+and Python agents exist only if the operator's file names them: nothing a user
+sends can create or change an agent.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from agentcron.agents.base import Agent, AgentInfo
+from agentcron.agents.config import AgentConfigError, AgentSpec, read_file
+from agentcron.agents.settings import BACKENDS
+
+log = logging.getLogger(__name__)
+
+
+def default_http_client() -> httpx.AsyncClient:
+    """One client for every HTTP agent; each call sets its own timeout from the attempt's."""
+    return httpx.AsyncClient(follow_redirects=False)
+
+
+class UnknownAgent(LookupError):
+    """No agent answers to this handle; `suggestion` is the closest one that does, if any."""
+
+    def __init__(self, handle: str, suggestion: str | None, *, note: str = "") -> None:
+        self.handle = handle
+        self.suggestion = suggestion
+        message = f"no agent @{handle}"
+        if suggestion:
+            message += f"; did you mean @{suggestion}?"
+        elif note:
+            message += f"; {note}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadOutcome:
+    ok: bool
+    message: str
+    handles: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    agents: Mapping[str, Agent]
+    infos: tuple[AgentInfo, ...]
+    note: str
+
+
+_EMPTY = _Snapshot(MappingProxyType({}), (), "no agents are configured")
+
+
+def _normal(handle: str) -> str:
+    return handle.strip().removeprefix("@").lower()
+
+
+class AgentRegistry:
+    """`get("@Alice")` → the agent configured as `[agents.alice]`.
+
+    `http_client_factory` is called once, when the first HTTP agent is built; the
+    registry owns that client and closes it in `aclose()`. With
+    `allow_code_backends=False`, shell and Python agents in the file are refused.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        http_client_factory: Callable[[], httpx.AsyncClient] = default_http_client,
+        allow_code_backends: bool = True,
+    ) -> None:
+        self.path = path
+        self._http_client_factory = http_client_factory
+        self._http_client: httpx.AsyncClient | None = None
+        self._allow_code_backends = allow_code_backends
+        self._snapshot = _EMPTY
+        self._lock = threading.Lock()
+
+    def load(self) -> ReloadOutcome:
+        """Read the file at start. A missing file gives an empty registry; a broken one raises.
+
+        Raises AgentConfigError listing every problem, so a bad file stops start-up loudly.
+        """
+        with self._lock:
+            if self.path is None:
+                self._snapshot = _EMPTY
+                return ReloadOutcome(True, "no agents file configured; no agents are available")
+            if not self.path.exists():
+                note = f"{self.path} not found; no agents are configured"
+                self._snapshot = _Snapshot(MappingProxyType({}), (), note)
+                return ReloadOutcome(True, note)
+            return self._swap(self._build(read_file(self.path)))
+
+    def reload(self) -> ReloadOutcome:
+        """Read the file again. On any problem keep serving the last good agents, and say why."""
+        if self.path is None:
+            return ReloadOutcome(False, "no agents file configured", self.handles())
+        with self._lock:
+            try:
+                snapshot = self._build(read_file(self.path))
+            except AgentConfigError as exc:
+                log.warning("agents file not reloaded: %s", exc)
+                return ReloadOutcome(False, f"{exc}\nkeeping the last good agents", self.handles())
+            return self._swap(snapshot)
+
+    def get(self, handle: str) -> Agent:
+        """The agent for `handle` (with or without `@`, any case), or UnknownAgent."""
+        snapshot = self._snapshot
+        wanted = _normal(handle)
+        agent = snapshot.agents.get(wanted)
+        if agent is None:
+            close = difflib.get_close_matches(wanted, list(snapshot.agents), n=1)
+            note = "" if snapshot.agents else snapshot.note
+            raise UnknownAgent(wanted, close[0] if close else None, note=note)
+        return agent
+
+    def handles(self) -> list[str]:
+        return sorted(self._snapshot.agents)
+
+    def infos(self) -> list[AgentInfo]:
+        """What users may see: handle, name, description, backend kind. Never URLs or keys."""
+        return list(self._snapshot.infos)
+
+    async def aclose(self) -> None:
+        if self._http_client is not None:
+            await self._http_client.aclose()
+
+    def _swap(self, snapshot: _Snapshot) -> ReloadOutcome:
+        self._snapshot = snapshot
+        handles = sorted(snapshot.agents)
+        listed = ", ".join(f"@{handle}" for handle in handles) or "none"
+        message = f"{len(handles)} agent(s) loaded from {self.path}: {listed}"
+        log.info("%s", message)
+        return ReloadOutcome(True, message, handles)
+
+    def _build(self, specs: list[AgentSpec], *, connect: bool = True) -> _Snapshot:
+        """Construct every agent; `connect=False` skips HTTP agents (their settings are checked)."""
+        agents: dict[str, Agent] = {}
+        problems: list[str] = []
+        for spec in specs:
+            if not connect and BACKENDS[spec.backend].uses_http:
+                continue
+            try:
+                agents[spec.handle] = self._construct(spec)
+            except ValueError as exc:
+                problems.append(f"{self.path}: [agents.{spec.handle}] {exc}")
+        if problems:
+            raise AgentConfigError(problems)
+        infos = tuple(
+            AgentInfo(spec.handle, spec.name, spec.description, spec.backend)
+            for spec in sorted(specs, key=lambda spec: spec.handle)
+        )
+        note = f"no agents are configured in {self.path}"
+        return _Snapshot(MappingProxyType(agents), infos, note)
+
+    def _construct(self, spec: AgentSpec) -> Agent:
+        backend = BACKENDS[spec.backend]
+        if backend.runs_local_code and not self._allow_code_backends:
+            raise ValueError(f"the {spec.backend} backend is disabled on this server")
+        cls = _import(backend.target)
+        if backend.uses_http:
+            if self._http_client is None:
+                self._http_client = self._http_client_factory()
+            agent: Agent = cls(spec.handle, spec.settings, self._http_client)
+        else:
+            agent = cls(spec.handle, spec.settings)
+        return agent
+
+
+def _import(target: str) -> Any:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def check_file(path: Path, *, allow_code_backends: bool = True) -> list[str]:
+    """Every problem in an agents file, one line each; empty when it would load.
+
+    Builds each non-HTTP agent (a Python callable is imported) but opens no connection.
+    """
+    registry = AgentRegistry(path, allow_code_backends=allow_code_backends)
+    try:
+        registry._build(read_file(path), connect=False)
+    except AgentConfigError as exc:
+        return exc.problems
+    return []

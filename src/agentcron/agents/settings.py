@@ -1,0 +1,96 @@
+"""What each backend may be configured with, and the table of backends by kind.
+
+Settings are validated before any backend is imported: an unknown key is refused
+(a typo must not silently drop a setting), and secrets are never values here,
+only the names of environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+EnvName = Annotated[str, Field(pattern=_ENV_NAME)]
+_RESERVED_HEADER = re.compile(r"^(x-agentcron-|content-type$|content-length$|host$)", re.I)
+
+
+class BackendSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EchoSettings(BackendSettings):
+    """Answers with the command itself: for trying agentcron out and for tests."""
+
+    delay_s: float = Field(default=0.0, ge=0, le=3600)
+
+
+class WebhookSettings(BackendSettings):
+    url: AnyHttpUrl
+    secret_env: EnvName | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    headers_env: dict[str, EnvName] = Field(default_factory=dict)
+    timeout_s: float | None = Field(default=None, gt=0)
+
+    @field_validator("headers", "headers_env")
+    @classmethod
+    def _not_ours(cls, value: dict[str, str]) -> dict[str, str]:
+        reserved = sorted(name for name in value if _RESERVED_HEADER.match(name))
+        if reserved:
+            raise ValueError(
+                f"headers set by agentcron cannot be overridden: {', '.join(reserved)}"
+            )
+        return value
+
+
+class OpenAISettings(BackendSettings):
+    base_url: AnyHttpUrl = AnyHttpUrl("https://api.openai.com/v1")
+    model: str = Field(min_length=1)
+    api_key_env: EnvName | None = None
+    system_prompt: str | None = None
+    max_tokens: int | None = Field(default=None, gt=0)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    timeout_s: float | None = Field(default=None, gt=0)
+
+
+_DEFAULT_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
+
+
+class ShellSettings(BackendSettings):
+    """A program run with an argument list, never through a shell."""
+
+    argv: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    cwd: Path | None = None
+    env: tuple[EnvName, ...] = _DEFAULT_ENV
+    """Variables passed through from agentcron's environment; nothing else leaks to the program."""
+    retry_on_failure: bool = False
+
+
+class PythonSettings(BackendSettings):
+    target: str = Field(
+        alias="callable",
+        pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$",
+        description="package.module:function",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    settings: type[BackendSettings]
+    target: str
+    """`module:Class`, imported only when an agent of this kind is built."""
+    uses_http: bool = False
+    runs_local_code: bool = False
+
+
+BACKENDS: dict[str, Backend] = {
+    "echo": Backend(EchoSettings, "agentcron.agents.echo:EchoAgent"),
+    "webhook": Backend(WebhookSettings, "agentcron.agents.webhook:WebhookAgent", uses_http=True),
+    "openai": Backend(OpenAISettings, "agentcron.agents.openai:OpenAIAgent", uses_http=True),
+    "shell": Backend(ShellSettings, "agentcron.agents.shell:ShellAgent", runs_local_code=True),
+    "python": Backend(PythonSettings, "agentcron.agents.python:PythonAgent", runs_local_code=True),
+}
