@@ -28,6 +28,7 @@ test: $(STAMP) lint typecheck audit browser pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -12,7 +12,9 @@ from agentcron.auth import CurrentUser
 router = APIRouter(prefix="/api/agents", tags=["agents"])
 
 
-@router.get("", response_model=list[AgentOut], summary="The agents", responses=responses(401, 429, 500))
+@router.get(
+    "", response_model=list[AgentOut], summary="The agents", responses=responses(401, 429, 500)
+)
 def list_agents(api: ApiDep, user: CurrentUser) -> list[AgentOut]:
     """Handle, name, description and backend kind; never URLs, keys or settings."""
     return [

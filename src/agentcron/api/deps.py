@@ -10,10 +10,10 @@ from fastapi import Depends, Request
 
 from agentcron.errors import InvalidInput
 from agentcron.service.history import HistoryService
+from agentcron.service.models import User
 from agentcron.service.schedules import ScheduleService
 from agentcron.service.status import StatusService
 from agentcron.service.users import UserService
-from agentcron.store.tables import User
 
 if TYPE_CHECKING:
     from agentcron.app import Runtime

@@ -24,7 +24,7 @@ from agentcron.api.problems import responses
 from agentcron.auth import CurrentUser
 
 if TYPE_CHECKING:
-    from agentcron.engine.events import Event, EventBus
+    from agentcron.service.models import Event, EventBus
 
 router = APIRouter(prefix="/api", tags=["events"])
 

@@ -24,7 +24,7 @@ from agentcron.api.schemas import (
     StatusOut,
 )
 from agentcron.auth import CurrentUser
-from agentcron.store.schedules import ScheduleFilter
+from agentcron.service.models import ScheduleFilter
 
 router = APIRouter(prefix="/api/scheduled-commands", tags=["schedules"])
 
@@ -62,7 +62,9 @@ def scheduler_status(api: ApiDep, user: CurrentUser) -> StatusOut:
     summary="Create a schedule",
     responses=responses(401, 409, 413, 422, 429, 500),
 )
-def create_schedule(api: ApiDep, user: CurrentUser, body: ScheduleBody, response: Response) -> ScheduleOut:
+def create_schedule(
+    api: ApiDep, user: CurrentUser, body: ScheduleBody, response: Response
+) -> ScheduleOut:
     """Give the timing as fields (`cron`, `interval` or `once`) or as one sentence in `text`.
     Without `agent_id`, the `@handle` at the start of `command_text` picks the agent.
     Refused with 409 beyond 50 schedules, 429 beyond the write rate."""
@@ -73,16 +75,17 @@ def create_schedule(api: ApiDep, user: CurrentUser, body: ScheduleBody, response
 
 
 @router.get(
-    "", response_model=SchedulePage, summary="List your schedules", responses=responses(401, 422, 429, 500)
+    "",
+    response_model=SchedulePage,
+    summary="List your schedules",
+    responses=responses(401, 422, 429, 500),
 )
 def list_schedules(
     api: ApiDep,
     user: CurrentUser,
     agent_id: Annotated[str | None, Query(description="Only this agent's.")] = None,
     enabled: Annotated[bool | None, Query(description="Only enabled (or disabled) ones.")] = None,
-    schedule_type: Annotated[
-        str | None, Query(description="`cron`, `interval` or `once`.")
-    ] = None,
+    schedule_type: Annotated[str | None, Query(description="`cron`, `interval` or `once`.")] = None,
     q: Annotated[
         str | None, Query(description="Text in the command, description or agent.")
     ] = None,
@@ -94,7 +97,9 @@ def list_schedules(
 ) -> SchedulePage:
     """Oldest first. Each item carries its next fire time in `next_runs`."""
     refuse_foreign_user_id(user, user_id)
-    where = ScheduleFilter(agent_id=agent_id, enabled=enabled, schedule_type=schedule_type, search=q)
+    where = ScheduleFilter(
+        agent_id=agent_id, enabled=enabled, schedule_type=schedule_type, search=q
+    )
     views, total = api.schedules.list(user, where, offset=offset, limit=limit)
     return SchedulePage(
         items=[ScheduleOut.of(v) for v in views], total=total, offset=offset, limit=limit
@@ -107,7 +112,9 @@ def get_schedule(api: ApiDep, user: CurrentUser, schedule_id: ScheduleId) -> Sch
     return ScheduleOut.of(api.schedules.get(user, schedule_id))
 
 
-@router.put("/{schedule_id}", response_model=ScheduleOut, summary="Replace a schedule", responses=WRITE)
+@router.put(
+    "/{schedule_id}", response_model=ScheduleOut, summary="Replace a schedule", responses=WRITE
+)
 def replace_schedule(
     api: ApiDep, user: CurrentUser, schedule_id: ScheduleId, body: ScheduleBody
 ) -> ScheduleOut:
@@ -117,7 +124,9 @@ def replace_schedule(
     return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft(), partial=False))
 
 
-@router.patch("/{schedule_id}", response_model=ScheduleOut, summary="Change some fields", responses=WRITE)
+@router.patch(
+    "/{schedule_id}", response_model=ScheduleOut, summary="Change some fields", responses=WRITE
+)
 def update_schedule(
     api: ApiDep, user: CurrentUser, schedule_id: ScheduleId, body: ScheduleBody
 ) -> ScheduleOut:

@@ -17,8 +17,8 @@ from agentcron.auth.idp import JwtVerifier
 from agentcron.errors import RateLimited, Unauthorized
 from agentcron.service.context import Services
 from agentcron.service.limits import RateLimiter
+from agentcron.service.models import User
 from agentcron.service.users import TOKEN_PREFIX, UserService
-from agentcron.store.tables import User
 
 bearer_scheme = HTTPBearer(
     auto_error=False,

@@ -93,8 +93,14 @@ def bar_chart(
         height = max(height, min_bar)
         x = chart.left + index * slot + gap / 2
         chart.bars.append(
-            Bar(round(x, 2), round(chart.baseline - height, 2), round(slot - gap, 2),
-                round(height, 2), datum.css, datum.label)
+            Bar(
+                round(x, 2),
+                round(chart.baseline - height, 2),
+                round(slot - gap, 2),
+                round(height, 2),
+                datum.css,
+                datum.label,
+            )
         )
         if datum.tick:
             chart.x_ticks.append(Tick(round(x + (slot - gap) / 2, 2), datum.tick))

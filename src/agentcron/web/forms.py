@@ -19,13 +19,28 @@ from agentcron.errors import Problem
 from agentcron.service.schedules import HANDLE_AT_START, ScheduleDraft, ScheduleView
 
 MODES = ("sentence", "cron", "interval", "once")
-TEXT_FIELDS = ("text", "command_text", "agent_id", "description", "cron_expression", "timezone",
-               "interval_unit", "overlap")
+TEXT_FIELDS = (
+    "text",
+    "command_text",
+    "agent_id",
+    "description",
+    "cron_expression",
+    "timezone",
+    "interval_unit",
+    "overlap",
+)
 NUMBER_FIELDS = ("interval_value", "misfire_grace_s", "max_retries", "timeout_s")
 # Fields the sentence box stands in for: their problems are shown beside it in sentence mode.
 SENTENCE_COVERS = frozenset(
-    {"command_text", "agent_id", "schedule_type", "cron_expression", "interval_value",
-     "interval_unit", "run_at"}
+    {
+        "command_text",
+        "agent_id",
+        "schedule_type",
+        "cron_expression",
+        "interval_value",
+        "interval_unit",
+        "run_at",
+    }
 )
 MODE_FIELD = {"schedule_type": "mode"}
 
@@ -54,7 +69,9 @@ class ScheduleForm:
         return self.errors.get("form", [])
 
 
-def blank_form(*, timezone: str, agent: str | None, defaults: Mapping[str, int | str]) -> ScheduleForm:
+def blank_form(
+    *, timezone: str, agent: str | None, defaults: Mapping[str, int | str]
+) -> ScheduleForm:
     values = {name: "" for name in TEXT_FIELDS + NUMBER_FIELDS + ("run_at",)}
     values.update({k: str(v) for k, v in defaults.items()})
     values.update(timezone=timezone, enabled="on", interval_unit="minutes", overlap="skip")
@@ -122,7 +139,9 @@ def _instant(form: ScheduleForm, problems: list[Problem]) -> datetime | None:
     try:
         naive = datetime.fromisoformat(raw)
     except ValueError:
-        problems.append(Problem("run_at", f"{raw!r} is not a date and time", "e.g. 2026-12-24T09:00"))
+        problems.append(
+            Problem("run_at", f"{raw!r} is not a date and time", "e.g. 2026-12-24T09:00")
+        )
         return None
     if naive.tzinfo is not None:
         return naive
@@ -133,7 +152,9 @@ def _instant(form: ScheduleForm, problems: list[Problem]) -> datetime | None:
     return naive.replace(tzinfo=zone)
 
 
-def draft_from(form: ScheduleForm, *, with_settings: bool = True) -> tuple[ScheduleDraft, list[Problem]]:
+def draft_from(
+    form: ScheduleForm, *, with_settings: bool = True
+) -> tuple[ScheduleDraft, list[Problem]]:
     """The draft this form asks for, and what made no sense before any rule is applied."""
     problems: list[Problem] = []
     settings: dict[str, Any] = {}

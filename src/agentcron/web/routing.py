@@ -35,7 +35,7 @@ from agentcron.errors import (
     RateLimited,
 )
 from agentcron.service.dashboard import user_zone
-from agentcron.store.tables import User
+from agentcron.service.models import User
 from agentcron.web.state import WebState, web_state
 from agentcron.web.templating import render
 
@@ -111,7 +111,11 @@ async def visitor(request: Request) -> Visitor:
         user = await run(state.users.by_id, session.user_id)
         if user is None:  # the user was deleted: carry on as a visitor
             session, fresh = state.cookies.anonymous(), True
-    found = Visitor(state, session, user, fresh) if user is None else Member(state, session, user, fresh)
+    found = (
+        Visitor(state, session, user, fresh)
+        if user is None
+        else Member(state, session, user, fresh)
+    )
     request.state.visitor = found
     return found
 
@@ -202,8 +206,13 @@ def see_other(url: str) -> RedirectResponse:
 def set_flash(response: Response, who: Visitor, message: str) -> None:
     signer = URLSafeSerializer(who.state.secret_key, salt="agentcron.flash")
     response.set_cookie(
-        FLASH_COOKIE, signer.dumps(message[:300]), max_age=60, path="/", httponly=True,
-        samesite="lax", secure=who.state.cookies.secure,
+        FLASH_COOKIE,
+        signer.dumps(message[:300]),
+        max_age=60,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=who.state.cookies.secure,
     )
 
 
@@ -258,7 +267,9 @@ def page(
         body = render(who.state.env, template, values)
     response = HTMLResponse(body, status_code=status)
     if had_flash:
-        response.delete_cookie(FLASH_COOKIE, path="/", secure=who.state.cookies.secure, httponly=True)
+        response.delete_cookie(
+            FLASH_COOKIE, path="/", secure=who.state.cookies.secure, httponly=True
+        )
     if who.fresh:
         who.state.cookies.write(response, who.session)
     return response
@@ -276,7 +287,9 @@ def _error_response(request: Request, status: int, title: str, message: str) -> 
         state = web_state(request)
         who = Visitor(state, state.cookies.anonymous(), None, False)
     return page(
-        request, who, "error.html",
+        request,
+        who,
+        "error.html",
         {"title": title, "status": status, "message": message},
         status=status,
     )
@@ -301,16 +314,24 @@ class WebRoute(APIRoute):
                 if wants_json(request) or request.url.path.startswith("/ui/"):
                     response = JSONResponse({"error": "Sign in first"}, status_code=401)
                 else:
-                    target = safe_next(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-                    response = see_other("/login" + ("" if target == "/" else f"?next={quote(target)}"))
+                    target = safe_next(
+                        request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    )
+                    response = see_other(
+                        "/login" + ("" if target == "/" else f"?next={quote(target)}")
+                    )
             except CsrfRefused:
                 response = _error_response(
-                    request, 403, "Refused",
+                    request,
+                    403,
+                    "Refused",
                     "This form is out of date or did not come from agentcron. "
                     "Reload the page and try again.",
                 )
             except NotFound as exc:
-                response = _error_response(request, 404, "Not found", f"There is no {exc.kind} here.")
+                response = _error_response(
+                    request, 404, "Not found", f"There is no {exc.kind} here."
+                )
             except RateLimited as exc:
                 response = _error_response(request, 429, "Slow down", str(exc))
                 response.headers["Retry-After"] = str(exc.retry_after_s)

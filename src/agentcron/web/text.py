@@ -14,7 +14,9 @@ AGENT_HUES = 8
 
 # Invisible or direction-changing characters that could make a command read differently from
 # what it is ("Trojan source"): shown as a visible ⟨U+XXXX⟩ marker instead.
-_BIDI_AND_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BIDI_AND_INVISIBLE = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def visible(text: str | None) -> str:
@@ -49,12 +51,12 @@ def without_handle(command: str | None, handle: str) -> str:
     if not command:
         return ""
     match = re.match(rf"\s*@{re.escape(handle)}(?![A-Za-z0-9_-])[\s,:]*", command, re.IGNORECASE)
-    rest = command[match.end():] if match else command
+    rest = command[match.end() :] if match else command
     return rest or command
 
 
 def day_time(instant: datetime | None, zone: ZoneInfo) -> str:
-    """"Mon 30 Nov 09:00": a run's moment, unambiguous within the year."""
+    """ "Mon 30 Nov 09:00": a run's moment, unambiguous within the year."""
     if instant is None:
         return ""
     at = instant.astimezone(zone)
@@ -66,7 +68,7 @@ def clock(instant: datetime | None, zone: ZoneInfo) -> str:
 
 
 def local(instant: datetime | None, zone: ZoneInfo, now: datetime, *, seconds: bool = False) -> str:
-    """"09:00" today, "Tue 09:00" this week, "3 Mar 09:00" this year, else with the year."""
+    """ "09:00" today, "Tue 09:00" this week, "3 Mar 09:00" this year, else with the year."""
     if instant is None:
         return "—"
     at = instant.astimezone(zone)

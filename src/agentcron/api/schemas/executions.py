@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from agentcron.api.schemas.page import Page
 from agentcron.service.history import ExecutionDetail
-from agentcron.store.tables import Attempt, Execution, ExecutionStatus, Trigger
+from agentcron.service.models import Attempt, Execution, ExecutionStatus, Trigger
 
 
 class ExecutionOut(BaseModel):
@@ -109,4 +109,6 @@ class ExecutionPage(Page):
 
     @classmethod
     def of(cls, rows: Sequence[Execution], total: int, offset: int, limit: int) -> ExecutionPage:
-        return cls(items=[ExecutionOut.of(r) for r in rows], total=total, offset=offset, limit=limit)
+        return cls(
+            items=[ExecutionOut.of(r) for r in rows], total=total, offset=offset, limit=limit
+        )

@@ -11,9 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from agentcron.api.schemas.page import Page
+from agentcron.service.models import ExecutionStatus, IntervalUnit, Overlap, ScheduleType
 from agentcron.service.schedules import Preview, ScheduleDraft, ScheduleView
-from agentcron.store.tables import ExecutionStatus, Overlap
-from agentcron.timing import IntervalUnit, ScheduleType
 
 
 def _valid_unicode(value: str) -> str:
@@ -54,9 +53,9 @@ class ScheduleIn(BaseModel):
         examples=["alice"],
     )
     description: Text | None = Field(None, description="Your own note about this schedule.")
-    schedule_type: Annotated[Text | None, Field(json_schema_extra=_choices("cron", "interval", "once"))] = (
-        None
-    )
+    schedule_type: Annotated[
+        Text | None, Field(json_schema_extra=_choices("cron", "interval", "once"))
+    ] = None
     cron_expression: Text | None = Field(
         None, description="Five fields or @daily etc., in `timezone`.", examples=["0 9 * * 1-5"]
     )

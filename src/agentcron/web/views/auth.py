@@ -34,7 +34,12 @@ async def login_page(request: Request, next: str = "/") -> Response:
     who = await visitor(request)
     if who.user is not None:
         return see_other(safe_next(next))
-    return page(request, who, "login.html", {"title": "Sign in", "next": safe_next(next), "error": "", "name": ""})
+    return page(
+        request,
+        who,
+        "login.html",
+        {"title": "Sign in", "next": safe_next(next), "error": "", "name": ""},
+    )
 
 
 @router.post("/login")

@@ -38,8 +38,10 @@ def zone_names() -> tuple[str, ...]:
     names = zoneinfo.available_timezones()
     return tuple(
         sorted(
-            n for n in names
-            if ("/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/"))) or n == "UTC"
+            n
+            for n in names
+            if ("/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+            or n == "UTC"
         )
     )
 
@@ -87,7 +89,9 @@ async def new(request: Request, agent: str = "") -> Response:
     handle = agent.strip().lstrip("@").lower()
     known = handle if handle in who.state.services.agents.handles() else None
     return _editor(
-        request, who, blank_form(timezone=who.user.timezone, agent=known, defaults=_defaults(who)),
+        request,
+        who,
+        blank_form(timezone=who.user.timezone, agent=known, defaults=_defaults(who)),
         view=None,
     )
 
@@ -112,7 +116,11 @@ async def create(request: Request) -> Response:
         form_.add([Problem("form", str(exc))])
         return _editor(request, who, form_, view=None, status=409)
     response = see_other(f"/schedules?created={view.row.id}")
-    set_flash(response, who, f"Created: {text.one_line(view.row.command_text, 80)} — {view.description_text}")
+    set_flash(
+        response,
+        who,
+        f"Created: {text.one_line(view.row.command_text, 80)} — {view.description_text}",
+    )
     return response
 
 

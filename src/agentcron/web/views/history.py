@@ -19,7 +19,16 @@ router = APIRouter(route_class=WebRoute)
 
 PAGE_SIZE = 25
 REGIONS = {"history": "regions/history.html"}
-STATUS_FILTERS = ("success", "failed", "timed_out", "missed", "skipped", "cancelled", "running", "pending")
+STATUS_FILTERS = (
+    "success",
+    "failed",
+    "timed_out",
+    "missed",
+    "skipped",
+    "cancelled",
+    "running",
+    "pending",
+)
 
 
 def charts(series: HistorySeries, zone: ZoneInfo, now: datetime) -> list[Chart]:
@@ -60,13 +69,20 @@ def charts(series: HistorySeries, zone: ZoneInfo, now: datetime) -> list[Chart]:
         rated = day.success + day.failed
         label = (
             f"{day.day:%a} {day.day.day} {day.day:%b}: {day.success} of {rated} succeeded"
-            if rated else f"{day.day:%a} {day.day.day} {day.day:%b}: no runs"
+            if rated
+            else f"{day.day:%a} {day.day.day} {day.day:%b}: no runs"
         )
         rate = day.rate
-        css = "rate-none" if rate is None else ("rate-good" if rate >= 0.95 else "rate-mixed" if rate >= 0.5 else "rate-bad")
+        css = (
+            "rate-none"
+            if rate is None
+            else ("rate-good" if rate >= 0.95 else "rate-mixed" if rate >= 0.5 else "rate-bad")
+        )
         rates.append(
             Datum(
-                100.0 * (rate or 0.0), css, label,
+                100.0 * (rate or 0.0),
+                css,
+                label,
                 f"{day.day.day} {day.day:%b}" if i in day_ticks else "",
             )
         )
@@ -78,18 +94,24 @@ def charts(series: HistorySeries, zone: ZoneInfo, now: datetime) -> list[Chart]:
         bar_chart(
             "Duration",
             f"Duration of the last {len(points)} runs: average {average}, longest {longest}.",
-            durations, y_label="ms", min_bar=1.5,
+            durations,
+            y_label="ms",
+            min_bar=1.5,
         ),
         bar_chart(
             "Tokens",
             f"Tokens used by the last {len(points)} runs: {text.number(all_tokens)} in all.",
-            tokens, min_bar=1.5,
+            tokens,
+            min_bar=1.5,
         ),
         bar_chart(
             "Success rate",
             f"Daily success rate over {len(series.days)} days: "
             f"{text.percent(series.success_rate)} overall.",
-            rates, axis_max=100.0, y_label="%", min_bar=2.0,
+            rates,
+            axis_max=100.0,
+            y_label="%",
+            min_bar=2.0,
         ),
     ]
 
@@ -107,8 +129,12 @@ async def history(
     number = int(page_no) if page_no.isdigit() and int(page_no) > 0 else 1
     statuses = [status] if status in STATUS_FILTERS else None
     executions, total = await run(
-        state.history.for_schedule, who.user, view.row.id,
-        statuses=statuses, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+        state.history.for_schedule,
+        who.user,
+        view.row.id,
+        statuses=statuses,
+        offset=(number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
     series = await run(state.dashboard.history_series, who.user, view.row.id)
     now = state.services.clock.now()

@@ -16,7 +16,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from agentcron.engine.events import EventBus
+from agentcron.service.models import EventBus
 from agentcron.web.routing import WebRoute, member
 
 router = APIRouter(route_class=WebRoute)
@@ -26,8 +26,17 @@ KEEPALIVE_S = 10.0
 RETRY_MS = 1000
 FORWARDED = ("execution.", "schedule.")
 # What the page may see of an event: ids and outcomes, not output.
-FIELDS = ("execution_id", "schedule_id", "status", "attempt", "duration_ms", "tokens_used",
-          "llm_calls", "scheduled_for", "next_attempt_at")
+FIELDS = (
+    "execution_id",
+    "schedule_id",
+    "status",
+    "attempt",
+    "duration_ms",
+    "tokens_used",
+    "llm_calls",
+    "scheduled_for",
+    "next_attempt_at",
+)
 
 
 async def _stream(bus: EventBus, user_id: str, life_s: float) -> AsyncIterator[str]:

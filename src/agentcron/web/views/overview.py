@@ -56,8 +56,13 @@ def week_grid(calendar: Calendar, zone: ZoneInfo, now: datetime) -> list[Day]:
                 break
         else:
             chips.append(
-                Chip(occurrence.schedule_id, occurrence.agent_id, occurrence.command_text,
-                     occurrence.description, occurrence.at)
+                Chip(
+                    occurrence.schedule_id,
+                    occurrence.agent_id,
+                    occurrence.command_text,
+                    occurrence.description,
+                    occurrence.at,
+                )
             )
     return list(days.values())
 
@@ -78,7 +83,9 @@ async def calendar(request: Request) -> Response:
         "agents": agents,
         "busy_hours": sorted({h for d in days for h in d.hours}),
     }
-    return page(request, who, "calendar.html", context, regions={"calendar": "regions/calendar.html"})
+    return page(
+        request, who, "calendar.html", context, regions={"calendar": "regions/calendar.html"}
+    )
 
 
 @router.get("/status")

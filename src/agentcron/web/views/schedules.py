@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from agentcron.store.schedules import ScheduleFilter  # a plain value type of the service's API
+from agentcron.service.models import ScheduleFilter
 from agentcron.web.routing import (
     WebRoute,
     form,
@@ -103,7 +103,9 @@ async def run_now(request: Request, schedule_id: str) -> Response:
     execution = await run(who.state.schedules.run_now, who.user, schedule_id)
     if wants_json(request):
         return JSONResponse({"ok": True, "execution_id": str(execution.id)})
-    response = see_other(safe_next(fields.get("next"), f"/schedules/{execution.schedule_id}/history"))
+    response = see_other(
+        safe_next(fields.get("next"), f"/schedules/{execution.schedule_id}/history")
+    )
     set_flash(response, who, "Queued a run; it starts in a moment.")
     return response
 
