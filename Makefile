@@ -27,7 +27,7 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck audit browser pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check $(wildcard src tests bench scripts)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
