@@ -12,9 +12,8 @@ from datetime import datetime
 from typing import Protocol
 
 from agentcron.agents.base import Agent, AgentContext, AgentError, AgentResult
+from agentcron.agents.results import bound_text, first_line, shorten
 from agentcron.store.tables import ExecutionStatus
-
-SUMMARY_MAX = 500
 
 
 class AgentLookup(Protocol):
@@ -49,25 +48,6 @@ class Outcome:
     summary: str | None = None
     output: str | None = None
     error: str | None = None
-
-
-def bound_text(text: str | None, max_bytes: int) -> str | None:
-    """Keep the head and the tail of long output, which is where agents say what happened."""
-    if text is None:
-        return None
-    data = text.encode("utf-8", "replace")
-    if len(data) <= max_bytes:
-        return text
-    half = max_bytes // 2
-    head = data[:half].decode("utf-8", "ignore")
-    tail = data[-half:].decode("utf-8", "ignore")
-    return f"{head}\n… [{len(data) - 2 * half} bytes cut] …\n{tail}"
-
-
-def summarize(text: str | None) -> str | None:
-    if not text:
-        return text
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
 
 
 async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int) -> Outcome:
@@ -118,7 +98,7 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
             error=f"agent raised {type(exc).__name__}: {exc}",
         )
     status = ExecutionStatus.SUCCESS if result.status == "success" else ExecutionStatus.FAILED
-    summary = result.summary or (result.output or "").strip().split("\n", 1)[0]
+    summary = shorten(result.summary) if result.summary else first_line(result.output or "")
     return Outcome(
         work,
         status,
@@ -128,8 +108,8 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
         llm_calls=max(0, int(result.llm_calls)),
         cost=result.cost,
         agent_task_id=result.task_id,
-        summary=summarize(summary),
-        output=bound_text(result.output, output_max_bytes),
+        summary=summary or None,
+        output=bound_text(result.output, output_max_bytes) if result.output else None,
         error=None
         if status is ExecutionStatus.SUCCESS
         else (summary or "the agent reported failure"),
