@@ -16,6 +16,15 @@ from tests.support.world import World
 pytestmark = pytest.mark.anyio
 
 
+async def _until(condition, limit: float = 10.0) -> None:
+    """The started loop runs on its own task: give it turns until it has done its part."""
+    for _ in range(int(limit / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the engine's loop did not get there")
+
+
 def _second_engine(world: World, name: str) -> Engine:
     return Engine(
         world.store,
@@ -116,9 +125,8 @@ async def test_shutdown_hands_back_unfinished_work_without_using_a_retry(world: 
     slot = world.schedule(row.id).next_run_at
     world.clock.set(slot)
     leaving = _second_engine(world, "w-leaving")
-    await leaving.start()
-    await leaving.tick()
-    assert leaving.running_count == 1
+    await leaving.start()  # its loop claims the due slot at once
+    await _until(lambda: leaving.running_count == 1)
     await leaving.stop(grace_s=0.05)
     [execution] = world.executions(row.id)
     assert execution.status == "pending" and execution.worker_id is None
@@ -143,7 +151,7 @@ async def test_graceful_shutdown_lets_short_work_finish(world: World) -> None:
     world.clock.set(world.schedule(row.id).next_run_at)
     engine = _second_engine(world, "w-graceful")
     await engine.start()
-    await engine.tick()
+    await _until(lambda: engine.running_count == 1)
     await engine.stop(grace_s=10)
     [done] = world.executions(row.id)
     assert done.status == "success" and done.attempt == 1

@@ -148,18 +148,8 @@ class PendingWork:
     schedule: ScheduledCommand
 
 
-def due_pending(session: Session, now: datetime, limit: int) -> list[PendingWork]:
-    """Executions waiting for an attempt (retries, run-now, work handed back), locked."""
-    query = (
-        select(Execution)
-        .where(
-            Execution.status == ExecutionStatus.PENDING.value,
-            Execution.next_attempt_at <= now,
-        )
-        .order_by(Execution.next_attempt_at)
-        .limit(limit)
-    )
-    executions = session.scalars(_locking(session, query)).all()
+def _with_schedules(session: Session, executions: Sequence[Execution]) -> list[PendingWork]:
+    """Pair each execution with its schedule, loaded in one query."""
     if not executions:
         return []
     schedules = {
@@ -173,6 +163,20 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingWork
     return [
         PendingWork(e, schedules[e.schedule_id]) for e in executions if e.schedule_id in schedules
     ]
+
+
+def due_pending(session: Session, now: datetime, limit: int) -> list[PendingWork]:
+    """Executions waiting for an attempt (retries, run-now, work handed back), locked."""
+    query = (
+        select(Execution)
+        .where(
+            Execution.status == ExecutionStatus.PENDING.value,
+            Execution.next_attempt_at <= now,
+        )
+        .order_by(Execution.next_attempt_at)
+        .limit(limit)
+    )
+    return _with_schedules(session, session.scalars(_locking(session, query)).all())
 
 
 def start_pending(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -280,20 +284,7 @@ def expired_leases(session: Session, now: datetime, limit: int) -> list[PendingW
         .order_by(Execution.lease_expires_at)
         .limit(limit)
     )
-    executions = session.scalars(_locking(session, query)).all()
-    if not executions:
-        return []
-    schedules = {
-        s.id: s
-        for s in session.scalars(
-            select(ScheduledCommand).where(
-                ScheduledCommand.id.in_({e.schedule_id for e in executions})
-            )
-        )
-    }
-    return [
-        PendingWork(e, schedules[e.schedule_id]) for e in executions if e.schedule_id in schedules
-    ]
+    return _with_schedules(session, session.scalars(_locking(session, query)).all())
 
 
 def failed_attempt_counts(
