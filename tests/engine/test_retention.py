@@ -77,3 +77,19 @@ async def test_running_and_pending_rows_are_never_pruned(world: World) -> None:
     world.clock.advance(days=5)
     assert await prune(world.store, world.settings, world.clock.now()) == 0
     assert [e.status for e in world.executions(a.id)] == ["running"]
+
+
+async def test_charts_and_rates_stay_right_after_pruning(world: World) -> None:
+    from agentcron.service.dashboard import DashboardService
+
+    a = world.create(
+        command_text="@metered a", schedule_type="interval", interval_value=1, interval_unit="hours"
+    )
+    await _fire_n(world, a.id, 6)
+    dashboard = DashboardService(world.services)
+    before_summary = dashboard.summary(world.user)
+    before_days = dashboard.history_series(world.user, a.id).days
+    world.settings.retention_per_schedule = 1
+    assert await prune(world.store, world.settings, world.clock.now()) == 5
+    assert dashboard.summary(world.user).rated_7d == before_summary.rated_7d == 6
+    assert dashboard.history_series(world.user, a.id).days == before_days

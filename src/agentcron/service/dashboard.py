@@ -15,7 +15,7 @@ from agentcron.errors import NotFound
 from agentcron.service.context import Services
 from agentcron.service.schedules import _uuid
 from agentcron.store import dashboard as repo
-from agentcron.store import schedules
+from agentcron.store import retention, schedules
 from agentcron.store.tables import Execution, ExecutionStatus, User
 from agentcron.timing import InvalidSchedule, build_trigger
 
@@ -132,6 +132,11 @@ class DashboardService:
             enabled, total = repo.enabled_count(session, user.id)
             runs, tokens = repo.started_between(session, user.id, start, end)
             outcomes = repo.outcomes_since(session, user.id, now - timedelta(days=7))
+            # Pruned history still counts: its totals live on in the daily rollup.
+            for _day, status, count, _tokens in retention.daily_totals(
+                session, user.id, (now - timedelta(days=7)).date()
+            ):
+                outcomes[status] = outcomes.get(status, 0) + count
             upcoming = repo.next_due(session, user.id)
         rated = sum(outcomes.get(s, 0) for s in RATED)
         success = outcomes.get(ExecutionStatus.SUCCESS.value, 0)
@@ -217,17 +222,20 @@ class DashboardService:
             endings = repo.endings_since(
                 session, user.id, local_midnight(first_day, zone), schedule_id=ident
             )
+            pruned = retention.daily_totals(session, user.id, first_day, schedule_id=ident)
         buckets = {first_day + timedelta(days=i): [0, 0, 0] for i in range(days)}
-        for finished, status in endings:
-            bucket = buckets.get(finished.astimezone(zone).date())
+        counted = [(finished.astimezone(zone).date(), status, 1) for finished, status in endings]
+        counted += [(day, status, count) for day, status, count, _tokens in pruned]
+        for day, status, count in counted:
+            bucket = buckets.get(day)
             if bucket is None:
                 continue
             if status == ExecutionStatus.SUCCESS.value:
-                bucket[0] += 1
+                bucket[0] += count
             elif status in RATED:
-                bucket[1] += 1
+                bucket[1] += count
             else:
-                bucket[2] += 1
+                bucket[2] += count
         return HistorySeries(
             recent, [DayOutcomes(day, *counts) for day, counts in buckets.items()], zone.key
         )

@@ -107,10 +107,12 @@ def roll_up_and_delete(session: Session, ids: list[uuid.UUID]) -> int:
 
 
 def daily_totals(
-    session: Session, user_id: uuid.UUID, since: date
+    session: Session, user_id: uuid.UUID, since: date, *, schedule_id: uuid.UUID | None = None
 ) -> list[tuple[date, str, int, int]]:
-    """(day, status, count, tokens) from the rollup: history that pruning removed."""
-    rows = session.execute(
+    """(day, status, count, tokens) from the rollup: history that pruning removed.
+
+    Days are UTC dates of the slots (`scheduled_for`)."""
+    query = (
         select(
             DailyRollup.day,
             DailyRollup.status,
@@ -119,5 +121,8 @@ def daily_totals(
         )
         .where(DailyRollup.user_id == user_id, DailyRollup.day >= since)
         .group_by(DailyRollup.day, DailyRollup.status)
-    ).all()
+    )
+    if schedule_id is not None:
+        query = query.where(DailyRollup.schedule_id == schedule_id)
+    rows = session.execute(query).all()
     return [(day, status, int(count or 0), int(tokens or 0)) for day, status, count, tokens in rows]
