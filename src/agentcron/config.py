@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     # Engine mechanics
     engine_enabled: bool = True
     claim_batch_size: int = Field(500, ge=1, le=10_000)
-    runner_concurrency: int = Field(200, ge=1)
+    runner_concurrency: int = Field(500, ge=1)
     lease_s: float = Field(60.0, gt=0)
     loop_ceiling_s: float = Field(5.0, gt=0)
     recovery_interval_s: float = Field(15.0, gt=0)

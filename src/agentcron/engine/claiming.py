@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from agentcron.engine.ids import TimeOrderedIds
 from agentcron.engine.slots import SlotPlanner
 from agentcron.store import claims
 from agentcron.store.tables import ExecutionStatus, Overlap, Trigger
@@ -28,6 +29,9 @@ class ClaimResult:
     retried: int = 0
     lags_s: list[float] = field(default_factory=list)
     events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # When the batch was not full: the earliest slot and pending attempt left, read in the
+    # same transaction, so the loop knows how long to sleep without asking again.
+    horizon: tuple[datetime | None, datetime | None] | None = None
 
     @property
     def started(self) -> int:
@@ -62,6 +66,7 @@ def claim_schedules(
         session, (row.id for row in due if row.overlap == Overlap.SKIP.value)
     )
     planner = SlotPlanner()
+    new_id = TimeOrderedIds(2 * len(due))  # an execution and an attempt per row
     lease_expires_at = now + lease
     executions: list[dict[str, Any]] = []
     advances: list[dict[str, Any]] = []
@@ -72,7 +77,7 @@ def claim_schedules(
         lateness = now - slot
         # Every row carries every key: one executemany statement fits them all.
         execution: dict[str, Any] = {
-            "id": uuid.uuid4(),
+            "id": new_id(),
             "schedule_id": row.id,
             "user_id": row.user_id,
             "agent_id": row.agent_id,
@@ -141,7 +146,7 @@ def claim_schedules(
             continue
         kind = "execution.started"
         if execution["status"] == ExecutionStatus.RUNNING.value:
-            attempts.append(_attempt_row(execution["id"], 1, worker_id, now))
+            attempts.append(_attempt_row(execution["id"], 1, worker_id, now, new_id()))
             result.work.append(_work_row(execution, row))
             result.lags_s.append(execution["lag_ms"] / 1000)
         else:
@@ -235,10 +240,14 @@ def claim_pending(
 
 
 def _attempt_row(
-    execution_id: uuid.UUID, number: int, worker_id: str, now: datetime
+    execution_id: uuid.UUID,
+    number: int,
+    worker_id: str,
+    now: datetime,
+    attempt_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": attempt_id or uuid.uuid4(),
         "execution_id": execution_id,
         "number": number,
         "status": ExecutionStatus.RUNNING.value,

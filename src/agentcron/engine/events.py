@@ -23,7 +23,15 @@ log = logging.getLogger(__name__)
 CHANNEL = "agentcron_events"
 QUEUE_SIZE = 1000
 # Kinds that mean "there may be new due work": they wake the fire loop.
-WAKING = frozenset({"schedule.created", "schedule.updated", "schedule.enabled", "execution.queued"})
+WAKING = frozenset(
+    {
+        "schedule.created",
+        "schedule.updated",
+        "schedule.enabled",
+        "execution.queued",
+        "execution.retrying",  # a retry now waits in `pending` for its backoff to pass
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

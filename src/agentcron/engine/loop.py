@@ -35,6 +35,7 @@ from agentcron.store.schedules import earliest_due
 from agentcron.store.tables import Instance
 
 log = logging.getLogger(__name__)
+TICK_FLOOR = timedelta(milliseconds=25)  # the least time between turns that find work
 
 
 def new_worker_id() -> str:
@@ -86,6 +87,8 @@ class Engine:
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[uuid.UUID] = set()  # executions running here, until their outcome commits
         self._renewed_at: datetime | None = None  # clock time of the last renewal of all held
+        self._horizon: tuple[datetime | None, datetime | None] | None = None
+        self._waiting_for_room = False
         self._wake = asyncio.Event()
         self._stopping = False
         self._claiming = True
@@ -170,6 +173,7 @@ class Engine:
         if recovery_due:
             report.recovered = await self.recover(now)
             self._next_recovery = now + timedelta(seconds=self.settings.recovery_interval_s)
+        self._horizon = None
         while self._claiming:
             capacity = self.settings.runner_concurrency - len(self._tasks)
             if capacity <= 0:
@@ -178,6 +182,7 @@ class Engine:
             claim = await asyncio.to_thread(self._claim, now, limit)
             report.add(claim)
             self._launch(claim)
+            self._horizon = claim.horizon
             if claim.started + claim.missed + claim.skipped < limit:
                 break
         self.turns += 1
@@ -224,6 +229,8 @@ class Engine:
                 result.retried += pending.retried
                 result.lags_s.extend(pending.lags_s)
                 result.events.extend(pending.events)
+                if pending.started + pending.skipped < room:
+                    result.horizon = (earliest_due(session), claims.earliest_pending(session))
         return result
 
     def _launch(self, claim: ClaimResult) -> None:
@@ -252,7 +259,9 @@ class Engine:
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         metrics.RUNNING.set(len(self._tasks))
-        if len(self._tasks) < self.settings.runner_concurrency:
+        # Only a loop waiting for room needs this: waking it on every finished attempt would
+        # cost a turn per execution. New due work wakes it through events instead.
+        if self._waiting_for_room and len(self._tasks) < self.settings.runner_concurrency:
             self._wake.set()
 
     async def _attempt(self, work: Work) -> None:
@@ -283,12 +292,26 @@ class Engine:
                 self._wake.clear()
                 if self._stopping:
                     break
-                await self.tick()
+                turn_started = self.clock.now()
+                report = await self.tick()
                 backoff = 0.5
                 if len(self._tasks) >= self.settings.runner_concurrency:
-                    await self._wake.wait()  # a finishing attempt frees capacity and wakes us
+                    self._waiting_for_room = True
+                    try:
+                        await self._wake.wait()  # a finishing attempt frees room and wakes us
+                    finally:
+                        self._waiting_for_room = False
                     continue
-                deadline = await asyncio.to_thread(self._next_deadline)
+                if self._horizon is not None:  # the last claim already looked ahead
+                    deadline = self._deadline(*self._horizon)
+                else:
+                    deadline = await asyncio.to_thread(self._next_deadline)
+                if report.started or report.missed or report.skipped:
+                    # Slots a few ms apart (333 a second from 100,000 five-minute schedules)
+                    # would each cost a turn and two commits; after a turn that found work,
+                    # the next one waits for the slots due in the next TICK_FLOOR together.
+                    # A wake (a new schedule, a run-now) still starts a turn at once.
+                    deadline = max(deadline, turn_started + TICK_FLOOR)
                 if not self._stopping:
                     await self.clock.sleep_until(deadline, self._wake)
             except asyncio.CancelledError:
@@ -299,12 +322,12 @@ class Engine:
                 backoff = min(backoff * 2, 10.0)
 
     def _next_deadline(self) -> datetime:
-        now = self.clock.now()
-        ceiling = now + timedelta(seconds=self.settings.loop_ceiling_s)
         with self.store.read() as session:
-            candidates = [earliest_due(session), claims.earliest_pending(session), ceiling]
-        if self._next_recovery is not None:
-            candidates.append(self._next_recovery)
+            return self._deadline(earliest_due(session), claims.earliest_pending(session))
+
+    def _deadline(self, due: datetime | None, pending: datetime | None) -> datetime:
+        ceiling = self.clock.now() + timedelta(seconds=self.settings.loop_ceiling_s)
+        candidates = [due, pending, ceiling, self._next_recovery]
         return min(c for c in candidates if c is not None)
 
     async def _maintain(self) -> None:
