@@ -36,15 +36,6 @@ def test_kill_9_of_the_only_sqlite_instance(sqlite_url: str, tmp_path: Path) -> 
     store = Store(sqlite_url)
     now = datetime.now(UTC)
     _seed_once_schedules(store, "@sleeper busy 3", [now])
-    # Two slots that come due while the instance is down: one strict, one lenient.
-    _seed_once_schedules(store, "@alice strict", [now + timedelta(seconds=2)])
-    _seed_once_schedules(store, "@alice lenient", [now + timedelta(seconds=2)])
-    with store.write() as session:
-        session.execute(
-            update(ScheduledCommand)
-            .where(ScheduledCommand.command_text == "@alice strict")
-            .values(misfire_grace_s=1)
-        )
     env = agentcron_env(
         sqlite_url,
         write_agents(tmp_path),
@@ -67,7 +58,17 @@ def test_kill_9_of_the_only_sqlite_instance(sqlite_url: str, tmp_path: Path) -> 
     finally:
         if first.poll() is None:
             first.kill()
-    time.sleep(max(0.0, (now + timedelta(seconds=4) - datetime.now(UTC)).total_seconds()))
+    # Two slots come due while nothing runs: one strict (1 s grace), one lenient.
+    down_at = datetime.now(UTC) + timedelta(milliseconds=500)
+    _seed_once_schedules(store, "@alice strict", [down_at])
+    _seed_once_schedules(store, "@alice lenient", [down_at])
+    with store.write() as session:
+        session.execute(
+            update(ScheduledCommand)
+            .where(ScheduledCommand.command_text == "@alice strict")
+            .values(misfire_grace_s=1)
+        )
+    time.sleep(max(0.0, (down_at + timedelta(seconds=2.5) - datetime.now(UTC)).total_seconds()))
 
     second = start_worker(env, tmp_path / "second.log")
     try:
