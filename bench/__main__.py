@@ -52,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=None, help="comma list of N overriding the scenario's")
     p.add_argument("--no-peers", action="store_true", help="skip APScheduler")
     p.add_argument(
+        "--apscheduler-sqlite-defaults",
+        action="store_true",
+        help="burst: also run APScheduler's SQLite store on SQLite's own settings",
+    )
+    p.add_argument(
         "--postgres-url",
         default=os.environ.get("AGENTCRON_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
         help="server for throwaway agentcron_bench_* databases ('' to skip PostgreSQL)",
@@ -111,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             rounds=rounds,
             dbs=dbs,
             peers=not (args.no_peers or args.smoke),
+            apscheduler_sqlite_defaults=args.apscheduler_sqlite_defaults,
             settings=dict(args.setting),
             sizes=tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None,
         )

@@ -179,11 +179,11 @@ def run_apscheduler(
     spec: dict[str, Any] = {"n": n, "store": store, "trigger": trigger}
     db = None
     try:
-        if store == "sqlalchemy":
+        if store.startswith("sqlalchemy"):
             assert kind is not None
             db = ctx.fresh(kind, migrated=False)
             t0 = datetime.now(UTC) + timedelta(seconds=2.5 + n * 120e-6)
-            seed_sqlalchemy_store(db.url, JobPlan(n, trigger, t0))
+            seed_sqlalchemy_store(db.url, JobPlan(n, trigger, t0), tuned=store == "sqlalchemy")
             spec.update(url=db.url, t0=t0.isoformat())
         child = run_child("bench.burst:apscheduler_burst", spec, ctx.workdir, _timeout_s(n) + 60)
     finally:
@@ -210,6 +210,8 @@ def run(ctx: Context) -> dict[str, Any]:
                 plan.append(("agentcron", kind))
                 if ctx.peers:
                     plan.append(("apscheduler-sqlalchemy", kind))
+                if ctx.peers and ctx.apscheduler_sqlite_defaults and kind == "sqlite":
+                    plan.append(("apscheduler-sqlalchemy-defaults", kind))
             if ctx.peers:
                 plan.append(("apscheduler-memory", None))
             for system, kind in plan:
@@ -217,7 +219,7 @@ def run(ctx: Context) -> dict[str, Any]:
                     assert kind is not None
                     result = run_agentcron(ctx, kind, n)
                 else:
-                    result = run_apscheduler(ctx, system.split("-")[1], kind, n)
+                    result = run_apscheduler(ctx, system.split("-", 1)[1], kind, n)
                 result["round"] = round_no
                 runs.append(result)
                 ctx.log(
@@ -260,7 +262,12 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row["not_success"] = sum(r.get("not_success") or 0 for r in group)
         row["completed"] = all(r.get("completed") for r in group)
         if system == "agentcron":
-            for peer, peer_db in (("apscheduler-sqlalchemy", db), ("apscheduler-memory", "memory")):
+            peers = (
+                ("apscheduler-sqlalchemy", db),
+                ("apscheduler-sqlalchemy-defaults", db),
+                ("apscheduler-memory", "memory"),
+            )
+            for peer, peer_db in peers:
                 theirs = groups.get((n, peer, peer_db))
                 if theirs:
                     ratios = report.round_ratios(
@@ -288,6 +295,7 @@ def print_summary(summary: list[dict[str, Any]]) -> None:
             "miss",
             "÷ sqlalchemy",
             "÷ memory",
+            "÷ sqla defaults",
         ],
         [
             [
@@ -303,6 +311,7 @@ def print_summary(summary: list[dict[str, Any]]) -> None:
                 row["misses"],
                 _ratios(row.get("ratio_vs_apscheduler-sqlalchemy")),
                 _ratios(row.get("ratio_vs_apscheduler-memory")),
+                _ratios(row.get("ratio_vs_apscheduler-sqlalchemy-defaults")),
             ]
             for row in summary
         ],

@@ -53,6 +53,7 @@ def _ratio_text(values: list[float | None] | None) -> str:
 
 
 def burst_section(result: dict[str, Any]) -> str:
+    defaults = any(r.get("ratio_vs_apscheduler-sqlalchemy-defaults") for r in result["summary"])
     rows = []
     for row in result["summary"]:
         rows.append(
@@ -69,6 +70,11 @@ def burst_section(result: dict[str, Any]) -> str:
                 f"{row['duplicates']} / {row['misses']}",
                 _ratio_text(row.get("ratio_vs_apscheduler-sqlalchemy")),
                 _ratio_text(row.get("ratio_vs_apscheduler-memory")),
+                *(
+                    [_ratio_text(row.get("ratio_vs_apscheduler-sqlalchemy-defaults"))]
+                    if defaults
+                    else []
+                ),
             ]
         )
     return "\n".join(
@@ -319,9 +325,12 @@ def goals(records: list[dict[str, Any]]) -> str:
                     None if r is None else r >= factor,
                 )
                 add(
-                    f"burst 10,000 on {db}: p99 lag ≤ 2 s",
+                    f"burst 10,000 on {db}: p99 lag ≤ 2 s"
+                    + ("" if db == "sqlite" else " (the goal is SQLite's; for comparison)"),
                     fmt(ours["lag_p99_s"], "s"),
-                    ours["lag_p99_s"] is not None and ours["lag_p99_s"] <= 2,
+                    (ours["lag_p99_s"] is not None and ours["lag_p99_s"] <= 2)
+                    if db == "sqlite"
+                    else None,
                 )
                 m = ours.get("ratio_vs_apscheduler-memory_median")
                 add(

@@ -26,6 +26,7 @@ class Context:
     rounds: int = 3
     dbs: tuple[str, ...] = ("sqlite", "postgres")
     peers: bool = True
+    apscheduler_sqlite_defaults: bool = False  # also APScheduler on SQLite's own settings
     settings: dict[str, Any] = field(default_factory=dict)
     sizes: tuple[int, ...] | None = None
     log: Callable[[str], None] = print

@@ -48,13 +48,15 @@ def fire() -> float:
     return time.time()
 
 
-def peer_engine(url: str) -> Engine:
+def peer_engine(url: str, *, tuned: bool = True) -> Engine:
     """SQLite gets the same WAL + synchronous=NORMAL as agentcron's store, so both pay the
-    same price for durability; PostgreSQL goes through psycopg 3 like ours."""
+    same price for durability (`tuned=False`: SQLite's own defaults, rollback journal and
+    synchronous=FULL, as APScheduler runs out of the box); PostgreSQL goes through
+    psycopg 3 like ours."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and tuned:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -115,10 +117,15 @@ class JobPlan:
 
 
 def seed_sqlalchemy_store(
-    url: str, plan: JobPlan, chunk: int = 5000, offset: int = 0, prefix: str = "job-"
+    url: str,
+    plan: JobPlan,
+    chunk: int = 5000,
+    offset: int = 0,
+    prefix: str = "job-",
+    tuned: bool = True,
 ) -> None:
     """Rows exactly as SQLAlchemyJobStore.add_job writes them, inserted a chunk at a time."""
-    engine = peer_engine(url)
+    engine = peer_engine(url, tuned=tuned)
     store = SQLAlchemyJobStore(engine=engine)
     store.jobs_t.create(engine, checkfirst=True)
     with engine.begin() as conn:
@@ -172,10 +179,13 @@ class Tally:
 
 
 def build_scheduler(store: str, url: str | None, tally: Tally) -> BackgroundScheduler:
-    """The usual set-up: BackgroundScheduler, its default thread pool (10 threads)."""
-    jobstore: Any = (
-        MemoryJobStore() if store == "memory" else SQLAlchemyJobStore(engine=peer_engine(url or ""))
-    )
+    """The usual set-up: BackgroundScheduler, its default thread pool (10 threads). store:
+    memory, sqlalchemy, or sqlalchemy-defaults (SQLite left at its own settings)."""
+    if store == "memory":
+        jobstore: Any = MemoryJobStore()
+    else:
+        engine = peer_engine(url or "", tuned=store != "sqlalchemy-defaults")
+        jobstore = SQLAlchemyJobStore(engine=engine)
     scheduler = BackgroundScheduler(
         jobstores={"default": jobstore}, job_defaults=dict(JOB_DEFAULTS), timezone=UTC
     )
