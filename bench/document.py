@@ -200,6 +200,8 @@ def scaleout_section(result: dict[str, Any]) -> str:
             fmt(row["time_to_all_s"], "s"),
             fmt(row.get("speedup_vs_1")),
             fmt(row["cpu_per_fire_ms"], "ms"),
+            fmt(row.get("postgres_cpu_per_fire_ms"), "ms"),
+            "–" if row.get("machine_busy") is None else f"{row['machine_busy'] * 100:.0f}%",
             f"{row['duplicates']} / {row['misses']}",
         ]
         for row in result["summary"]
@@ -208,9 +210,12 @@ def scaleout_section(result: dict[str, Any]) -> str:
         [
             "## Scale-out on PostgreSQL",
             "",
-            "One burst shared by 1, 2 and 4 `agentcron worker` processes on one PostgreSQL; "
-            "CPU / fire is the workers' CPU only. On this 2-core machine the workers, the "
-            "PostgreSQL server and the bench share the same two cores.",
+            "One burst shared by 1, 2 and 4 `agentcron worker` processes on one PostgreSQL. "
+            "CPU / fire is the workers' CPU; PG CPU / fire is the PostgreSQL server's "
+            "(every `postgres` process on the machine). Machine busy: all cores together, from "
+            "the instant to the poll (every 0.25 s) that saw the last outcome. On this 2-core "
+            "machine the workers, the PostgreSQL server and the bench share the same two "
+            "cores, so once they are saturated more workers cannot add speed.",
             "",
             table(
                 [
@@ -221,6 +226,8 @@ def scaleout_section(result: dict[str, Any]) -> str:
                     "all done",
                     "× one worker",
                     "CPU / fire",
+                    "PG CPU / fire",
+                    "machine busy",
                     "dup / miss",
                 ],
                 rows,

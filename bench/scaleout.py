@@ -45,6 +45,28 @@ def _cpu_s(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _postgres_cpu_s() -> float:
+    """CPU of every PostgreSQL server process on this machine (the server is local here)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+        except OSError:
+            continue
+        total += _cpu_s(int(entry.name)) or 0.0
+    return total
+
+
 def _count(store: Store, *where: Any) -> int:
     with store.read() as session:
         return session.scalar(select(func.count()).select_from(Execution).where(*where)) or 0
@@ -95,12 +117,17 @@ def run_once(ctx: Context, n: int, workers: int) -> dict[str, Any]:
             session.execute(
                 text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": wake}
             )
+        time.sleep(max(0.0, (t0 - datetime.now(UTC)).total_seconds()))
+        pg_before, ticks_before = _postgres_cpu_s(), _machine_ticks()
         deadline = time.monotonic() + 120 + n / 100
         while _count(store, Execution.status.in_(FINAL)) < n:
             if time.monotonic() > deadline:
                 break
             time.sleep(0.25)
         cpu_used = sum(_cpu_s(p.pid) or 0 for p in procs) - cpu_before
+        pg_used = _postgres_cpu_s() - pg_before
+        ticks_after = _machine_ticks()
+        busy, total = ticks_after[0] - ticks_before[0], ticks_after[1] - ticks_before[1]
         rss = [m.get("rss_mib") for m in (_rss(p.pid) for p in procs)]
     finally:
         for proc in procs:
@@ -130,6 +157,10 @@ def run_once(ctx: Context, n: int, workers: int) -> dict[str, Any]:
         "fires_per_s": n / time_to_all if time_to_all else None,
         "worker_shares": shares,
         "cpu_per_fire_ms": cpu_used / n * 1000,
+        "postgres_cpu_per_fire_ms": pg_used / n * 1000,
+        # From t0 to the poll (every 0.25 s) that saw the last outcome.
+        "machine_busy": busy / total if total else None,
+        "cores": os.cpu_count(),
         "worker_rss_mib": rss,
         "settings": ctx.engine_settings(),
     }
@@ -166,7 +197,16 @@ def run(ctx: Context) -> dict[str, Any]:
     for (n, workers), group in sorted(groups.items()):
         row: dict[str, Any] = {"n": n, "workers": workers, "rounds": len(group)}
         row.update(
-            report.summarize_runs(group, ("fires_per_s", "time_to_all_s", "cpu_per_fire_ms"))
+            report.summarize_runs(
+                group,
+                (
+                    "fires_per_s",
+                    "time_to_all_s",
+                    "cpu_per_fire_ms",
+                    "postgres_cpu_per_fire_ms",
+                    "machine_busy",
+                ),
+            )
         )
         row["duplicates"] = sum(r["duplicates"] for r in group)
         row["misses"] = sum(r["misses"] for r in group)
@@ -178,7 +218,18 @@ def run(ctx: Context) -> dict[str, Any]:
         summary.append(row)
     report.print_table(
         "scale-out on PostgreSQL (medians): one burst shared by N `agentcron worker` processes",
-        ["N", "workers", "fires/s", "all done", "× one worker", "CPU/fire", "dup", "miss"],
+        [
+            "N",
+            "workers",
+            "fires/s",
+            "all done",
+            "× one worker",
+            "CPU/fire",
+            "PG CPU/fire",
+            "machine busy",
+            "dup",
+            "miss",
+        ],
         [
             [
                 f"{row['n']:,}",
@@ -187,6 +238,8 @@ def run(ctx: Context) -> dict[str, Any]:
                 report.fmt(row["time_to_all_s"], "s"),
                 report.fmt(row.get("speedup_vs_1")),
                 report.fmt(row["cpu_per_fire_ms"], "ms"),
+                report.fmt(row.get("postgres_cpu_per_fire_ms"), "ms"),
+                _percent(row.get("machine_busy")),
                 row["duplicates"],
                 row["misses"],
             ]
@@ -194,3 +247,7 @@ def run(ctx: Context) -> dict[str, Any]:
         ],
     )
     return {"runs": runs, "summary": summary}
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"

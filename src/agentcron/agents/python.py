@@ -45,11 +45,12 @@ class PythonAgent:
         self.handle = handle
         self._target = settings.target
         self._function = resolve(settings.target)
+        self._is_async = inspect.iscoroutinefunction(self._function)
 
     async def run(self, context: AgentContext) -> AgentResult:
         function = self._function
         try:
-            if inspect.iscoroutinefunction(function):
+            if self._is_async:
                 returned = await function(context.instruction, context)
             else:
                 returned = await asyncio.to_thread(function, context.instruction, context)

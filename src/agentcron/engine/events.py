@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -40,17 +39,6 @@ class Event:
     user_id: str
     data: dict[str, Any] = field(default_factory=dict)
     origin: str = ""
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"kind": self.kind, "user_id": self.user_id, "data": self.data, "origin": self.origin},
-            default=str,
-        )
-
-    @classmethod
-    def from_json(cls, payload: str) -> Event:
-        raw = json.loads(payload)
-        return cls(raw["kind"], raw["user_id"], raw.get("data", {}), raw.get("origin", ""))
 
 
 class EventBus:

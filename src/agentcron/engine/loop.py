@@ -249,7 +249,7 @@ class Engine:
             work = Work(**row)
             self._held.add(work.execution_id)
             first_tries += work.attempt == 1
-            task = asyncio.create_task(self._attempt(work), name=f"attempt-{work.execution_id}")
+            task = asyncio.create_task(self._attempt(work), name="agentcron-attempt")
             self._tasks.add(task)
             task.add_done_callback(self._done)
         if first_tries:

@@ -1,12 +1,26 @@
 """Events across instances on PostgreSQL: NOTIFY out, LISTEN in.
 
 The sender drains a queue on its own thread, so publishing never blocks the event loop, and
-sends whatever has queued up in one statement; the listener holds one dedicated connection and reconnects with backoff when the server goes
-away. Both carry hints only (wake up, refresh a view), never records.
+sends whatever has queued up in one statement, packed many events to a notification: a burst
+publishes two events per execution, and one notification each cost the server and every
+listener more than the burst itself. The listener holds one dedicated connection, drops its
+own instance's notifications before decoding them, and reconnects with backoff when the
+server goes away. Both carry hints only (wake up, refresh a view), never records.
+
+Two channels. Events that mean new due work (WAKING) go on CHANNEL, which every instance
+listens to. The rest, an execution's progress, matter only to people watching a live view,
+so they go on ACTIVITY_CHANNEL, which an instance listens to only while it has a
+subscriber: workers never pay for the other workers' bursts, and adding a worker does not
+add work to every other one.
+
+Wire format: `{"origin": "<instance>", "events": [[kind, user_id, data], ...]}`. A single
+event object (`{"kind": ..., "user_id": ..., "data": ..., "origin": ...}`) is accepted too,
+so a script can wake the instances with one `SELECT pg_notify(...)`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -16,18 +30,49 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy.engine import make_url
 
-from agentcron.engine.events import CHANNEL, Event, EventBus
+from agentcron.engine.events import CHANNEL, WAKING, Event, EventBus
 
 log = logging.getLogger(__name__)
 PAYLOAD_MAX = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
-SEND_BATCH = 500  # events per round trip: a burst publishes two per execution
+ACTIVITY_CHANNEL = f"{CHANNEL}_activity"
+SEND_BATCH = 2000  # events per round trip: a burst publishes two per execution
 
 
-def _payload(event: Event) -> str:
-    payload = event.to_json()
-    if len(payload.encode()) > PAYLOAD_MAX:
-        payload = Event(event.kind, event.user_id, {}, event.origin).to_json()
-    return payload
+def _head(origin: str) -> str:
+    """How every notification from `origin` starts: a listener compares, never decodes."""
+    return '{"origin": ' + json.dumps(origin) + ', "events": ['
+
+
+def pack(origin: str, events: list[Event]) -> list[str]:
+    """As few payloads as fit PostgreSQL's limit. An event too large for one on its own goes
+    without its data (kind and user still wake loops and tell views to refresh)."""
+    head, tail = _head(origin), "]}"
+    room = PAYLOAD_MAX - len(head.encode()) - len(tail)
+    payloads: list[str] = []
+    parts: list[str] = []
+    size = 0
+    for event in events:
+        part = json.dumps([event.kind, event.user_id, event.data], default=str)
+        if len(part.encode()) > room:
+            part = json.dumps([event.kind, event.user_id, {}])
+        cost = len(part.encode()) + (2 if parts else 0)  # ", " between events
+        if parts and size + cost > room:
+            payloads.append(head + ", ".join(parts) + tail)
+            parts, size = [], 0
+            cost = len(part.encode())
+        parts.append(part)
+        size += cost
+    if parts:
+        payloads.append(head + ", ".join(parts) + tail)
+    return payloads
+
+
+def unpack(payload: str) -> list[Event]:
+    raw = json.loads(payload)
+    if "events" not in raw:  # one event, as a script or an older instance sends it
+        return [Event(raw["kind"], raw["user_id"], raw.get("data", {}), raw.get("origin", ""))]
+    origin = raw.get("origin", "")
+    return [Event(kind, user_id, data, origin) for kind, user_id, data in raw["events"]]
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -44,6 +89,7 @@ class PostgresRelay:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.connected = threading.Event()
+        self.watching = threading.Event()  # listening to ACTIVITY_CHANNEL too
 
     def start(self) -> None:
         self.bus.set_relay(self.send)
@@ -100,10 +146,19 @@ class PostgresRelay:
                     stopping = True
                     break
                 batch.append(queued)
+            waking = [e for e in batch if e.kind in WAKING]
+            activity = [e for e in batch if e.kind not in WAKING]
+            channels: list[str] = []
+            payloads: list[str] = []
+            for channel, events in ((CHANNEL, waking), (ACTIVITY_CHANNEL, activity)):
+                packed = pack(self.bus.origin, events) if events else []
+                channels += [channel] * len(packed)
+                payloads += packed
             try:
                 conn.execute(
-                    "SELECT pg_notify(%s, payload) FROM unnest(%b::text[]) AS payload",
-                    (CHANNEL, [_payload(e) for e in batch]),
+                    "SELECT pg_notify(channel, payload) "
+                    "FROM unnest(%b::text[], %b::text[]) AS sent(channel, payload)",
+                    (channels, payloads),
                 )
             except Exception:
                 for kept in batch:  # keep them for the next connection
@@ -114,12 +169,23 @@ class PostgresRelay:
 
     def _listen_on(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
         conn.execute(f"LISTEN {CHANNEL}")
+        self.watching.clear()
         self.connected.set()
+        own = _head(self.bus.origin) if self.bus.origin else None
         while not self._stop.is_set():
-            for note in conn.notifies(timeout=1.0):
+            watched = self.bus.subscriber_count > 0
+            if watched != self.watching.is_set():
+                conn.execute(f"{'LISTEN' if watched else 'UNLISTEN'} {ACTIVITY_CHANNEL}")
+                (self.watching.set if watched else self.watching.clear)()
+            for note in conn.notifies(timeout=0.5):
+                if own is not None and note.payload.startswith(own):
+                    continue  # our own events, already delivered here
                 try:
-                    self.bus.deliver_remote(Event.from_json(note.payload))
+                    events = unpack(note.payload)
                 except Exception:
-                    log.warning("ignoring a malformed event", exc_info=True)
+                    log.warning("ignoring a malformed notification", exc_info=True)
+                    events = []
+                for event in events:
+                    self.bus.deliver_remote(event)
                 if self._stop.is_set():
                     return

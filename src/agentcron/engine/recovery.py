@@ -122,7 +122,10 @@ def hand_back(store: Store, worker_id: str, now: datetime) -> int:
         table = table_of(Execution)
         session.execute(
             update(table)
-            .where(table.c.worker_id == worker_id, table.c.status == ExecutionStatus.RUNNING.value)
+            .where(
+                table.c.worker_id == worker_id,
+                claims.in_state(ExecutionStatus.RUNNING, table.c.status),
+            )
             .values(
                 status=ExecutionStatus.PENDING.value,
                 worker_id=None,

@@ -201,7 +201,9 @@ class DashboardService:
                 if count == CALENDAR_CAP:
                     truncated.add(row.id)
                     break
-                occurrences.append(Occurrence(at, row.id, row.agent_id, row.command_text, row.description))
+                occurrences.append(
+                    Occurrence(at, row.id, row.agent_id, row.command_text, row.description)
+                )
                 count += 1
                 at = trigger.next_after(at)
         occurrences.sort(key=lambda o: (o.at, o.agent_id))

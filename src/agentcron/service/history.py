@@ -38,7 +38,9 @@ class HistoryService:
         unknown = [s for s in statuses or () if s not in STATUSES]
         if unknown:
             raise InvalidInput.one(
-                "status", f"unknown status {unknown[0]!r}", f"use one of {', '.join(sorted(STATUSES))}"
+                "status",
+                f"unknown status {unknown[0]!r}",
+                f"use one of {', '.join(sorted(STATUSES))}",
             )
         ident = _uuid(schedule_id, "schedule")
         with self.s.store.read() as session:

@@ -37,7 +37,14 @@ from agentcron.timing import (
 )
 
 HANDLE_AT_START = re.compile(r"^\s*@([A-Za-z][A-Za-z0-9_-]{0,31})\b")
-TIMING_FIELDS = ("schedule_type", "cron_expression", "interval_value", "interval_unit", "run_at", "timezone")
+TIMING_FIELDS = (
+    "schedule_type",
+    "cron_expression",
+    "interval_value",
+    "interval_unit",
+    "run_at",
+    "timezone",
+)
 PREVIEW_COUNT = 5
 FILTER_MAX_LEN = 200
 Problems = list[Problem]  # an alias: inside the service class, `list` is a method
@@ -66,7 +73,9 @@ class ScheduleDraft:
     text: str | None = None
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +122,9 @@ class ScheduleService:
         if not matches:
             raise NotFound("schedule", ident)
         if len(matches) > 1:
-            raise Conflict(f"id prefix {ident!r} matches {len(matches)} schedules; give more digits")
+            raise Conflict(
+                f"id prefix {ident!r} matches {len(matches)} schedules; give more digits"
+            )
         return self.view(matches[0])
 
     def list(
@@ -144,12 +155,18 @@ class ScheduleService:
                 problems.append(Problem(name, "contains a NUL character", "remove it"))
             elif len(value) > FILTER_MAX_LEN:
                 problems.append(
-                    Problem(name, f"is {len(value)} characters long", f"keep it under {FILTER_MAX_LEN}")
+                    Problem(
+                        name, f"is {len(value)} characters long", f"keep it under {FILTER_MAX_LEN}"
+                    )
                 )
         kind = where.schedule_type
         if kind is not None and not problems and kind not in {t.value for t in ScheduleType}:
             problems.append(
-                Problem("schedule_type", f"{kind!r} is not a schedule type", "use 'cron', 'interval' or 'once'")
+                Problem(
+                    "schedule_type",
+                    f"{kind!r} is not a schedule type",
+                    "use 'cron', 'interval' or 'once'",
+                )
             )
         if problems:
             raise InvalidInput(problems)
@@ -177,7 +194,9 @@ class ScheduleService:
         now = self.s.clock.now()
         draft = self._expand_text(user, draft, now)
         values = self._checked(user, draft, now, existing=None)
-        row = ScheduledCommand(id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **values)
+        row = ScheduledCommand(
+            id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **values
+        )
         with self.s.store.write() as session:
             if repo.count_for_user(session, user.id) >= self.s.settings.max_schedules_per_user:
                 raise Conflict(
@@ -310,7 +329,9 @@ class ScheduleService:
         if problems:
             raise InvalidInput(problems)
         assert spec is not None
-        return Preview(spec, describe(spec), preview(spec, now, PREVIEW_COUNT), agent, draft.command_text)
+        return Preview(
+            spec, describe(spec), preview(spec, now, PREVIEW_COUNT), agent, draft.command_text
+        )
 
     # -- rules --------------------------------------------------------------------------------
 
@@ -327,7 +348,9 @@ class ScheduleService:
             return draft
         from agentcron.timing.language import SentenceNotUnderstood, parse_sentence
 
-        clashing = [k for k in (*TIMING_FIELDS[:-1], "command_text") if getattr(draft, k) is not None]
+        clashing = [
+            k for k in (*TIMING_FIELDS[:-1], "command_text") if getattr(draft, k) is not None
+        ]
         if clashing:
             raise InvalidInput.one(
                 "text",
@@ -389,12 +412,18 @@ class ScheduleService:
 
         command = merged.get("command_text")
         if not command or not str(command).strip():
-            problems.append(Problem("command_text", "is required", 'e.g. "@alice check deprecated models"'))
+            problems.append(
+                Problem("command_text", "is required", 'e.g. "@alice check deprecated models"')
+            )
         else:
             command = str(command).strip()
             if len(command) > settings.command_max_len:
                 problems.append(
-                    Problem("command_text", f"is {len(command)} characters long", f"keep it under {settings.command_max_len}")
+                    Problem(
+                        "command_text",
+                        f"is {len(command)} characters long",
+                        f"keep it under {settings.command_max_len}",
+                    )
                 )
             if "\x00" in command:
                 problems.append(Problem("command_text", "contains a NUL character", "remove it"))
@@ -402,14 +431,22 @@ class ScheduleService:
         description = merged.get("description") or ""
         if len(description) > settings.description_max_len:
             problems.append(
-                Problem("description", f"is {len(description)} characters long", f"keep it under {settings.description_max_len}")
+                Problem(
+                    "description",
+                    f"is {len(description)} characters long",
+                    f"keep it under {settings.description_max_len}",
+                )
             )
         if "\x00" in description:
             problems.append(Problem("description", "contains a NUL character", "remove it"))
 
         if existing is None or "agent_id" in given or "command_text" in given:
             explicit = given.get("agent_id")
-            if explicit is None and existing is not None and not HANDLE_AT_START.match(command or ""):
+            if (
+                explicit is None
+                and existing is not None
+                and not HANDLE_AT_START.match(command or "")
+            ):
                 explicit = existing.agent_id
             merged["agent_id"] = self._agent_from(
                 ScheduleDraft(command_text=command, agent_id=explicit), problems
@@ -417,13 +454,19 @@ class ScheduleService:
 
         overlap = merged.get("overlap")
         if overlap not in {o.value for o in Overlap}:
-            problems.append(Problem("overlap", f"{overlap!r} is not a policy", "use 'skip' or 'allow'"))
+            problems.append(
+                Problem("overlap", f"{overlap!r} is not a policy", "use 'skip' or 'allow'")
+            )
         _check_range(problems, merged, "misfire_grace_s", 0, 86_400 * 7)
         _check_range(problems, merged, "max_retries", 0, 3)
         _check_range(problems, merged, "timeout_s", 1, settings.max_timeout_s)
         key = merged.get("key")
-        if key is not None and (not isinstance(key, str) or not re.fullmatch(r"[\w.:-]{1,100}", key)):
-            problems.append(Problem("key", "must be 1-100 letters, digits or . _ : -", 'e.g. "daily-report"'))
+        if key is not None and (
+            not isinstance(key, str) or not re.fullmatch(r"[\w.:-]{1,100}", key)
+        ):
+            problems.append(
+                Problem("key", "must be 1-100 letters, digits or . _ : -", 'e.g. "daily-report"')
+            )
         if not isinstance(merged.get("enabled"), bool):
             problems.append(Problem("enabled", "must be true or false"))
 
@@ -445,7 +488,8 @@ class ScheduleService:
             same = (
                 existing.schedule_type == spec.schedule_type.value
                 and existing.interval_value == spec.interval_value
-                and existing.interval_unit == (spec.interval_unit.value if spec.interval_unit else None)
+                and existing.interval_unit
+                == (spec.interval_unit.value if spec.interval_unit else None)
             )
             anchor = existing.anchor_at if same else now
         spec = spec.with_anchor(anchor)
@@ -474,19 +518,37 @@ class ScheduleService:
     ) -> ScheduleSpec | None:
         kind = draft.schedule_type
         if kind is None:
-            problems.append(Problem("schedule_type", "is required", "use 'cron', 'interval' or 'once', or send `text`"))
+            problems.append(
+                Problem(
+                    "schedule_type",
+                    "is required",
+                    "use 'cron', 'interval' or 'once', or send `text`",
+                )
+            )
             return None
         try:
             schedule_type = ScheduleType(kind)
         except ValueError:
-            problems.append(Problem("schedule_type", f"{kind!r} is not a schedule type", "use 'cron', 'interval' or 'once'"))
+            problems.append(
+                Problem(
+                    "schedule_type",
+                    f"{kind!r} is not a schedule type",
+                    "use 'cron', 'interval' or 'once'",
+                )
+            )
             return None
         unit: IntervalUnit | None = None
         if draft.interval_unit is not None:
             try:
                 unit = IntervalUnit(draft.interval_unit)
             except ValueError:
-                problems.append(Problem("interval_unit", f"{draft.interval_unit!r} is not a unit", "use 'minutes', 'hours' or 'days'"))
+                problems.append(
+                    Problem(
+                        "interval_unit",
+                        f"{draft.interval_unit!r} is not a unit",
+                        "use 'minutes', 'hours' or 'days'",
+                    )
+                )
         spec = ScheduleSpec(
             schedule_type=schedule_type,
             timezone=draft.timezone or user.timezone,
@@ -512,15 +574,25 @@ class ScheduleService:
             wanted = match.group(1) if match else None
         if not wanted:
             problems.append(
-                Problem("agent_id", "no agent given", "set agent_id, or start the command with @handle (e.g. @alice)")
+                Problem(
+                    "agent_id",
+                    "no agent given",
+                    "set agent_id, or start the command with @handle (e.g. @alice)",
+                )
             )
             return None
         handle = _normal_handle(wanted, handles)
         if handle in handles:
             return handle
         close = difflib.get_close_matches(handle, handles, n=1)
-        fix = f"did you mean @{close[0]}?" if close else (
-            f"known agents: {', '.join('@' + h for h in sorted(handles))}" if handles else "define agents in agents.toml"
+        fix = (
+            f"did you mean @{close[0]}?"
+            if close
+            else (
+                f"known agents: {', '.join('@' + h for h in sorted(handles))}"
+                if handles
+                else "define agents in agents.toml"
+            )
         )
         problems.append(Problem("agent_id", f"no agent @{handle}", fix))
         return None
@@ -548,10 +620,14 @@ def _normal_handle(wanted: str, handles: list[str]) -> str:
     return handle
 
 
-def _check_range(problems: Problems, merged: dict[str, Any], name: str, low: int, high: int) -> None:
+def _check_range(
+    problems: Problems, merged: dict[str, Any], name: str, low: int, high: int
+) -> None:
     value = merged.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        problems.append(Problem(name, f"{value!r} is out of range", f"use a whole number from {low} to {high}"))
+        problems.append(
+            Problem(name, f"{value!r} is out of range", f"use a whole number from {low} to {high}")
+        )
 
 
 def _uuid(value: uuid.UUID | str, kind: str) -> uuid.UUID:
@@ -561,4 +637,3 @@ def _uuid(value: uuid.UUID | str, kind: str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise NotFound(kind, value) from None
-

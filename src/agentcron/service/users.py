@@ -133,8 +133,13 @@ class UserService:
             rows = session.scalars(
                 select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
             ).all()
-            hits = [r for r in rows if str(r.id) == prefix_or_id or r.prefix == prefix_or_id
-                    or (len(prefix_or_id) >= 8 and str(r.id).startswith(prefix_or_id))]
+            hits = [
+                r
+                for r in rows
+                if str(r.id) == prefix_or_id
+                or r.prefix == prefix_or_id
+                or (len(prefix_or_id) >= 8 and str(r.id).startswith(prefix_or_id))
+            ]
             for row in hits:
                 row.revoked_at = now
         if not hits:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from agentcron.store import bulk
@@ -28,6 +28,14 @@ from agentcron.store.tables import (
 )
 
 ACTIVE = (ExecutionStatus.PENDING.value, ExecutionStatus.RUNNING.value)
+
+
+def in_state(status: ExecutionStatus, column: Any = None) -> ColumnElement[bool]:
+    """`status = 'running'` with the value written into the SQL, not bound: the indexes on
+    pending and running executions are partial (migration 0002), and a planner can only use
+    one when it sees the state itself (a generic PostgreSQL plan sees a placeholder)."""
+    target = Execution.status if column is None else column
+    return target == literal(status.value, literal_execute=True)
 
 
 def _is_postgres(session: Session) -> bool:
@@ -170,7 +178,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingWork
     query = (
         select(Execution)
         .where(
-            Execution.status == ExecutionStatus.PENDING.value,
+            in_state(ExecutionStatus.PENDING),
             Execution.next_attempt_at <= now,
         )
         .order_by(Execution.next_attempt_at)
@@ -278,7 +286,7 @@ def expired_leases(session: Session, now: datetime, limit: int) -> list[PendingW
     query = (
         select(Execution)
         .where(
-            Execution.status == ExecutionStatus.RUNNING.value,
+            in_state(ExecutionStatus.RUNNING),
             Execution.lease_expires_at < now,
         )
         .order_by(Execution.lease_expires_at)
@@ -322,7 +330,7 @@ def failed_attempt_count(session: Session, execution_id: uuid.UUID) -> int:
 def held_by(session: Session, worker_id: str) -> list[tuple[uuid.UUID, int]]:
     rows = session.execute(
         select(Execution.id, Execution.attempt).where(
-            Execution.worker_id == worker_id, Execution.status == ExecutionStatus.RUNNING.value
+            Execution.worker_id == worker_id, in_state(ExecutionStatus.RUNNING)
         )
     ).all()
     return [(row[0], row[1]) for row in rows]
@@ -330,9 +338,7 @@ def held_by(session: Session, worker_id: str) -> list[tuple[uuid.UUID, int]]:
 
 def earliest_pending(session: Session) -> datetime | None:
     return session.scalar(
-        select(func.min(Execution.next_attempt_at)).where(
-            Execution.status == ExecutionStatus.PENDING.value
-        )
+        select(func.min(Execution.next_attempt_at)).where(in_state(ExecutionStatus.PENDING))
     )
 
 

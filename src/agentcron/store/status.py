@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agentcron.store.claims import in_state
 from agentcron.store.tables import Execution, ExecutionStatus, ScheduledCommand
 
 
@@ -29,17 +30,13 @@ def counts(session: Session, now: datetime, since: datetime) -> dict[str, object
     )
     running = (
         session.scalar(
-            select(func.count())
-            .select_from(Execution)
-            .where(Execution.status == ExecutionStatus.RUNNING.value)
+            select(func.count()).select_from(Execution).where(in_state(ExecutionStatus.RUNNING))
         )
         or 0
     )
     pending = (
         session.scalar(
-            select(func.count())
-            .select_from(Execution)
-            .where(Execution.status == ExecutionStatus.PENDING.value)
+            select(func.count()).select_from(Execution).where(in_state(ExecutionStatus.PENDING))
         )
         or 0
     )

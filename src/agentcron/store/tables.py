@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -155,8 +156,21 @@ class Execution(Base):
         UniqueConstraint("schedule_id", "scheduled_for", name="uq_executions_schedule_slot"),
         CheckConstraint(_in("status", ExecutionStatus), name="status"),
         CheckConstraint(_in("trigger", Trigger), name="trigger"),
-        Index("ix_executions_status_next_attempt_at", "status", "next_attempt_at"),
-        Index("ix_executions_status_lease_expires_at", "status", "lease_expires_at"),
+        # Partial: only the few rows still in play are indexed, so the history can grow to
+        # millions without these indexes growing, and a finished execution leaves them
+        # with one deletion instead of a move within each (0002).
+        Index(
+            "ix_executions_pending_next_attempt_at",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_executions_running_lease_expires_at",
+            "lease_expires_at",
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
         Index("ix_executions_user_id_created_at", "user_id", "created_at"),
     )
 

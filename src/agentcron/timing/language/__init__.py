@@ -95,7 +95,9 @@ def parse_sentence(
         understood["schedule"] = _spec_json(spec)
         minutes = max(1, math.ceil(min_gap.total_seconds() / 60))
         zone_wrong = any(problem.field == "timezone" for problem in invalid.problems)
-        example = "every weekday at 9am in Europe/Berlin" if zone_wrong else f"every {minutes} minutes"
+        example = (
+            "every weekday at 9am in Europe/Berlin" if zone_wrong else f"every {minutes} minutes"
+        )
         _refuse(str(invalid), f"{base} {example}", understood)
     return ParsedSentence(agent, command, spec, describe(spec), preview(spec, now, 5))
 
@@ -106,8 +108,12 @@ def understand(
     """The sentence's agent, command and spec before validation; also what was understood
     and the command to build examples from."""
     source = fold(text)
-    understood: dict[str, object] = {"agent": None, "command": "", "timing": [],
-                                     "timezone": timezone}
+    understood: dict[str, object] = {
+        "agent": None,
+        "command": "",
+        "timing": [],
+        "timezone": timezone,
+    }
     if len(source) > MAX_LENGTH:
         _refuse(f"the sentence is longer than {MAX_LENGTH} characters", DEFAULT, understood)
     tokens = tokenize(source)
@@ -117,22 +123,33 @@ def understand(
     agent = agent_of([t for k, t in enumerate(tokens) if k not in consumed and t.kind is Kind.WORD])
     command = rebuild(tokens, consumed)
     zone = next((c.fact.name for c in clauses if isinstance(c.fact, Zone)), timezone)
-    understood.update(agent=agent, command=command, timing=[c.text for c in clauses],
-                      timezone=zone)
-    base = command if has_words(command, agent) else f"@{agent} check the logs" if agent \
+    understood.update(agent=agent, command=command, timing=[c.text for c in clauses], timezone=zone)
+    base = (
+        command
+        if has_words(command, agent)
+        else f"@{agent} check the logs"
+        if agent
         else "check the logs"
+    )
     for clause in clauses:
         if isinstance(clause.fact, Unsupported):
             _refuse(clause.fact.reason, f"{base} {clause.fact.example}", understood)
-    leftovers = [k for k, token in enumerate(tokens)
-                 if k not in consumed and token.kind is Kind.WORD
-                 and looks_like_timing(words, k, after_clause=k - 1 in consumed)]
+    leftovers = [
+        k
+        for k, token in enumerate(tokens)
+        if k not in consumed
+        and token.kind is Kind.WORD
+        and looks_like_timing(words, k, after_clause=k - 1 in consumed)
+    ]
     if leftovers:
         suspect = tokens[leftovers[0]].text
         generic = f"@{agent} check the logs" if agent else "check the logs"
-        _refuse(f'"{suspect}" looks like timing but is not part of a schedule I understand '
-                "(put it in double quotes if it belongs to the command)",
-                f"{generic} every weekday at 9am", understood)
+        _refuse(
+            f'"{suspect}" looks like timing but is not part of a schedule I understand '
+            "(put it in double quotes if it belongs to the command)",
+            f"{generic} every weekday at 9am",
+            understood,
+        )
     try:
         spec = assemble(clauses, timezone=timezone, now=now)
     except Refusal as refusal:
@@ -141,7 +158,6 @@ def understand(
         timing = " ".join(c.text for c in clauses)
         _refuse("there is a schedule but no command to run", f"{base} {timing}", understood)
     return agent, command, spec, understood, base
-
 
 
 def _refuse(reason: str, example: str, understood: dict[str, object]) -> NoReturn:

@@ -36,11 +36,20 @@ from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 DEFAULT_EXAMPLE = "every weekday at 9am"
 _F = TypeVar("_F", bound=Fact)
 _NAMES: dict[type, str] = {
-    Times: "times of day", Every: "repetitions", Daily: "daily phrases", Weekly: "weekly phrases",
-    Monthly: "monthly phrases", Yearly: "yearly phrases", Weekdays: "day-of-week phrases",
-    HourWindow: "hour windows", MonthDays: "days of the month",
+    Times: "times of day",
+    Every: "repetitions",
+    Daily: "daily phrases",
+    Weekly: "weekly phrases",
+    Monthly: "monthly phrases",
+    Yearly: "yearly phrases",
+    Weekdays: "day-of-week phrases",
+    HourWindow: "hour windows",
+    MonthDays: "days of the month",
     NthWeekdays: "weekdays of the month",
-    CalendarDate: "dates", RelativeDay: "days", Offset: "delays", Zone: "time zones",
+    CalendarDate: "dates",
+    RelativeDay: "days",
+    Offset: "delays",
+    Zone: "time zones",
 }
 
 
@@ -64,8 +73,10 @@ class _Facts:
             kind = type(clause.fact)
             if kind in self.by_kind:
                 first = self.by_kind[kind].text
-                raise Refusal(f'two {_NAMES[kind]}: "{first}" and "{clause.text}"; '
-                              "one schedule takes one", DEFAULT_EXAMPLE)
+                raise Refusal(
+                    f'two {_NAMES[kind]}: "{first}" and "{clause.text}"; one schedule takes one',
+                    DEFAULT_EXAMPLE,
+                )
             self.by_kind[kind] = clause
         self.kinds = set(self.by_kind) - {Zone}
 
@@ -117,7 +128,9 @@ def _hours(facts: _Facts, period: str | None, example: str) -> tuple[str, str]:
 
 
 _PERIOD_FITS = {
-    "morning": lambda h: h < 12, "afternoon": lambda h: h >= 12, "evening": lambda h: h >= 12,
+    "morning": lambda h: h < 12,
+    "afternoon": lambda h: h >= 12,
+    "evening": lambda h: h >= 12,
     "night": lambda h: h >= 18 or h < 6,
 }
 
@@ -135,8 +148,10 @@ def _in_period(clock: Clock, period: str | None) -> Clock:
         elif period == "night":
             hour = 0 if hour == 12 else hour + 12 if 6 <= hour <= 11 else hour
     if not _PERIOD_FITS[period](hour):
-        raise Refusal(f"{clock.hour:02d}:{clock.minute:02d} is not in the {period}",
-                      f"every {period} at {'7am' if period == 'morning' else '7pm'}")
+        raise Refusal(
+            f"{clock.hour:02d}:{clock.minute:02d} is not in the {period}",
+            f"every {period} at {'7am' if period == 'morning' else '7pm'}",
+        )
     return Clock(hour, clock.minute, True)
 
 
@@ -164,22 +179,29 @@ def _weekdays(facts: _Facts, example: str) -> str:
         raise Refusal(f'"{facts.text(Weekdays)}" leaves no day', example)
     if not days.recurring and Weekly not in facts.kinds and Every not in facts.kinds:
         text = facts.text(Weekdays).removeprefix("on ")
-        raise Refusal(f'"{text}" could be once or every week: say "every {text}" or "next {text}"',
-                      f"every {text} at 9am")
+        raise Refusal(
+            f'"{text}" could be once or every week: say "every {text}" or "next {text}"',
+            f"every {text} at 9am",
+        )
     return dow_field(days.days)
 
 
 def _at_times(facts: _Facts) -> str:
     example = "every monday at 9am"
     if HourWindow in facts.kinds:
-        raise Refusal(f'"{facts.text(HourWindow)}" needs a repetition, not a time of day',
-                      "every hour between 9am and 5pm")
+        raise Refusal(
+            f'"{facts.text(HourWindow)}" needs a repetition, not a time of day',
+            "every hour between 9am and 5pm",
+        )
     allowed = {Times, Daily, Weekly, Monthly, Weekdays, MonthDays, NthWeekdays}
     facts.only(allowed, Times, example)
     day_kinds = [k for k in (Daily, Weekdays, MonthDays, NthWeekdays) if k in facts.kinds]
     if len(day_kinds) > 1:
-        raise Refusal(f'"{facts.text(day_kinds[0])}" and "{facts.text(day_kinds[1])}" '
-                      "cannot share one schedule", example)
+        raise Refusal(
+            f'"{facts.text(day_kinds[0])}" and "{facts.text(day_kinds[1])}" '
+            "cannot share one schedule",
+            example,
+        )
     daily, weekdays = facts.get(Daily), facts.get(Weekdays)
     period = (daily.period if daily else None) or (weekdays.period if weekdays else None)
     minute, hour = _hours(facts, period, "every day at 9am")
@@ -187,8 +209,10 @@ def _at_times(facts: _Facts) -> str:
     marker = Monthly if Monthly in facts.kinds else Weekly if Weekly in facts.kinds else None
     if weekdays:
         if marker is Monthly:
-            raise Refusal(f'"{facts.text(Weekdays)}" does not say which week of the month',
-                          "on the first monday of every month at 9am")
+            raise Refusal(
+                f'"{facts.text(Weekdays)}" does not say which week of the month',
+                "on the first monday of every month at 9am",
+            )
         dow = _weekdays(facts, "every weekday at 9am")
     elif (days := facts.get(MonthDays)) is not None:
         if marker is Weekly:
@@ -196,8 +220,10 @@ def _at_times(facts: _Facts) -> str:
         dom = ",".join(days.days)
     elif (nth := facts.get(NthWeekdays)) is not None:
         if not nth.explicit_month and marker is not Monthly:
-            raise Refusal(f'"{facts.text(NthWeekdays)}" of what? say "of every month"',
-                          "on the first monday of every month at 9am")
+            raise Refusal(
+                f'"{facts.text(NthWeekdays)}" of what? say "of every month"',
+                "on the first monday of every month at 9am",
+            )
         dow = ",".join(nth.items)
     elif marker is Monthly:
         raise Refusal("monthly, but on which day of the month?", "monthly on the 1st at 9am")
@@ -252,8 +278,11 @@ def _one_off(facts: _Facts, tz: str, now: datetime) -> datetime:
             ahead = 7
     candidate = local_instant(today + timedelta(days=ahead), clock, zone)
     if candidate <= now:
-        raise Refusal(f'"{facts.text(RelativeDay)}" at {clock.hour:02d}:{clock.minute:02d} '
-                      "has already passed", example)
+        raise Refusal(
+            f'"{facts.text(RelativeDay)}" at {clock.hour:02d}:{clock.minute:02d} '
+            "has already passed",
+            example,
+        )
     return candidate
 
 
@@ -261,8 +290,9 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise Refusal(f'"{name}" is not a time zone I know',
-                      "tomorrow at 3pm in Europe/Berlin") from error
+        raise Refusal(
+            f'"{name}" is not a time zone I know', "tomorrow at 3pm in Europe/Berlin"
+        ) from error
 
 
 def local_instant(day: date, clock: Clock, zone: zoneinfo.ZoneInfo) -> datetime:
@@ -282,69 +312,108 @@ def _every(facts: _Facts, tz: str, now: datetime) -> ScheduleSpec:
     assert every is not None
     text = facts.text(Every)
     if Times in facts.kinds and every.unit == "days":
-        raise Refusal(f'"{text}" counts days from now and cannot also keep to a time of day',
-                      "every day at 9am")
+        raise Refusal(
+            f'"{text}" counts days from now and cannot also keep to a time of day',
+            "every day at 9am",
+        )
     if Times in facts.kinds:
-        raise Refusal(f'"{text}" and "{facts.text(Times)}" contradict each other',
-                      f"{text} between 9am and 5pm")
+        raise Refusal(
+            f'"{text}" and "{facts.text(Times)}" contradict each other',
+            f"{text} between 9am and 5pm",
+        )
     daily = facts.get(Daily)
     if daily is not None and daily.period is not None:
         facts.only({Every}, Every, text)
     facts.only({Every, Weekdays, HourWindow, MonthDays, Daily}, Every, f"{text} on weekdays")
     if not facts.kinds & {Weekdays, HourWindow, MonthDays}:
-        return ScheduleSpec(ScheduleType.INTERVAL, timezone=tz, interval_value=every.value,
-                            interval_unit=IntervalUnit(every.unit), anchor=now)
-    value, unit = (1, "hours") if (every.value, every.unit) == (60, "minutes") else (every.value,
-                                                                                    every.unit)
+        return ScheduleSpec(
+            ScheduleType.INTERVAL,
+            timezone=tz,
+            interval_value=every.value,
+            interval_unit=IntervalUnit(every.unit),
+            anchor=now,
+        )
+    value, unit = (
+        (1, "hours") if (every.value, every.unit) == (60, "minutes") else (every.value, every.unit)
+    )
     window = facts.get(HourWindow)
     if unit == "minutes":
         if 60 % value:
-            raise Refusal(f'"{text}" cannot keep to the clock; use a step that divides the hour',
-                          "every 30 minutes on weekdays")
+            raise Refusal(
+                f'"{text}" cannot keep to the clock; use a step that divides the hour',
+                "every 30 minutes on weekdays",
+            )
         minute = "*" if value == 1 else f"*/{value}"
         last = window.last - 1 if window else 0
-        hour = "*" if window is None else str(window.first) if last == window.first \
+        hour = (
+            "*"
+            if window is None
+            else str(window.first)
+            if last == window.first
             else f"{window.first}-{last}"
+        )
     elif unit == "hours":
         minute = "0"
         step = "" if value == 1 else f"/{value}"
         if window is not None:
             hour = f"{window.first}-{window.last}{step}"
         elif 24 % value:
-            raise Refusal(f'"{text}" cannot keep to the clock; use a step that divides the day',
-                          "every 3 hours on weekdays")
+            raise Refusal(
+                f'"{text}" cannot keep to the clock; use a step that divides the day',
+                "every 3 hours on weekdays",
+            )
         else:
             hour = f"*{step}"
     else:
-        raise Refusal(f'"{text}" counts elapsed days; it does not combine with days or hours',
-                      "every weekday at 9am")
+        raise Refusal(
+            f'"{text}" counts elapsed days; it does not combine with days or hours',
+            "every weekday at 9am",
+        )
     dom = ",".join(d.days) if (d := facts.get(MonthDays)) else "*"
     dow = _weekdays(facts, f"{text} on weekdays") if Weekdays in facts.kinds else "*"
-    return ScheduleSpec(ScheduleType.CRON, timezone=tz,
-                        cron_expression=f"{minute} {hour} {dom} * {dow}")
+    return ScheduleSpec(
+        ScheduleType.CRON, timezone=tz, cron_expression=f"{minute} {hour} {dom} * {dow}"
+    )
 
 
 def _without_time(facts: _Facts, tz: str, now: datetime) -> ScheduleSpec:
     daily = facts.get(Daily)
     if facts.kinds == {Daily} and daily is not None and daily.period is None:
-        return ScheduleSpec(ScheduleType.INTERVAL, timezone=tz, interval_value=1,
-                            interval_unit=IntervalUnit.DAYS, anchor=now)
+        return ScheduleSpec(
+            ScheduleType.INTERVAL,
+            timezone=tz,
+            interval_value=1,
+            interval_unit=IntervalUnit.DAYS,
+            anchor=now,
+        )
     if facts.kinds == {Weekly}:
-        return ScheduleSpec(ScheduleType.INTERVAL, timezone=tz, interval_value=7,
-                            interval_unit=IntervalUnit.DAYS, anchor=now)
+        return ScheduleSpec(
+            ScheduleType.INTERVAL,
+            timezone=tz,
+            interval_value=7,
+            interval_unit=IntervalUnit.DAYS,
+            anchor=now,
+        )
     if HourWindow in facts.kinds:
-        raise Refusal(f'"{facts.text(HourWindow)}" needs a repetition',
-                      "every hour between 9am and 5pm")
+        raise Refusal(
+            f'"{facts.text(HourWindow)}" needs a repetition', "every hour between 9am and 5pm"
+        )
     weekdays = facts.get(Weekdays)
     if weekdays is not None and not weekdays.recurring and Weekly not in facts.kinds:
         _weekdays(facts, DEFAULT_EXAMPLE)
     first = min(facts.kinds, key=lambda k: facts.by_kind[k].start)
     if first in (Monthly, Yearly, Weekly) and len(facts.kinds) == 1:
-        example = {Monthly: "monthly on the 1st at 9am", Yearly: "every year on march 3rd at 9am",
-                   Weekly: "weekly on monday at 9am"}[first]
+        example = {
+            Monthly: "monthly on the 1st at 9am",
+            Yearly: "every year on march 3rd at 9am",
+            Weekly: "weekly on monday at 9am",
+        }[first]
         raise Refusal(f'"{facts.text(first)}" needs a day and a time of day', example)
-    phrase = " ".join(c.text for c in sorted(facts.by_kind.values(), key=lambda c: c.start)
-                      if not isinstance(c.fact, Zone))
+    phrase = " ".join(
+        c.text
+        for c in sorted(facts.by_kind.values(), key=lambda c: c.start)
+        if not isinstance(c.fact, Zone)
+    )
     return _refuse_timeless(phrase)
 
 

@@ -46,10 +46,26 @@ MATCHERS: tuple[Matcher, ...] = (
 )
 
 ZONE_EXAMPLE = "every weekday at 9am in Europe/Berlin"
-_REGIONS = frozenset({
-    "africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia", "brazil",
-    "canada", "chile", "etc", "europe", "indian", "mexico", "pacific", "us",
-})
+_REGIONS = frozenset(
+    {
+        "africa",
+        "america",
+        "antarctica",
+        "arctic",
+        "asia",
+        "atlantic",
+        "australia",
+        "brazil",
+        "canada",
+        "chile",
+        "etc",
+        "europe",
+        "indian",
+        "mexico",
+        "pacific",
+        "us",
+    }
+)
 _FIXED_OFFSET = re.compile(r"(?:utc|gmt)[+-][0-9]{1,2}(?::?[0-9]{2})?")
 _PLAIN_ZONES = {"utc": "UTC", "gmt": "GMT"}
 
@@ -75,10 +91,12 @@ def match_zone(w: Words, i: int, *, loose: bool) -> Match | None:
     if name is None:
         if "/" in word and word.split("/")[0] in _REGIONS:
             return _close(w, j + 1, paren), Unsupported(
-                f'"{w.tokens[j].text}" is not a time zone I know', ZONE_EXAMPLE)
+                f'"{w.tokens[j].text}" is not a time zone I know', ZONE_EXAMPLE
+            )
         if _FIXED_OFFSET.fullmatch(word):
             return _close(w, j + 1, paren), Unsupported(
-                f'"{w.tokens[j].text}": name the zone instead of a fixed offset', ZONE_EXAMPLE)
+                f'"{w.tokens[j].text}": name the zone instead of a fixed offset', ZONE_EXAMPLE
+            )
         return None
     if "/" not in name and not (led or paren or loose):
         return None
@@ -122,8 +140,10 @@ def _stray(w: Words, clauses: list[Clause], k: int) -> bool:
         return False
     before = clauses[k - 1].end if k else 0
     after = clauses[k + 1].start if k + 1 < len(clauses) else len(w)
-    return not (_only_punctuation(w, before, clause.start, skip_handle=k == 0)
-                or _only_punctuation(w, clause.end, after, skip_handle=False))
+    return not (
+        _only_punctuation(w, before, clause.start, skip_handle=k == 0)
+        or _only_punctuation(w, clause.end, after, skip_handle=False)
+    )
 
 
 def _only_punctuation(w: Words, start: int, end: int, *, skip_handle: bool) -> bool:

@@ -18,8 +18,11 @@ _DOTTED = re.compile(r"([0-9]{1,2})\.([0-9]{2})([ap]\.?m\.?)?")
 _SUFFIX_H = re.compile(r"([0-9]{1,2})h([0-9]{2})?")
 _MERIDIEM = re.compile(r"[ap]\.?m\.?")
 _OCLOCK = ("o'clock", "oclock")
-_NAMED_CLOCKS = {"noon": Clock(12, 0, True), "midday": Clock(12, 0, True),
-                 "midnight": Clock(0, 0, True)}
+_NAMED_CLOCKS = {
+    "noon": Clock(12, 0, True),
+    "midday": Clock(12, 0, True),
+    "midnight": Clock(0, 0, True),
+}
 EXAMPLE = "at 9am"
 WINDOW_EXAMPLE = "every hour between 9am and 5pm"
 
@@ -181,10 +184,12 @@ def _single(word: str) -> Clock | None:
 
 def window(text: str, start: Clock, stop: Clock) -> HourWindow | Unsupported:
     if start.minute or stop.minute:
-        return Unsupported(f'"{text}": a window runs from one whole hour to another',
-                           WINDOW_EXAMPLE)
+        return Unsupported(
+            f'"{text}": a window runs from one whole hour to another', WINDOW_EXAMPLE
+        )
     if stop.hour <= start.hour:
         return Unsupported(
             f'"{text}" ends before it starts (bare hours are 24-hour: say 17 or 5pm)',
-            WINDOW_EXAMPLE)
+            WINDOW_EXAMPLE,
+        )
     return HourWindow(start.hour, stop.hour)

@@ -26,11 +26,37 @@ from agentcron.timing.language.words import Words
 HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
 _SEPARATORS = frozenset(",;:")
 _CLOSERS = frozenset(".!?)")
-_TIMING_WORDS = frozenset({
-    "tomorrow", "tmrw", "tonight", "daily", "hourly", "fortnightly", "weekly", "monthly", "yearly", "annually",
-    "nightly", "everyday", "noon", "midday", "midnight", "o'clock", "oclock", "weekday",
-    "weekdays", "weekend", "weekends", "workday", "workdays",
-}) | frozenset(WEEKDAY_NAMES) | frozenset(f"{day}s" for day in WEEKDAY_NAMES)
+_TIMING_WORDS = (
+    frozenset(
+        {
+            "tomorrow",
+            "tmrw",
+            "tonight",
+            "daily",
+            "hourly",
+            "fortnightly",
+            "weekly",
+            "monthly",
+            "yearly",
+            "annually",
+            "nightly",
+            "everyday",
+            "noon",
+            "midday",
+            "midnight",
+            "o'clock",
+            "oclock",
+            "weekday",
+            "weekdays",
+            "weekend",
+            "weekends",
+            "workday",
+            "workdays",
+        }
+    )
+    | frozenset(WEEKDAY_NAMES)
+    | frozenset(f"{day}s" for day in WEEKDAY_NAMES)
+)
 _TIMEISH = re.compile(
     r"[0-9]{1,2}(?:[:.][0-9]{2})?[ap]\.?m\.?"  # 5pm, 9:30am
     r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"  # 17:30
@@ -41,10 +67,27 @@ _TIMEISH = re.compile(
 )
 _CONNECTORS = frozenset({"and", "or", "then", "to", "on", "at", "in", "the", "a", "an", "also"})
 _UNIT_WORDS = frozenset(unit for unit in UNITS if len(unit) > 2)
-_AFTER_EVERY = frozenset({
-    "other", "half", "quarter", "morning", "afternoon", "evening", "night", "day", "week",
-    "month", "year", "hour", "minute", "single", "weekday", "weekend", "workday",
-})
+_AFTER_EVERY = frozenset(
+    {
+        "other",
+        "half",
+        "quarter",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "day",
+        "week",
+        "month",
+        "year",
+        "hour",
+        "minute",
+        "single",
+        "weekday",
+        "weekend",
+        "workday",
+    }
+)
 
 
 def agent_of(tokens: Sequence[Token]) -> str | None:
@@ -71,9 +114,16 @@ def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
         return w.at(i - 1) == "on" or w.at(i - 2) == "on" or after in ("of", "day", "and")
     if word in ("every", "each"):
         soon = {w.at(i + 2), w.at(i + 3)}  # "every few hours", "every couple of days"
-        return (after in ("", ",", ".", ";", "!", "?", ")") or after in _AFTER_EVERY or after in UNITS or after in MONTHS
-                or number(after) is not None or ordinal(after) is not None
-                or weekday(after) is not None or bool(soon & _UNIT_WORDS))
+        return (
+            after in ("", ",", ".", ";", "!", "?", ")")
+            or after in _AFTER_EVERY
+            or after in UNITS
+            or after in MONTHS
+            or number(after) is not None
+            or ordinal(after) is not None
+            or weekday(after) is not None
+            or bool(soon & _UNIT_WORDS)
+        )
     if word in ("next", "this", "coming"):
         return weekday(after) is not None or after in ("week", "month", "year")
     if word == "in":
@@ -110,8 +160,7 @@ def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:
             out.append(token)
     text = ""
     for token in out:
-        glue = not text or token.norm in _SEPARATORS or token.norm in _CLOSERS \
-            or text.endswith("(")
+        glue = not text or token.norm in _SEPARATORS or token.norm in _CLOSERS or text.endswith("(")
         text += token.text if glue else " " + token.text
     return text
 
@@ -119,5 +168,6 @@ def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:
 def has_words(command: str, agent: str | None) -> bool:
     """Whether the command says anything beyond its @handle."""
     words = command.split()[1:] if agent else command.split()
-    return any(any(ch.isalnum() for ch in word) and word.lower() not in _CONNECTORS
-               for word in words)
+    return any(
+        any(ch.isalnum() for ch in word) and word.lower() not in _CONNECTORS for word in words
+    )

@@ -203,6 +203,7 @@ def match_relative_day(w: Words, i: int) -> Match | None:
     else:
         return None
     if fact.period is None and w.at(end) in PERIODS and not w.at(end).endswith("s"):
-        return end + 1, RelativeDay(fact.days_ahead, fact.weekday, fact.strictly_after_today,
-                                    PERIODS[w.at(end)])
+        return end + 1, RelativeDay(
+            fact.days_ahead, fact.weekday, fact.strictly_after_today, PERIODS[w.at(end)]
+        )
     return end, fact

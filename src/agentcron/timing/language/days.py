@@ -22,8 +22,12 @@ ALL_DAYS = frozenset(range(7))
 WORKDAYS = frozenset(range(1, 6))
 WEEKEND = frozenset({0, 6})
 _GROUPS = {
-    "weekday": WORKDAYS, "weekdays": WORKDAYS, "workday": WORKDAYS, "workdays": WORKDAYS,
-    "weekend": WEEKEND, "weekends": WEEKEND,
+    "weekday": WORKDAYS,
+    "weekdays": WORKDAYS,
+    "workday": WORKDAYS,
+    "workdays": WORKDAYS,
+    "weekend": WEEKEND,
+    "weekends": WEEKEND,
 }
 _GROUP_PAIRS = {"work": WORKDAYS, "working": WORKDAYS, "business": WORKDAYS, "weekend": WEEKEND}
 _RANGE_WORDS = ("-", "to", "through", "thru", "till", "until")
@@ -109,8 +113,9 @@ def match_weekdays(w: Words, i: int) -> Match | None:
     every = w.at(j) in ("every", "each")
     j = w.skip(j, "every", "each")
     if every and w.at(j) in ("other", "second", "alternate") and weekday(w.at(j + 1)):
-        return j + 2, Unsupported(f'"{w.text(i, j + 2)}" is not supported: cron cannot count weeks',
-                                  "every monday at 9am")
+        return j + 2, Unsupported(
+            f'"{w.text(i, j + 2)}" is not supported: cron cannot count weeks', "every monday at 9am"
+        )
     found = day_list(w, j)
     if found is None:
         return None
@@ -152,7 +157,10 @@ def match_daily(w: Words, i: int) -> Match | None:
 
 _MARKERS: dict[str, Fact] = {"week": Weekly(), "month": Monthly(), "year": Yearly()}
 _MARKER_WORDS: dict[str, Fact] = {
-    "weekly": Weekly(), "monthly": Monthly(), "yearly": Yearly(), "annually": Yearly(),
+    "weekly": Weekly(),
+    "monthly": Monthly(),
+    "yearly": Yearly(),
+    "annually": Yearly(),
 }
 
 

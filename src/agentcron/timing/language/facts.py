@@ -36,7 +36,7 @@ class Every:
 
 @dataclass(frozen=True, slots=True)
 class Daily:
-    """"every day", "daily", "every evening": each day, at a time given elsewhere."""
+    """ "every day", "daily", "every evening": each day, at a time given elsewhere."""
 
     period: str | None = None
 
@@ -119,8 +119,21 @@ class Unsupported:
 
 
 Fact = (
-    Times | Every | Daily | Weekly | Monthly | Yearly | Weekdays | HourWindow | MonthDays
-    | NthWeekdays | CalendarDate | RelativeDay | Offset | Zone | Unsupported
+    Times
+    | Every
+    | Daily
+    | Weekly
+    | Monthly
+    | Yearly
+    | Weekdays
+    | HourWindow
+    | MonthDays
+    | NthWeekdays
+    | CalendarDate
+    | RelativeDay
+    | Offset
+    | Zone
+    | Unsupported
 )
 
 

@@ -30,8 +30,17 @@ class Token:
 
 
 _TOKEN = re.compile(r'"[^"]{0,2000}"|[(),;!?]|[^\s(),;!?"]+|"')
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -52,8 +61,12 @@ def tokenize(text: str) -> list[Token]:
         else:
             tokens.append(Token(raw, _norm(raw), start, found.end(), Kind.WORD, space))
     last = tokens[-1] if tokens else None
-    if last and last.kind is Kind.WORD and last.text.endswith(".") \
-            and not MERIDIEM_END.search(last.norm):
+    if (
+        last
+        and last.kind is Kind.WORD
+        and last.text.endswith(".")
+        and not MERIDIEM_END.search(last.norm)
+    ):
         tokens.pop()
         cut = last.end - 1
         if cut > last.start:
@@ -73,45 +86,132 @@ MERIDIEM = re.compile(r"[ap]\.?m\.?")
 MERIDIEM_END = re.compile(r"(?:^|[0-9])[ap]\.m\.$")
 
 WEEKDAY_NAMES = {
-    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
-    "saturday": 6, "sunday": 0,
+    "monday": 1,
+    "tuesday": 2,
+    "wednesday": 3,
+    "thursday": 4,
+    "friday": 5,
+    "saturday": 6,
+    "sunday": 0,
 }
 WEEKDAY_ABBREVIATIONS = {
-    "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4,
-    "fri": 5, "sat": 6, "sun": 0,
+    "mon": 1,
+    "tue": 2,
+    "tues": 2,
+    "wed": 3,
+    "thu": 4,
+    "thur": 4,
+    "thurs": 4,
+    "fri": 5,
+    "sat": 6,
+    "sun": 0,
 }
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50,
-    "sixty": 60, "ninety": 90,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
 }
 ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "fifteenth": 15, "twentieth": 20, "thirtieth": 30,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "fifteenth": 15,
+    "twentieth": 20,
+    "thirtieth": 30,
 }
 UNITS = {
-    "s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds",
+    "s": "seconds",
+    "sec": "seconds",
+    "secs": "seconds",
+    "second": "seconds",
     "seconds": "seconds",
-    "m": "minutes", "mn": "minutes", "min": "minutes", "mins": "minutes",
-    "minute": "minutes", "minutes": "minutes",
-    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
-    "d": "days", "day": "days", "days": "days",
-    "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
-    "month": "months", "months": "months",
-    "yr": "years", "yrs": "years", "year": "years", "years": "years",
+    "m": "minutes",
+    "mn": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "yr": "years",
+    "yrs": "years",
+    "year": "years",
+    "years": "years",
 }
 PERIODS = {
-    "morning": "morning", "mornings": "morning", "afternoon": "afternoon",
-    "afternoons": "afternoon", "evening": "evening", "evenings": "evening",
-    "night": "night", "nights": "night",
+    "morning": "morning",
+    "mornings": "morning",
+    "afternoon": "afternoon",
+    "afternoons": "afternoon",
+    "evening": "evening",
+    "evenings": "evening",
+    "night": "night",
+    "nights": "night",
 }
 
 NUMBER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")

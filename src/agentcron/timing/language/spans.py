@@ -99,8 +99,10 @@ def match_every(w: Words, i: int) -> Match | None:
 
 def _every(count: float, unit: str, text: str) -> Fact:
     if unit in ("months", "years"):
-        return Unsupported(f'"{text}" is not supported: months and years have no fixed length',
-                           "on the 1st of every month at 9am")
+        return Unsupported(
+            f'"{text}" is not supported: months and years have no fixed length',
+            "on the 1st of every month at 9am",
+        )
     value = as_minutes(count, unit, _EVERY_EXAMPLE)
     if isinstance(value, Unsupported):
         return value
