@@ -28,6 +28,7 @@ test: $(STAMP) lint typecheck audit browser pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench scripts)
+	$(BIN)/ruff format --check $(wildcard src tests bench scripts)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)

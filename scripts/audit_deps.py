@@ -34,8 +34,16 @@ def pins(lock: Path) -> list[tuple[str, str]]:
 def pip_audit(lock: Path) -> int | None:
     """pip-audit's exit code, or None when it could not reach its service."""
     command = [
-        sys.executable, "-m", "pip_audit", "--progress-spinner", "off", "--strict",
-        "--requirement", str(lock), "--no-deps", "--disable-pip",
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "--progress-spinner",
+        "off",
+        "--strict",
+        "--requirement",
+        str(lock),
+        "--no-deps",
+        "--disable-pip",
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
@@ -62,7 +70,9 @@ def fallback(lock: Path) -> int:
             continue
         for vuln in page.get("vulnerabilities", []):  # type: ignore[union-attr]
             vulnerable.append(f"{name} {version}: {vuln.get('id')} {vuln.get('summary') or ''}")
-    print(f"audited {len(pinned) - len(behind)} of {len(pinned)} pins against the registry's advisories")
+    print(
+        f"audited {len(pinned) - len(behind)} of {len(pinned)} pins against the registry's advisories"
+    )
     for line in behind:
         print(f"  not audited (not the newest release; run `make lock`): {line}")
     for line in vulnerable:
@@ -74,7 +84,9 @@ def main() -> int:
     lock = Path(sys.argv[1] if len(sys.argv) > 1 else "requirements.lock")
     code = pip_audit(lock)
     if code is None:
-        print("pip-audit cannot reach its advisory service here; using the registry's project pages")
+        print(
+            "pip-audit cannot reach its advisory service here; using the registry's project pages"
+        )
         code = fallback(lock)
     return code
 

@@ -22,13 +22,19 @@ def test_json_lines_carry_execution_and_schedule_ids() -> None:
     line = JsonFormatter().format(record(execution_id="e-1", schedule_id="s-1", attempt=2))
     payload = json.loads(line)
     assert payload["message"] == "attempt ended"
-    assert (payload["execution_id"], payload["schedule_id"], payload["attempt"]) == ("e-1", "s-1", "2")
+    assert (payload["execution_id"], payload["schedule_id"], payload["attempt"]) == (
+        "e-1",
+        "s-1",
+        "2",
+    )
     assert payload["level"] == "INFO" and payload["logger"] == "agentcron.engine.loop"
 
 
 def test_plain_lines_append_the_ids_they_know() -> None:
-    assert PlainFormatter().format(record(schedule_id="s-1")).endswith(
-        "attempt ended [schedule_id=s-1]"
+    assert (
+        PlainFormatter()
+        .format(record(schedule_id="s-1"))
+        .endswith("attempt ended [schedule_id=s-1]")
     )
     assert PlainFormatter().format(record()).endswith("attempt ended")
 

@@ -33,8 +33,12 @@ async def test_hs256_jwt_makes_a_user_on_first_use(app: FastAPI, clock: ManualCl
         second = await client.get("/api/me", headers=bearer(token))
         created = await client.post(
             "/api/scheduled-commands",
-            json={"command_text": "@alice hi", "schedule_type": "interval", "interval_value": 1,
-                  "interval_unit": "hours"},
+            json={
+                "command_text": "@alice hi",
+                "schedule_type": "interval",
+                "interval_value": 1,
+                "interval_unit": "hours",
+            },
             headers=bearer(token),
         )
     assert first.status_code == 200, first.text
@@ -46,12 +50,19 @@ async def test_hs256_jwt_makes_a_user_on_first_use(app: FastAPI, clock: ManualCl
 
 async def test_rs256_jwt_with_issuer_and_audience(make_app: MakeApp, clock: ManualClock) -> None:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     app = make_app(jwt_public_key=public_pem, jwt_issuer=ISSUER, jwt_audience=AUDIENCE)
     now = clock.now()
-    good = {"sub": "grace", "iss": ISSUER, "aud": AUDIENCE, "exp": int((now + timedelta(hours=1)).timestamp())}
+    good = {
+        "sub": "grace",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "exp": int((now + timedelta(hours=1)).timestamp()),
+    }
 
     def rs(**changes: object) -> str:
         return jwt.encode({**good, **changes}, private, "RS256")
@@ -70,7 +81,9 @@ async def test_rs256_jwt_with_issuer_and_audience(make_app: MakeApp, clock: Manu
         "alg none": jwt.encode(good, None, "none"),
         # The public key used as an HMAC secret: the classic algorithm confusion.
         "hs256 with the public key": _hs256_raw(good, public_pem.encode()),
-        "hs256 with the right secret but wrong issuer": hs256("grace", exp=now + timedelta(hours=1)),
+        "hs256 with the right secret but wrong issuer": hs256(
+            "grace", exp=now + timedelta(hours=1)
+        ),
     }
     async with client_for(app) as client:
         ok = await client.get("/api/me", headers=bearer(rs()))
@@ -102,7 +115,10 @@ async def test_bad_hs256_tokens_are_refused(app: FastAPI, clock: ManualClock) ->
         for name, token in refused.items():
             response = await client.get("/api/me", headers=bearer(token))
             body = response.json()
-            if response.status_code != 401 or body.get("type") != "urn:agentcron:problem:unauthorized":
+            if (
+                response.status_code != 401
+                or body.get("type") != "urn:agentcron:problem:unauthorized"
+            ):
                 wrong.append(f"{name}: {response.status_code} {body}")
         within_leeway = hs256("ada", exp=now - timedelta(seconds=5))
         assert (await client.get("/api/me", headers=bearer(within_leeway))).status_code == 200

@@ -61,8 +61,12 @@ async def test_the_table_covers_every_api_route(app: FastAPI) -> None:
         for method in operations
     }
     table = {
-        (r.method, r.path.replace("{sid}", "{schedule_id}").replace("{gone}", "{schedule_id}")
-         .replace("{eid}", "{execution_id}"))
+        (
+            r.method,
+            r.path.replace("{sid}", "{schedule_id}")
+            .replace("{gone}", "{schedule_id}")
+            .replace("{eid}", "{execution_id}"),
+        )
         for r in ROUTES
     }
     assert documented == table
@@ -93,7 +97,9 @@ async def test_every_route_answers_each_caller(
         expected = _expected(who, route)
         label = f"{route.method} {route.path} as {who}"
         if response.status_code != expected:
-            wrong.append(f"{label}: {response.status_code} (wanted {expected}) {response.text[:200]}")
+            wrong.append(
+                f"{label}: {response.status_code} (wanted {expected}) {response.text[:200]}"
+            )
             continue
         if expected >= 400:
             _check_problem(response, expected, wrong, label)
@@ -123,8 +129,12 @@ def _check_problem(response: Any, status: int, wrong: list[str], label: str) -> 
 
 
 async def _same_as_missing(
-    client: httpx.AsyncClient, route: Route, headers: dict[str, str], got: dict[str, Any],
-    wrong: list[str], label: str,
+    client: httpx.AsyncClient,
+    route: Route,
+    headers: dict[str, str],
+    got: dict[str, Any],
+    wrong: list[str],
+    label: str,
 ) -> None:
     missing = str(uuid.uuid4())
     path = route.path.format(sid=missing, eid=missing, gone=missing)
@@ -136,7 +146,9 @@ async def _same_as_missing(
         wrong.append(f"{label}: 404 differs from a missing id's: {got} vs {reference.text}")
 
 
-async def test_other_users_list_and_history_show_nothing(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_other_users_list_and_history_show_nothing(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     owner, other = new_caller(app), new_caller(app)
     seed_schedule(app, owner)
     page = (await client.get(S, headers=other.headers)).json()

@@ -18,15 +18,51 @@ from tests.api.helpers import CRON_BODY, INTERVAL_BODY, new_caller, seed_schedul
 pytestmark = pytest.mark.anyio
 S = "/api/scheduled-commands"
 SCHEDULE_FIELDS = {
-    "id", "user_id", "key", "command_text", "agent_id", "description", "schedule_type",
-    "cron_expression", "interval_value", "interval_unit", "run_at", "timezone", "enabled",
-    "misfire_grace_s", "overlap", "max_retries", "timeout_s", "next_run_at", "last_run_at",
-    "last_status", "created_at", "updated_at", "schedule_text", "next_runs",
+    "id",
+    "user_id",
+    "key",
+    "command_text",
+    "agent_id",
+    "description",
+    "schedule_type",
+    "cron_expression",
+    "interval_value",
+    "interval_unit",
+    "run_at",
+    "timezone",
+    "enabled",
+    "misfire_grace_s",
+    "overlap",
+    "max_retries",
+    "timeout_s",
+    "next_run_at",
+    "last_run_at",
+    "last_status",
+    "created_at",
+    "updated_at",
+    "schedule_text",
+    "next_runs",
 }
 EXECUTION_FIELDS = {
-    "id", "schedule_id", "agent_id", "trigger", "scheduled_for", "status", "attempt",
-    "missed_count", "lag_ms", "created_at", "started_at", "finished_at", "next_attempt_at",
-    "duration_ms", "tokens_used", "llm_calls", "cost", "result_summary", "error_message",
+    "id",
+    "schedule_id",
+    "agent_id",
+    "trigger",
+    "scheduled_for",
+    "status",
+    "attempt",
+    "missed_count",
+    "lag_ms",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "next_attempt_at",
+    "duration_ms",
+    "tokens_used",
+    "llm_calls",
+    "cost",
+    "result_summary",
+    "error_message",
 }
 
 
@@ -104,8 +140,13 @@ async def test_put_replaces_and_patch_merges(app: FastAPI, client: httpx.AsyncCl
     assert (body["cron_expression"], body["max_retries"]) == ("0 9 * * 1-5", 1)
     assert body["next_run_at"] == created["next_run_at"]  # same timing, same next fire
 
-    moved = (await client.patch(url, json={"schedule_type": "interval", "interval_value": 2,
-                                           "interval_unit": "hours"}, headers=headers)).json()
+    moved = (
+        await client.patch(
+            url,
+            json={"schedule_type": "interval", "interval_value": 2, "interval_unit": "hours"},
+            headers=headers,
+        )
+    ).json()
     assert (moved["schedule_type"], moved["cron_expression"]) == ("interval", None)
     assert moved["command_text"] == CRON_BODY["command_text"]
 
@@ -135,8 +176,9 @@ async def test_disable_enable_run_now_and_history(app: FastAPI, client: httpx.As
 
     history = (await client.get(f"{S}/{sid}/executions", headers=headers)).json()
     assert [i["id"] for i in history["items"]] == [second["id"], execution["id"]]  # newest first
-    pending = await client.get(f"{S}/{sid}/executions", params={"status": ["pending", "failed"]},
-                               headers=headers)
+    pending = await client.get(
+        f"{S}/{sid}/executions", params={"status": ["pending", "failed"]}, headers=headers
+    )
     assert pending.json()["total"] == 2
     none = await client.get(f"{S}/{sid}/executions", params={"status": "success"}, headers=headers)
     assert none.json()["total"] == 0

@@ -35,41 +35,89 @@ def cron(expression: str) -> dict[str, Any]:
 CASES = [
     Case("bad cron", cron("61 9 * * *"), ("cron_expression",)),
     Case("cron that never fires", cron("0 9 30 2 *"), ("cron_expression",), message="never fires"),
-    Case("cron more often than the gap", cron("*/2 * * * *"), ("cron_expression",),
-         message="apart", fix="*/5 * * * *"),
+    Case(
+        "cron more often than the gap",
+        cron("*/2 * * * *"),
+        ("cron_expression",),
+        message="apart",
+        fix="*/5 * * * *",
+    ),
     Case("two minutes apart by its times", cron("0,1 9 * * *"), ("cron_expression",)),
-    Case("unknown zone", {**CRON_BODY, "timezone": "America/New_Yrok"}, ("timezone",),
-         fix="America/New_York"),
-    Case("interval unit", {**INTERVAL_BODY, "interval_unit": "weeks"}, ("interval_unit",),
-         fix="minutes"),
+    Case(
+        "unknown zone",
+        {**CRON_BODY, "timezone": "America/New_Yrok"},
+        ("timezone",),
+        fix="America/New_York",
+    ),
+    Case(
+        "interval unit",
+        {**INTERVAL_BODY, "interval_unit": "weeks"},
+        ("interval_unit",),
+        fix="minutes",
+    ),
     Case("interval below the gap", {**INTERVAL_BODY, "interval_value": 2}, ("interval_value",)),
-    Case("interval not a number", {**INTERVAL_BODY, "interval_value": "thirty"},
-         ("interval_value",), fix="whole number"),
+    Case(
+        "interval not a number",
+        {**INTERVAL_BODY, "interval_value": "thirty"},
+        ("interval_value",),
+        fix="whole number",
+    ),
     Case("interval with a fraction", {**INTERVAL_BODY, "interval_value": 1.5}, ("interval_value",)),
-    Case("once in the past", {"command_text": "@maya look", "schedule_type": "once",
-                              "run_at": "2020-01-01T09:00:00Z"}, ("run_at",), message="future"),
-    Case("once without an offset", {"command_text": "@maya look", "schedule_type": "once",
-                                    "run_at": "2027-01-01T09:00:00"}, ("run_at",)),
-    Case("once at the end of time", {"command_text": "@maya look", "schedule_type": "once",
-                                     "run_at": "9999-12-31T23:59:59-14:00"}, ("run_at",),
-         message="out of range"),
-    Case("once in two centuries", {"command_text": "@maya look", "schedule_type": "once",
-                                   "run_at": "2230-01-01T00:00:00Z"}, ("run_at",)),
+    Case(
+        "once in the past",
+        {"command_text": "@maya look", "schedule_type": "once", "run_at": "2020-01-01T09:00:00Z"},
+        ("run_at",),
+        message="future",
+    ),
+    Case(
+        "once without an offset",
+        {"command_text": "@maya look", "schedule_type": "once", "run_at": "2027-01-01T09:00:00"},
+        ("run_at",),
+    ),
+    Case(
+        "once at the end of time",
+        {
+            "command_text": "@maya look",
+            "schedule_type": "once",
+            "run_at": "9999-12-31T23:59:59-14:00",
+        },
+        ("run_at",),
+        message="out of range",
+    ),
+    Case(
+        "once in two centuries",
+        {"command_text": "@maya look", "schedule_type": "once", "run_at": "2230-01-01T00:00:00Z"},
+        ("run_at",),
+    ),
     Case("missing everything", {}, ("command_text", "agent_id", "schedule_type")),
-    Case("cron without its expression", {"command_text": "@alice x", "schedule_type": "cron"},
-         ("cron_expression",)),
+    Case(
+        "cron without its expression",
+        {"command_text": "@alice x", "schedule_type": "cron"},
+        ("cron_expression",),
+    ),
     Case("unknown agent", {**CRON_BODY, "agent_id": "alicee"}, ("agent_id",), fix="@alice"),
-    Case("unknown handle in the command", {**INTERVAL_BODY, "command_text": "@mya review"},
-         ("agent_id",), fix="@maya"),
-    Case("command too long", {**INTERVAL_BODY, "command_text": "@bob " + "x" * 2000},
-         ("command_text",), fix="2000"),
+    Case(
+        "unknown handle in the command",
+        {**INTERVAL_BODY, "command_text": "@mya review"},
+        ("agent_id",),
+        fix="@maya",
+    ),
+    Case(
+        "command too long",
+        {**INTERVAL_BODY, "command_text": "@bob " + "x" * 2000},
+        ("command_text",),
+        fix="2000",
+    ),
     Case("unknown field", {**CRON_BODY, "colour": "blue"}, ("colour",), fix="remove it"),
     Case("unknown type", {**CRON_BODY, "schedule_type": "weekly"}, ("schedule_type",)),
     Case("retries out of range", {**CRON_BODY, "max_retries": 7}, ("max_retries",)),
     Case("overlap policy", {**CRON_BODY, "overlap": "queue"}, ("overlap",)),
     Case("bad key", {**CRON_BODY, "key": "has spaces"}, ("key",)),
-    Case("wrong JSON types everywhere", {**CRON_BODY, "enabled": "maybe", "timeout_s": [1]},
-         ("enabled", "timeout_s")),
+    Case(
+        "wrong JSON types everywhere",
+        {**CRON_BODY, "enabled": "maybe", "timeout_s": [1]},
+        ("enabled", "timeout_s"),
+    ),
 ]
 
 
@@ -100,8 +148,9 @@ async def test_every_bad_input_names_its_field_with_a_fix(
     assert listed["total"] == 0  # nothing half-saved
 
 
-async def test_the_documented_bodies_work_as_is(app: FastAPI, client: httpx.AsyncClient,
-                                                clock: ManualClock) -> None:
+async def test_the_documented_bodies_work_as_is(
+    app: FastAPI, client: httpx.AsyncClient, clock: ManualClock
+) -> None:
     caller = new_caller(app)
     run_at = (clock.now() + timedelta(days=2)).isoformat()
     for body in (
@@ -120,11 +169,15 @@ async def test_the_documented_bodies_work_as_is(app: FastAPI, client: httpx.Asyn
 async def test_a_foreign_user_id_is_refused(app: FastAPI, client: httpx.AsyncClient) -> None:
     caller, other = new_caller(app), new_caller(app)
     refused = [
-        await client.post(S, json={**CRON_BODY, "user_id": str(other.user.id)},
-                          headers=caller.headers),
+        await client.post(
+            S, json={**CRON_BODY, "user_id": str(other.user.id)}, headers=caller.headers
+        ),
         await client.get(S, params={"user_id": str(other.user.id)}, headers=caller.headers),
-        await client.post("/api/schedules/preview", json={**CRON_BODY, "user_id": str(other.user.id)},
-                          headers=caller.headers),
+        await client.post(
+            "/api/schedules/preview",
+            json={**CRON_BODY, "user_id": str(other.user.id)},
+            headers=caller.headers,
+        ),
     ]
     for response in refused:
         assert response.status_code == 422, response.text
@@ -142,10 +195,19 @@ async def test_query_and_json_errors_are_problems_too(
         (await client.get(S, params={"limit": 500}, headers=headers), "limit", "200"),
         (await client.get(S, params={"offset": -1}, headers=headers), "offset", "0"),
         (await client.get(S, params={"enabled": "perhaps"}, headers=headers), "enabled", "true"),
-        (await client.get(S, params={"schedule_type": "weekly"}, headers=headers), "schedule_type", "cron"),
+        (
+            await client.get(S, params={"schedule_type": "weekly"}, headers=headers),
+            "schedule_type",
+            "cron",
+        ),
         (await client.get(S, params={"q": "a\x00b"}, headers=headers), "q", "remove"),
-        (await client.post(S, content=b"{not json", headers={**headers, "content-type": "application/json"}),
-         "body", "JSON"),
+        (
+            await client.post(
+                S, content=b"{not json", headers={**headers, "content-type": "application/json"}
+            ),
+            "body",
+            "JSON",
+        ),
         (await client.post(S, json=[1, 2], headers=headers), "body", "JSON object"),
     ]
     for response, field, fix in cases:
@@ -186,7 +248,9 @@ async def test_writes_beyond_the_rate_answer_429_with_retry_after(make_app: Make
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         for _ in range(3):
-            assert (await client.post(S, json=INTERVAL_BODY, headers=caller.headers)).status_code == 201
+            assert (
+                await client.post(S, json=INTERVAL_BODY, headers=caller.headers)
+            ).status_code == 201
         response = await client.post(S, json=INTERVAL_BODY, headers=caller.headers)
         assert response.status_code == 429
         assert int(response.headers["retry-after"]) >= 1

@@ -19,7 +19,17 @@ pytestmark = pytest.mark.slow
 def _bench(tmp_path: Path, *args: str) -> dict:
     out = tmp_path / f"{args[0]}.json"
     done = subprocess.run(
-        [sys.executable, "-m", "bench", *args, "--smoke", "--json", str(out), "--workdir", str(tmp_path / "work")],
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            *args,
+            "--smoke",
+            "--json",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

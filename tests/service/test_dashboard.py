@@ -41,12 +41,25 @@ async def test_a_new_user_sees_zeros_not_errors(world: World) -> None:
 async def test_summary_counts_today_in_the_users_own_day(world: World) -> None:
     # 11:00 UTC on Monday is already Tuesday 00:00 in Auckland (UTC+13 in March).
     world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
-    metered = world.create(command_text="@metered count", schedule_type="interval",
-                           interval_value=30, interval_unit="minutes")
-    broken = world.create(command_text="@broken fail", schedule_type="interval",
-                          interval_value=30, interval_unit="minutes", max_retries=0)
-    world.create(command_text="@alice later", schedule_type="cron", cron_expression="0 9 * * *",
-                 enabled=False)
+    metered = world.create(
+        command_text="@metered count",
+        schedule_type="interval",
+        interval_value=30,
+        interval_unit="minutes",
+    )
+    broken = world.create(
+        command_text="@broken fail",
+        schedule_type="interval",
+        interval_value=30,
+        interval_unit="minutes",
+        max_retries=0,
+    )
+    world.create(
+        command_text="@alice later",
+        schedule_type="cron",
+        cron_expression="0 9 * * *",
+        enabled=False,
+    )
     await world.fire(datetime(2026, 3, 2, 10, 30, tzinfo=UTC))  # Monday, 23:30 in Auckland
     await world.fire(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # Tuesday, 00:00 in Auckland
 
@@ -62,14 +75,28 @@ async def test_summary_counts_today_in_the_users_own_day(world: World) -> None:
     assert auckland.runs_today == 2 and auckland.tokens_today == 42
 
 
-async def test_agent_cards_show_counts_last_runs_and_forgotten_agents(world: World, tmp_path: Path) -> None:
+async def test_agent_cards_show_counts_last_runs_and_forgotten_agents(
+    world: World, tmp_path: Path
+) -> None:
     world.clock.set(MONDAY_NOON)
-    world.create(command_text="@maya review", schedule_type="interval", interval_value=1,
-                 interval_unit="hours")
-    world.create(command_text="@maya triage", schedule_type="cron", cron_expression="0 9 * * *",
-                 enabled=False)
-    fired = world.create(command_text="@metered count", schedule_type="interval",
-                         interval_value=1, interval_unit="hours")
+    world.create(
+        command_text="@maya review",
+        schedule_type="interval",
+        interval_value=1,
+        interval_unit="hours",
+    )
+    world.create(
+        command_text="@maya triage",
+        schedule_type="cron",
+        cron_expression="0 9 * * *",
+        enabled=False,
+    )
+    fired = world.create(
+        command_text="@metered count",
+        schedule_type="interval",
+        interval_value=1,
+        interval_unit="hours",
+    )
     await world.fire(MONDAY_NOON + timedelta(hours=1))
 
     cards = {c.handle: c for c in _board(world).agents(world.user)}
@@ -81,7 +108,7 @@ async def test_agent_cards_show_counts_last_runs_and_forgotten_agents(world: Wor
     assert cards["alice"].description == "echo" and cards["alice"].backend == "echo"
     assert fired.agent_id == "metered"
 
-    write_agents(tmp_path, "[agents.alice]\nbackend = \"echo\"\n")
+    write_agents(tmp_path, '[agents.alice]\nbackend = "echo"\n')
     assert world.registry.reload().ok
     cards = {c.handle: c for c in _board(world).agents(world.user)}
     assert cards["alice"].configured
@@ -105,12 +132,18 @@ async def test_someone_elses_work_never_counts(world: World) -> None:
 
 async def test_calendar_lists_the_weeks_runs_from_now(world: World) -> None:
     world.clock.set(MONDAY_NOON)
-    daily = world.create(command_text="@alice daily", schedule_type="cron",
-                         cron_expression="0 9 * * *", timezone="Europe/Berlin")
-    world.create(command_text="@bob often", schedule_type="interval", interval_value=6,
-                 interval_unit="hours")
-    world.create(command_text="@maya off", schedule_type="cron", cron_expression="0 8 * * *",
-                 enabled=False)
+    daily = world.create(
+        command_text="@alice daily",
+        schedule_type="cron",
+        cron_expression="0 9 * * *",
+        timezone="Europe/Berlin",
+    )
+    world.create(
+        command_text="@bob often", schedule_type="interval", interval_value=6, interval_unit="hours"
+    )
+    world.create(
+        command_text="@maya off", schedule_type="cron", cron_expression="0 8 * * *", enabled=False
+    )
     world.user.timezone = "Europe/Berlin"
     calendar = _board(world).calendar(world.user)
     zone = user_zone(world.user)
@@ -141,8 +174,9 @@ async def test_calendar_of_the_most_frequent_schedule_is_complete(world: World) 
 
 async def test_history_series_buckets_days_and_keeps_order(world: World) -> None:
     world.clock.set(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
-    row = world.create(command_text="@metered count", schedule_type="cron",
-                       cron_expression="0 9,18 * * *")
+    row = world.create(
+        command_text="@metered count", schedule_type="cron", cron_expression="0 9,18 * * *"
+    )
     for day in range(3):
         for hour in (9, 18):
             await world.fire(datetime(2026, 3, 3 + day, hour, 0, tzinfo=UTC))
@@ -162,6 +196,10 @@ async def test_history_series_buckets_days_and_keeps_order(world: World) -> None
 def _draft(command: str, **fields: object):  # type: ignore[no-untyped-def]
     from agentcron.service import ScheduleDraft
 
-    return ScheduleDraft(command_text=command, schedule_type="interval", interval_value=30,
-                         interval_unit="minutes", **fields)  # type: ignore[arg-type]
-
+    return ScheduleDraft(
+        command_text=command,
+        schedule_type="interval",
+        interval_value=30,
+        interval_unit="minutes",
+        **fields,
+    )  # type: ignore[arg-type]

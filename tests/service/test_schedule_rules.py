@@ -219,7 +219,9 @@ def test_a_fired_once_schedule_can_still_be_described(world: World) -> None:
         world.user, ScheduleDraft(command_text="@alice launch", schedule_type="once", run_at=at)
     ).row
     world.clock.advance(hours=2)
-    edited = world.schedules.update(world.user, row.id, ScheduleDraft(description="done"), partial=True)
+    edited = world.schedules.update(
+        world.user, row.id, ScheduleDraft(description="done"), partial=True
+    )
     assert edited.row.description == "done" and edited.row.run_at == at
     with pytest.raises(InvalidInput):
         world.schedules.update(world.user, row.id, ScheduleDraft(run_at=at), partial=True)

@@ -112,16 +112,32 @@ def test_outcomes_are_written_only_for_rows_the_worker_still_holds(store: Store)
         claims.insert_attempts(
             session,
             [
-                {"id": uuid.uuid4(), "execution_id": e["id"], "number": 1, "status": "running",
-                 "worker_id": e["worker_id"], "started_at": NOW, "tokens_used": 0, "llm_calls": 0}
+                {
+                    "id": uuid.uuid4(),
+                    "execution_id": e["id"],
+                    "number": 1,
+                    "status": "running",
+                    "worker_id": e["worker_id"],
+                    "started_at": NOW,
+                    "tokens_used": 0,
+                    "llm_calls": 0,
+                }
                 for e in (mine, taken)
             ],
         )
     done = NOW + timedelta(seconds=3)
     outcome = {
-        "status": "success", "finished_at": done, "duration_ms": 3000, "tokens_used": 7,
-        "llm_calls": 2, "cost": 0.5, "agent_task_id": "t", "result_summary": "ok",
-        "output": "all good", "error_message": None, "next_attempt_at": None,
+        "status": "success",
+        "finished_at": done,
+        "duration_ms": 3000,
+        "tokens_used": 7,
+        "llm_calls": 2,
+        "cost": 0.5,
+        "agent_task_id": "t",
+        "result_summary": "ok",
+        "output": "all good",
+        "error_message": None,
+        "next_attempt_at": None,
     }
     with store.write() as session:
         written = claims.finish_executions(
@@ -129,9 +145,18 @@ def test_outcomes_are_written_only_for_rows_the_worker_still_holds(store: Store)
         )
         claims.finish_attempts(
             session,
-            [{"b_execution_id": mine["id"], "b_number": 1, "status": "success",
-              "finished_at": done, "duration_ms": 3000, "tokens_used": 7, "llm_calls": 2,
-              "error_message": None}],
+            [
+                {
+                    "b_execution_id": mine["id"],
+                    "b_number": 1,
+                    "status": "success",
+                    "finished_at": done,
+                    "duration_ms": 3000,
+                    "tokens_used": 7,
+                    "llm_calls": 2,
+                    "error_message": None,
+                }
+            ],
         )
         claims.set_last_status(session, [{"b_id": schedule.id, "last_status": "success"}])
     assert written == 1

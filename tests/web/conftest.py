@@ -28,8 +28,14 @@ from tests.support.live import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 AGENTS = """
@@ -88,7 +94,9 @@ class Site:
         self.server.call(engine.tick)
         self.server.call(engine.wait_idle)
 
-    def seed_history(self, person: Person, schedule_id: str, *, days: int = 14, seed: int = 7) -> int:
+    def seed_history(
+        self, person: Person, schedule_id: str, *, days: int = 14, seed: int = 7
+    ) -> int:
         """Past executions of a schedule, as an engine would have recorded them over `days`
         days: mostly successes with varied durations and tokens, a few failures and a miss."""
         rng = random.Random(seed)
@@ -97,25 +105,43 @@ class Site:
         rows = []
         for day in range(days, 0, -1):
             for slot in (9, 15):
-                at = (now - timedelta(days=day)).replace(hour=slot, minute=0, second=0, microsecond=0)
+                at = (now - timedelta(days=day)).replace(
+                    hour=slot, minute=0, second=0, microsecond=0
+                )
                 roll = rng.random()
                 status = "success" if roll > 0.1 else ("failed" if roll > 0.03 else "missed")
                 ran = status != "missed"
                 duration = int(rng.uniform(800, 9000)) if ran else None
                 tokens = int(rng.uniform(300, 4200)) if status == "success" else 0
-                rows.append(Execution(
-                    id=uuid.uuid4(), schedule_id=schedule.id, user_id=person.user.id,
-                    agent_id=schedule.agent_id, trigger="schedule", scheduled_for=at, status=status,
-                    attempt=1 if ran else 0, missed_count=0 if ran else 1, created_at=at,
-                    started_at=at + timedelta(milliseconds=40) if ran else None,
-                    finished_at=at + timedelta(milliseconds=40 + (duration or 0)),
-                    lag_ms=40 if ran else None, duration_ms=duration, tokens_used=tokens,
-                    llm_calls=rng.randint(1, 6) if ran else 0,
-                    result_summary="3 deprecated models found; opened 2 issues" if status == "success" else None,
-                    output="Checked 42 models.\nDeprecated: gpt-old, claude-1, llama-legacy\n" if ran else None,
-                    error_message="HTTP 502 from the agent after 3 attempts" if status == "failed" else (
-                        "missed: no instance was running" if status == "missed" else None),
-                ))
+                rows.append(
+                    Execution(
+                        id=uuid.uuid4(),
+                        schedule_id=schedule.id,
+                        user_id=person.user.id,
+                        agent_id=schedule.agent_id,
+                        trigger="schedule",
+                        scheduled_for=at,
+                        status=status,
+                        attempt=1 if ran else 0,
+                        missed_count=0 if ran else 1,
+                        created_at=at,
+                        started_at=at + timedelta(milliseconds=40) if ran else None,
+                        finished_at=at + timedelta(milliseconds=40 + (duration or 0)),
+                        lag_ms=40 if ran else None,
+                        duration_ms=duration,
+                        tokens_used=tokens,
+                        llm_calls=rng.randint(1, 6) if ran else 0,
+                        result_summary="3 deprecated models found; opened 2 issues"
+                        if status == "success"
+                        else None,
+                        output="Checked 42 models.\nDeprecated: gpt-old, claude-1, llama-legacy\n"
+                        if ran
+                        else None,
+                        error_message="HTTP 502 from the agent after 3 attempts"
+                        if status == "failed"
+                        else ("missed: no instance was running" if status == "missed" else None),
+                    )
+                )
         with self.server.runtime.services.store.write() as session:
             session.add_all(rows)
         return len(rows)
@@ -140,7 +166,8 @@ def csrf_of(html: str) -> str:
 def sign_in(client: httpx.Client, person: Person) -> None:
     token = csrf_of(client.get("/login").text)
     response = client.post(
-        "/login", data={"csrf_token": token, "name": person.name, "token": person.token, "next": "/"}
+        "/login",
+        data={"csrf_token": token, "name": person.name, "token": person.token, "next": "/"},
     )
     assert response.status_code == 303, response.text
 
@@ -185,7 +212,9 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -47,7 +47,9 @@ def test_login_link_and_mission_control(page: Any, site: Site, ann: Person) -> N
     site.schedule(ann, "@alice check deprecated models every weekday at 9am")
     site.schedule(ann, "@bob summarise yesterday's incidents every day at 8am")
     site.schedule(ann, "@maya review open pull requests every 4 hours")
-    site.schedules.run_now(ann.user, site.schedule(ann, "@maya triage new issues every day at 10am"))
+    site.schedules.run_now(
+        ann.user, site.schedule(ann, "@maya triage new issues every day at 10am")
+    )
     site.settle()
     _sign_in_with_link(page, site, ann)
     expect(page).to_have_url(re.compile(r"/$"))  # the token is gone from the address bar
@@ -250,8 +252,10 @@ def test_calendar_status_and_dark_theme(page: Any, site: Site, ann: Person) -> N
     bob = page.locator("a.cal-chip").filter(has_text="@bob")
     expect(bob.first).to_be_visible()
     assert bob.count() in (6, 7)  # daily at 8am for 7 days, today's maybe already past
-    classes = {page.locator("a.cal-chip").filter(has_text=f"@{h}").first.get_attribute("class")
-               for h in ("alice", "bob", "maya")}
+    classes = {
+        page.locator("a.cal-chip").filter(has_text=f"@{h}").first.get_attribute("class")
+        for h in ("alice", "bob", "maya")
+    }
     assert len(classes) == 3  # one colour per agent
     shoot(page, "09-calendar")
     nav.get_by_role("link", name="Status").click()
@@ -269,7 +273,9 @@ def test_calendar_status_and_dark_theme(page: Any, site: Site, ann: Person) -> N
     shoot(page, "12-schedules-dark")
 
 
-def test_keyboard_reaches_the_content_first_and_sees_focus(page: Any, site: Site, ann: Person) -> None:
+def test_keyboard_reaches_the_content_first_and_sees_focus(
+    page: Any, site: Site, ann: Person
+) -> None:
     _sign_in_with_link(page, site, ann)
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")

@@ -24,8 +24,16 @@ def _form(client: httpx.Client, path: str) -> str:
 
 def _create(client: httpx.Client, **fields: str) -> httpx.Response:
     token = _form(client, "/schedules/new")
-    data = {"csrf_token": token, "enabled": "on", "timezone": "UTC", "overlap": "skip",
-            "misfire_grace_s": "300", "max_retries": "3", "timeout_s": "600", **fields}
+    data = {
+        "csrf_token": token,
+        "enabled": "on",
+        "timezone": "UTC",
+        "overlap": "skip",
+        "misfire_grace_s": "300",
+        "max_retries": "3",
+        "timeout_s": "600",
+        **fields,
+    }
     return client.post("/schedules/new", data=data)
 
 
@@ -43,7 +51,10 @@ def test_pages_redirect_visitors_to_sign_in(site: Site) -> None:
             response = anonymous.get(path)
             assert response.status_code == 303
             assert response.headers["location"].startswith("/login")
-        assert anonymous.get("/schedules?agent=bob").headers["location"] == "/login?next=/schedules%3Fagent%3Dbob"
+        assert (
+            anonymous.get("/schedules?agent=bob").headers["location"]
+            == "/login?next=/schedules%3Fagent%3Dbob"
+        )
         assert anonymous.get("/ui/events").status_code == 401
 
 
@@ -53,7 +64,12 @@ def test_sign_in_with_name_and_token_sets_a_hardened_cookie(site: Site, ann: Per
         assert page.status_code == 200
         response = browser.post(
             "/login",
-            data={"csrf_token": csrf_of(page.text), "name": "ann", "token": ann.token, "next": "/calendar"},
+            data={
+                "csrf_token": csrf_of(page.text),
+                "name": "ann",
+                "token": ann.token,
+                "next": "/calendar",
+            },
         )
         assert response.status_code == 303
         assert response.headers["location"] == "/calendar"
@@ -68,7 +84,9 @@ def test_sign_in_refuses_a_wrong_name_or_token(site: Site, ann: Person) -> None:
     with site.client() as browser:
         token = csrf_of(browser.get("/login").text)
         for name, secret in [("bea", ann.token), ("ann", "acr_wrong"), ("ann", "")]:
-            response = browser.post("/login", data={"csrf_token": token, "name": name, "token": secret})
+            response = browser.post(
+                "/login", data={"csrf_token": token, "name": name, "token": secret}
+            )
             assert response.status_code in (400, 401)
             assert "do not match" in response.text or "Enter your user name" in response.text
         assert browser.get("/").status_code == 303
@@ -79,7 +97,8 @@ def test_next_after_sign_in_stays_on_this_site(site: Site, ann: Person) -> None:
         with site.client() as browser:
             token = csrf_of(browser.get("/login").text)
             response = browser.post(
-                "/login", data={"csrf_token": token, "name": "ann", "token": ann.token, "next": target}
+                "/login",
+                data={"csrf_token": token, "name": "ann", "token": ann.token, "next": target},
             )
             assert response.headers["location"] == "/"
 
@@ -109,37 +128,57 @@ def test_sign_out_needs_the_token_and_ends_the_session(client: httpx.Client) -> 
 
 def test_tampered_session_cookie_is_ignored(site: Site, client: httpx.Client) -> None:
     cookie = client.cookies["agentcron_session"]
-    client.cookies.set("agentcron_session", cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB"))
+    client.cookies.set(
+        "agentcron_session", cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB")
+    )
     assert client.get("/").status_code == 303
 
 
 # -- CSRF ----------------------------------------------------------------------------------
 
 
-def test_state_changing_posts_without_the_csrf_token_are_refused(site: Site, ann: Person, client: httpx.Client) -> None:
+def test_state_changing_posts_without_the_csrf_token_are_refused(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
     schedule_id = site.schedule(ann, "@alice check deprecated models every weekday at 9am")
-    for path in [f"/schedules/{schedule_id}/delete", f"/schedules/{schedule_id}/run",
-                 f"/schedules/{schedule_id}/enabled", "/schedules/new"]:
+    for path in [
+        f"/schedules/{schedule_id}/delete",
+        f"/schedules/{schedule_id}/run",
+        f"/schedules/{schedule_id}/enabled",
+        "/schedules/new",
+    ]:
         assert client.post(path, data={"enabled": "false"}).status_code == 403
         assert client.post(path, data={"csrf_token": "forged" * 8}).status_code == 403
-    refused = client.post("/ui/preview", json={"mode": "sentence", "text": "@alice x every day at 9am"})
+    refused = client.post(
+        "/ui/preview", json={"mode": "sentence", "text": "@alice x every day at 9am"}
+    )
     assert refused.status_code == 403
     assert client.get(f"/schedules/{schedule_id}/history").status_code == 200  # still there
     rows = site.schedules.get(ann.user, schedule_id).row
     assert rows.enabled
 
 
-def test_a_token_from_another_session_or_a_cross_site_post_is_refused(site: Site, ann: Person, client: httpx.Client) -> None:
+def test_a_token_from_another_session_or_a_cross_site_post_is_refused(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
     schedule_id = site.schedule(ann, "@alice check deprecated models every weekday at 9am")
     with site.session(ann) as second:
         foreign = _form(second, "/")
-    assert client.post(f"/schedules/{schedule_id}/delete", data={"csrf_token": foreign}).status_code == 403
+    assert (
+        client.post(f"/schedules/{schedule_id}/delete", data={"csrf_token": foreign}).status_code
+        == 403
+    )
     mine = _form(client, "/")
     cross = client.post(
-        f"/schedules/{schedule_id}/delete", data={"csrf_token": mine}, headers={"Sec-Fetch-Site": "cross-site"}
+        f"/schedules/{schedule_id}/delete",
+        data={"csrf_token": mine},
+        headers={"Sec-Fetch-Site": "cross-site"},
     )
     assert cross.status_code == 403
-    assert client.post(f"/schedules/{schedule_id}/delete", data={"csrf_token": mine}).status_code == 303
+    assert (
+        client.post(f"/schedules/{schedule_id}/delete", data={"csrf_token": mine}).status_code
+        == 303
+    )
 
 
 def test_a_login_post_without_a_session_is_refused(site: Site, ann: Person) -> None:
@@ -175,7 +214,9 @@ def test_no_template_has_inline_script_or_style() -> None:
 
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text()
-        assert "<script>" not in text and "<script " not in text.replace('<script src="', ""), template
+        assert "<script>" not in text and "<script " not in text.replace('<script src="', ""), (
+            template
+        )
         assert " style=" not in text and "<style" not in text, template
         assert not re.search(r"\son[a-z]+=", text), template
 
@@ -183,7 +224,9 @@ def test_no_template_has_inline_script_or_style() -> None:
 # -- pages -----------------------------------------------------------------------------------
 
 
-def test_mission_control_shows_a_card_per_agent_and_the_summary(site: Site, ann: Person, client: httpx.Client) -> None:
+def test_mission_control_shows_a_card_per_agent_and_the_summary(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
     site.schedule(ann, "@bob summarise yesterday's incidents every day at 8am")
     page = client.get("/").text
     for handle in ("alice", "bob", "maya"):
@@ -200,8 +243,12 @@ def test_every_page_renders_for_a_new_user(client: httpx.Client) -> None:
         assert "<h1" in response.text
 
 
-def test_create_from_a_sentence_without_javascript(site: Site, ann: Person, client: httpx.Client) -> None:
-    response = _create(client, mode="sentence", text="@alice check deprecated models every weekday at 9am")
+def test_create_from_a_sentence_without_javascript(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
+    response = _create(
+        client, mode="sentence", text="@alice check deprecated models every weekday at 9am"
+    )
     assert response.status_code == 303
     assert response.headers["location"].startswith("/schedules?created=")
     listing = client.get(response.headers["location"]).text
@@ -213,30 +260,54 @@ def test_create_from_a_sentence_without_javascript(site: Site, ann: Person, clie
 
 def test_the_no_javascript_preview_button_shows_the_next_runs(client: httpx.Client) -> None:
     token = _form(client, "/schedules/new")
-    response = client.post("/schedules/new", data={
-        "csrf_token": token, "intent": "preview", "mode": "cron", "command_text": "@maya review PRs",
-        "cron_expression": "30 17 * * 5", "timezone": "Europe/Berlin",
-    })
+    response = client.post(
+        "/schedules/new",
+        data={
+            "csrf_token": token,
+            "intent": "preview",
+            "mode": "cron",
+            "command_text": "@maya review PRs",
+            "cron_expression": "30 17 * * 5",
+            "timezone": "Europe/Berlin",
+        },
+    )
     assert response.status_code == 200
     assert "At 17:30, only on Friday (Europe/Berlin)" in response.text
     assert response.text.count("<li><time") == 5
 
 
 def test_form_problems_are_shown_by_their_fields(client: httpx.Client) -> None:
-    response = _create(client, mode="cron", command_text="@bob summarise", cron_expression="*/2 * * * *")
+    response = _create(
+        client, mode="cron", command_text="@bob summarise", cron_expression="*/2 * * * *"
+    )
     assert response.status_code == 422
     errors = _errors(response.text)
     assert "5 minutes" in errors["cron_expression"]
     assert 'id="cron_expression" name="cron_expression" value="*/2 * * * *"' in response.text
-    assert 'aria-describedby="cron_expression-help err-cron_expression" aria-invalid="true"' in response.text
+    assert (
+        'aria-describedby="cron_expression-help err-cron_expression" aria-invalid="true"'
+        in response.text
+    )
 
-    response = _create(client, mode="interval", command_text="@nobody x", interval_value="ten",
-                       timezone="Mars/Olympus")
+    response = _create(
+        client,
+        mode="interval",
+        command_text="@nobody x",
+        interval_value="ten",
+        timezone="Mars/Olympus",
+    )
     assert response.status_code == 422
     assert "not a whole number" in _errors(response.text)["interval_value"]
 
-    response = _create(client, mode="interval", command_text="@alcie x", interval_value="10",
-                       interval_unit="minutes", timezone="Europe/Berln", timeout_s="0")
+    response = _create(
+        client,
+        mode="interval",
+        command_text="@alcie x",
+        interval_value="10",
+        interval_unit="minutes",
+        timezone="Europe/Berln",
+        timeout_s="0",
+    )
     errors = _errors(response.text)
     assert "did you mean @alice" in response.text
     assert "agent_id" in errors and "timezone" in errors and "timeout_s" in errors
@@ -248,15 +319,27 @@ def test_form_problems_are_shown_by_their_fields(client: httpx.Client) -> None:
 
 
 def test_edit_keeps_what_was_not_changed(site: Site, ann: Person, client: httpx.Client) -> None:
-    schedule_id = site.schedule(ann, "@alice check deprecated models every weekday at 9am",
-                                description="keep me")
+    schedule_id = site.schedule(
+        ann, "@alice check deprecated models every weekday at 9am", description="keep me"
+    )
     page = client.get(f"/schedules/{schedule_id}/edit").text
     assert 'value="0 9 * * 1-5"' in page and 'id="mode-cron" value="cron" checked' in page
-    response = client.post(f"/schedules/{schedule_id}/edit", data={
-        "csrf_token": csrf_of(page), "mode": "cron", "command_text": "@alice check deprecated models",
-        "cron_expression": "0 14 * * 1-4", "timezone": "UTC", "description": "keep me", "enabled": "on",
-        "misfire_grace_s": "300", "overlap": "skip", "max_retries": "2", "timeout_s": "600",
-    })
+    response = client.post(
+        f"/schedules/{schedule_id}/edit",
+        data={
+            "csrf_token": csrf_of(page),
+            "mode": "cron",
+            "command_text": "@alice check deprecated models",
+            "cron_expression": "0 14 * * 1-4",
+            "timezone": "UTC",
+            "description": "keep me",
+            "enabled": "on",
+            "misfire_grace_s": "300",
+            "overlap": "skip",
+            "max_retries": "2",
+            "timeout_s": "600",
+        },
+    )
     assert response.status_code == 303
     history = client.get(response.headers["location"]).text
     assert "At 14:00, Monday through Thursday (UTC)" in history
@@ -267,17 +350,25 @@ def test_edit_keeps_what_was_not_changed(site: Site, ann: Person, client: httpx.
 def test_toggle_run_now_and_history(site: Site, ann: Person, client: httpx.Client) -> None:
     schedule_id = site.schedule(ann, "@maya review open pull requests every day at 7am")
     token = _form(client, "/schedules")
-    off = client.post(f"/schedules/{schedule_id}/enabled",
-                      data={"csrf_token": token, "enabled": "false", "next": "/schedules?enabled=off"})
+    off = client.post(
+        f"/schedules/{schedule_id}/enabled",
+        data={"csrf_token": token, "enabled": "false", "next": "/schedules?enabled=off"},
+    )
     assert off.status_code == 303 and off.headers["location"] == "/schedules?enabled=off"
     assert "review open pull requests" in client.get("/schedules?enabled=off").text
     assert "review open pull requests" not in client.get("/schedules?enabled=on").text
-    on = client.post(f"/schedules/{schedule_id}/enabled", data={"csrf_token": token, "enabled": "true"},
-                     headers={"Accept": "application/json"})
+    on = client.post(
+        f"/schedules/{schedule_id}/enabled",
+        data={"csrf_token": token, "enabled": "true"},
+        headers={"Accept": "application/json"},
+    )
     assert on.json() == {"ok": True, "enabled": True}
 
-    queued = client.post(f"/schedules/{schedule_id}/run", data={"csrf_token": token},
-                         headers={"Accept": "application/json"})
+    queued = client.post(
+        f"/schedules/{schedule_id}/run",
+        data={"csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
     assert queued.status_code == 200 and queued.json()["ok"]
     site.settle()
     history = client.get(f"/schedules/{schedule_id}/history").text
@@ -289,14 +380,22 @@ def test_toggle_run_now_and_history(site: Site, ann: Person, client: httpx.Clien
     detail = client.get(f"/executions/{execution_id}")
     assert detail.status_code == 200 and "review open pull requests" in detail.text
     fragment = client.get(f"/schedules/{schedule_id}/history?fragment=history")
-    assert fragment.status_code == 200 and "<html" not in fragment.text and "execution-" in fragment.text
+    assert (
+        fragment.status_code == 200
+        and "<html" not in fragment.text
+        and "execution-" in fragment.text
+    )
 
 
-def test_delete_has_a_confirmation_page_and_removes_the_schedule(site: Site, ann: Person, client: httpx.Client) -> None:
+def test_delete_has_a_confirmation_page_and_removes_the_schedule(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
     schedule_id = site.schedule(ann, "@bob summarise incidents every day at 8am")
     confirm = client.get(f"/schedules/{schedule_id}/delete")
     assert confirm.status_code == 200 and "cannot be undone" in confirm.text
-    response = client.post(f"/schedules/{schedule_id}/delete", data={"csrf_token": csrf_of(confirm.text)})
+    response = client.post(
+        f"/schedules/{schedule_id}/delete", data={"csrf_token": csrf_of(confirm.text)}
+    )
     assert response.status_code == 303 and response.headers["location"] == "/schedules"
     assert client.get(f"/schedules/{schedule_id}/history").status_code == 404
 
@@ -309,7 +408,9 @@ def test_filters_and_search(site: Site, ann: Person, client: httpx.Client) -> No
     found = client.get("/schedules?q=INCIDENTS").text
     assert "summarise incidents" in found and "check deprecated" not in found
     assert "No schedule matches" in client.get("/schedules?q=nothing-like-this").text
-    assert client.get("/schedules?q=%00inc&agent=" + "x" * 300 + "&enabled=maybe").status_code == 200
+    assert (
+        client.get("/schedules?q=%00inc&agent=" + "x" * 300 + "&enabled=maybe").status_code == 200
+    )
 
 
 def test_another_users_schedule_does_not_exist(site: Site, ann: Person) -> None:
@@ -320,17 +421,30 @@ def test_another_users_schedule_does_not_exist(site: Site, ann: Person) -> None:
             assert schedule_id not in other.get(path).text, path
         assert "No schedules yet" in other.get("/schedules").text
         token = _form(other, "/")
-        for path in [f"/schedules/{schedule_id}", f"/schedules/{schedule_id}/history",
-                     f"/schedules/{schedule_id}/edit", f"/schedules/{schedule_id}/delete",
-                     "/schedules/not-a-uuid/history", "/executions/not-a-uuid"]:
+        for path in [
+            f"/schedules/{schedule_id}",
+            f"/schedules/{schedule_id}/history",
+            f"/schedules/{schedule_id}/edit",
+            f"/schedules/{schedule_id}/delete",
+            "/schedules/not-a-uuid/history",
+            "/executions/not-a-uuid",
+        ]:
             assert other.get(path).status_code == 404, path
-        for path in [f"/schedules/{schedule_id}/run", f"/schedules/{schedule_id}/delete",
-                     f"/schedules/{schedule_id}/enabled", f"/schedules/{schedule_id}/edit"]:
-            assert other.post(path, data={"csrf_token": token, "enabled": "false"}).status_code == 404, path
+        for path in [
+            f"/schedules/{schedule_id}/run",
+            f"/schedules/{schedule_id}/delete",
+            f"/schedules/{schedule_id}/enabled",
+            f"/schedules/{schedule_id}/edit",
+        ]:
+            assert (
+                other.post(path, data={"csrf_token": token, "enabled": "false"}).status_code == 404
+            ), path
     assert site.schedules.get(ann.user, schedule_id).row.enabled
 
 
-def test_user_text_is_escaped_and_control_characters_are_shown(site: Site, ann: Person, client: httpx.Client) -> None:
+def test_user_text_is_escaped_and_control_characters_are_shown(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
     evil = "@alice <script>alert(1)</script> \x1b[31mred\u202egnp.exe"
     site.schedules.create(ann.user, _draft(evil))
     for path in ["/schedules", "/", "/calendar"]:
@@ -352,17 +466,40 @@ def _draft(command: str):  # type: ignore[no-untyped-def]
 def test_preview_endpoint_answers_as_you_type(client: httpx.Client) -> None:
     token = _form(client, "/schedules/new")
     headers = {"X-CSRF-Token": token, "Accept": "application/json"}
-    good = client.post("/ui/preview", headers=headers, json={
-        "mode": "sentence", "text": "@alice check deprecated models every weekday at 9am", "timezone": "UTC"})
+    good = client.post(
+        "/ui/preview",
+        headers=headers,
+        json={
+            "mode": "sentence",
+            "text": "@alice check deprecated models every weekday at 9am",
+            "timezone": "UTC",
+        },
+    )
     data = good.json()
     assert data["ok"] and data["description"] == "At 09:00, Monday through Friday (UTC)"
     assert data["agent"] == "alice" and len(data["next_runs"]) == 5
     assert data["spec"]["cron_expression"] == "0 9 * * 1-5"
-    bad = client.post("/ui/preview", headers=headers, json={
-        "mode": "cron", "command_text": "@bob x", "cron_expression": "*/2 * * * *", "timezone": "UTC"}).json()
+    bad = client.post(
+        "/ui/preview",
+        headers=headers,
+        json={
+            "mode": "cron",
+            "command_text": "@bob x",
+            "cron_expression": "*/2 * * * *",
+            "timezone": "UTC",
+        },
+    ).json()
     assert not bad["ok"] and bad["problems"][0]["field"] == "cron_expression"
-    interval = client.post("/ui/preview", headers=headers, json={
-        "mode": "interval", "command_text": "@bob x", "interval_value": "30", "interval_unit": "minutes"}).json()
+    interval = client.post(
+        "/ui/preview",
+        headers=headers,
+        json={
+            "mode": "interval",
+            "command_text": "@bob x",
+            "interval_value": "30",
+            "interval_unit": "minutes",
+        },
+    ).json()
     assert interval["description"] == "Every 30 minutes"
 
 
@@ -389,7 +526,9 @@ def test_calendar_and_status_pages(site: Site, ann: Person, client: httpx.Client
 # -- live updates -----------------------------------------------------------------------------
 
 
-def test_events_stream_reports_a_run_from_start_to_finish(site: Site, ann: Person, client: httpx.Client) -> None:
+def test_events_stream_reports_a_run_from_start_to_finish(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
     schedule_id = site.schedule(ann, "@alice check deprecated models every weekday at 9am")
     seen: list[tuple[str, dict[str, object]]] = []
     with client.stream("GET", "/ui/events", timeout=15) as stream:

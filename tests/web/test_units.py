@@ -88,7 +88,15 @@ def test_durations_and_numbers() -> None:
 
 
 def test_nice_axis_maxima() -> None:
-    assert [nice_ceiling(v) for v in (0, 0.3, 1, 7, 12, 2300, 5001)] == [1, 0.5, 1, 10, 20, 5000, 10000]
+    assert [nice_ceiling(v) for v in (0, 0.3, 1, 7, 12, 2300, 5001)] == [
+        1,
+        0.5,
+        1,
+        10,
+        20,
+        5000,
+        10000,
+    ]
 
 
 def test_sparse_ticks_keep_ends_and_spread() -> None:
@@ -99,8 +107,11 @@ def test_sparse_ticks_keep_ends_and_spread() -> None:
 
 
 def test_bar_chart_scales_to_a_readable_maximum() -> None:
-    chart = bar_chart("Tokens", "three runs", [Datum(100, "a", "one"), Datum(0, "b", "two"),
-                                                Datum(350, "c", "three", tick="Mon")])
+    chart = bar_chart(
+        "Tokens",
+        "three runs",
+        [Datum(100, "a", "one"), Datum(0, "b", "two"), Datum(350, "c", "three", tick="Mon")],
+    )
     assert [t.label for t in chart.y_ticks] == ["0", "250", "500"]
     first, empty, tall = chart.bars
     assert tall.height > first.height > 0 and empty.height == 0
@@ -111,28 +122,55 @@ def test_bar_chart_scales_to_a_readable_maximum() -> None:
 
 
 def test_the_form_reads_each_mode_into_a_draft() -> None:
-    sentence, problems = draft_from(read_form({
-        "mode": "sentence", "text": " @alice x every day at 9am ", "timezone": "UTC",
-        "enabled": "on", "misfire_grace_s": "60", "max_retries": "", "overlap": "allow"}))
+    sentence, problems = draft_from(
+        read_form(
+            {
+                "mode": "sentence",
+                "text": " @alice x every day at 9am ",
+                "timezone": "UTC",
+                "enabled": "on",
+                "misfire_grace_s": "60",
+                "max_retries": "",
+                "overlap": "allow",
+            }
+        )
+    )
     assert not problems
     assert sentence.text == "@alice x every day at 9am" and sentence.command_text is None
-    assert sentence.enabled is True and sentence.misfire_grace_s == 60 and sentence.max_retries is None
+    assert (
+        sentence.enabled is True and sentence.misfire_grace_s == 60 and sentence.max_retries is None
+    )
 
-    once, problems = draft_from(read_form({
-        "mode": "once", "command_text": "@bob x", "run_at": "2026-12-24T09:00", "timezone": "Europe/Berlin"}))
+    once, problems = draft_from(
+        read_form(
+            {
+                "mode": "once",
+                "command_text": "@bob x",
+                "run_at": "2026-12-24T09:00",
+                "timezone": "Europe/Berlin",
+            }
+        )
+    )
     assert not problems and once.schedule_type == "once"
     assert once.run_at is not None and once.run_at.astimezone(UTC).hour == 8
     assert once.enabled is False  # an unticked checkbox is not sent
 
-    bad, problems = draft_from(read_form({"mode": "interval", "interval_value": "ten", "timeout_s": "1e3"}))
+    bad, problems = draft_from(
+        read_form({"mode": "interval", "interval_value": "ten", "timeout_s": "1e3"})
+    )
     assert {p.field for p in problems} == {"interval_value", "timeout_s"}
     assert bad.interval_value is None
 
 
 def test_problems_land_beside_the_fields_a_person_can_see() -> None:
     form = read_form({"mode": "sentence", "text": "x"})
-    form.add([Problem("cron_expression", "too often"), Problem("timezone", "unknown"),
-              Problem("key", "taken")])
+    form.add(
+        [
+            Problem("cron_expression", "too often"),
+            Problem("timezone", "unknown"),
+            Problem("key", "taken"),
+        ]
+    )
     assert [p.message for p in form.errors["text"]] == ["too often"]
     assert "timezone" in form.errors and [p.field for p in form.general] == ["key"]
     structured = read_form({"mode": "cron"})
@@ -143,8 +181,14 @@ def test_problems_land_beside_the_fields_a_person_can_see() -> None:
 
 @pytest.mark.parametrize(
     ("target", "safe"),
-    [("/schedules?agent=bob", "/schedules?agent=bob"), ("//evil.example", "/"),
-     ("/\\evil.example", "/"), ("https://evil.example", "/"), ("", "/"), ("/a\r\nb", "/")],
+    [
+        ("/schedules?agent=bob", "/schedules?agent=bob"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("", "/"),
+        ("/a\r\nb", "/"),
+    ],
 )
 def test_safe_next(target: str, safe: str) -> None:
     assert safe_next(target) == safe
@@ -152,7 +196,9 @@ def test_safe_next(target: str, safe: str) -> None:
 
 def _request(cookie: str = "") -> Request:
     headers = [(b"cookie", cookie.encode())] if cookie else []
-    return Request({"type": "http", "method": "GET", "path": "/", "headers": headers, "query_string": b""})
+    return Request(
+        {"type": "http", "method": "GET", "path": "/", "headers": headers, "query_string": b""}
+    )
 
 
 def test_session_cookies_round_trip_and_refuse_tampering() -> None:
