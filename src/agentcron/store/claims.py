@@ -206,12 +206,30 @@ def start_pending(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.run(session, statement, rows, {"running": ExecutionStatus.RUNNING.value})
 
 
+def lock_in_order(session: Session, execution_ids: Sequence[uuid.UUID]) -> None:
+    """Lock these executions in id order before a batch UPDATE of them (PostgreSQL).
+
+    A batch UPDATE locks rows in whatever order its plan visits them. The outcome writer
+    and the lease renewal of one worker both update the executions it holds, so two plans
+    visiting them in different orders deadlock; PostgreSQL breaks the cycle only after
+    `deadlock_timeout` (1 s), and a burst's outcomes land a second late. Taking the locks
+    in one order first makes the second writer simply wait its turn."""
+    if execution_ids and _is_postgres(session):
+        bulk.execute_postgres(
+            session,
+            f"SELECT 1 FROM {bulk.quote(table_of(Execution).name)} "  # noqa: S608
+            "WHERE id = ANY(%(ids)b) ORDER BY id FOR UPDATE",
+            {"ids": list(execution_ids)},
+        )
+
+
 def finish_executions(session: Session, worker_id: str, rows: list[dict[str, Any]]) -> int:
     """Write outcomes, only for rows this worker still holds: if recovery took a row after
     its lease expired, the late outcome is dropped rather than recorded twice.
 
     Keys: b_id, status, finished_at, duration_ms, tokens_used, llm_calls, cost, agent_task_id,
     result_summary, output, error_message, next_attempt_at."""
+    lock_in_order(session, [row["b_id"] for row in rows])
     plain: tuple[str, ...] = ("status", "finished_at", "duration_ms", "cost", "agent_task_id")
     plain += ("result_summary", "output", "error_message", "next_attempt_at")
     statement = bulk.update(
@@ -258,6 +276,7 @@ def renew_leases(
     whose acknowledgement was lost) must be left to expire and be recovered."""
     ids = list(execution_ids)
     if ids and _is_postgres(session):
+        lock_in_order(session, ids)
         statement = bulk.update(
             table_of(Execution).name,
             (("b_id", "id"),),
