@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 AGENTCRON_DATABASE_URL ?= sqlite:///./data/agentcron.db
 export AGENTCRON_DATABASE_URL
 
-.PHONY: run test lint typecheck pytest audit bench bench-quick browser clean lock
+.PHONY: run test lint typecheck pytest audit bench bench-quick bench-tools browser clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,18 @@ pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## bench: the benchmark suite (see docs/benchmarks.md)
-bench: $(STAMP)
+bench: $(STAMP) bench-tools
 	$(BIN)/python -m bench all --json docs/benchmarks.json
 
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) bench-tools
 	$(BIN)/python -m bench all --quick
+
+# The API scenario loads the server with wrk (Debian's package) when it is there, else with
+# an httpx script that costs the shared cores more per request.
+bench-tools:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "note: wrk missing; the API benchmark uses httpx (run: sudo apt-get install -y wrk)"; fi; fi
 
 lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra postgres --extra test --extra bench -o requirements.lock -q

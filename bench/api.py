@@ -2,11 +2,17 @@
 `agentcron serve` subprocess on 127.0.0.1 with 1 and 2 server workers (`--workers`).
 
 Users and their tokens are made with the CLI (`agentcron users create`, `agentcron tokens
-create NAME --json`), one user per 50 creates (the default cap stays). The write rate limit
-is raised for the run (AGENTCRON_WRITE_RATE_PER_MINUTE=1000000000): the default 120 a minute
-per user would refuse a load test after two seconds. The load comes from an async httpx
-client in the bench process (keep-alive connections, CONCURRENCY requests in flight), on
-the same two cores as the server, which it therefore competes with.
+create NAME --json`). The write rate limit is raised for the run
+(AGENTCRON_WRITE_RATE_PER_MINUTE=1000000000): the default 120 a minute per user would
+refuse a load test after two seconds.
+
+The load comes from wrk (Debian's `wrk` package: C, one thread, CONCURRENCY keep-alive
+connections) when it is installed, else from an async httpx client in the bench process.
+Both share the two cores with the server; wrk takes a fraction of the CPU httpx needs per
+request, so with it the figures are the server's rather than the client's. With wrk each
+operation runs for a fixed time, spread over ACCOUNTS users (the per-user cap on schedules
+is raised for the run, so a user ends with a few dozen to a few hundred); with httpx a
+fixed number of requests, one user per 50 creates.
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,9 +42,14 @@ CONCURRENCY = 32
 WORKERS = (1, 2)
 WRITE_RATE = 1_000_000_000
 PER_USER = 50
+ACCOUNTS = 10  # with wrk
+WRK = shutil.which("wrk")
 
 
 def _shape(ctx: Context) -> dict[str, int]:
+    if WRK:
+        seconds = 1 if ctx.smoke else 3 if ctx.quick else 8
+        return {"seconds": seconds, "accounts": 2 if ctx.smoke else ACCOUNTS}
     if ctx.smoke:
         return {"creates": 50, "lists": 100, "gets": 100}
     if ctx.quick:
@@ -123,6 +137,156 @@ def _create_body(index: int) -> dict[str, Any]:
     }
 
 
+def _lua_list(values: list[str]) -> str:
+    return "{" + ", ".join(json.dumps(v) for v in values) + "}"
+
+
+def _wrk_script(workdir: Path, name: str, body: str) -> Path:
+    path = workdir / f"wrk-{name}.lua"
+    path.write_text(body)
+    return path
+
+
+def _create_script(workdir: Path, accounts: list[Account]) -> Path:
+    """POST a new schedule per request, the users taking turns."""
+    body = _create_body(0)
+    template = json.dumps({**body, "command_text": "@echo check the nightly build #%d"})
+    template = template.replace('"UTC"', '"%s"')
+    return _wrk_script(
+        workdir,
+        "create",
+        f"""local tokens = {_lua_list([a.token for a in accounts])}
+local zones = {{"UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"}}
+local template = {json.dumps(template)}
+local n = 0
+request = function()
+  n = n + 1
+  local token = tokens[n % #tokens + 1]
+  return wrk.format("POST", "/api/scheduled-commands",
+    {{["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}},
+    string.format(template, n, zones[n % #zones + 1]))
+end
+""",
+    )
+
+
+def _read_script(workdir: Path, name: str, pairs: list[tuple[str, str]], seed: int) -> Path:
+    """GET one of (path, token), chosen at random per request."""
+    return _wrk_script(
+        workdir,
+        name,
+        f"""local paths = {_lua_list([p for p, _ in pairs])}
+local tokens = {_lua_list([t for _, t in pairs])}
+math.randomseed({seed})
+request = function()
+  local i = math.random(#paths)
+  return wrk.format("GET", paths[i], {{["Authorization"] = "Bearer " .. tokens[i]}})
+end
+""",
+    )
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    """Requests, failures, rate and latency percentiles from `wrk --latency` output."""
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", output)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not done or not rate:
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    requests = int(done.group(1))
+    elapsed_s = float(done.group(2)) * _UNITS[done.group(3)] / 1000
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    failed = (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    latency = {
+        int(m.group(1)): float(m.group(2)) * _UNITS[m.group(3)]
+        for m in re.finditer(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    }
+    ok = max(0, requests - failed)
+    return {
+        "requests": requests,
+        "ok": ok,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": dict(
+            zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=True)
+        )
+        if errors
+        else {},
+        "elapsed_s": elapsed_s,
+        "rps": ok / elapsed_s if elapsed_s else None,
+        "p50_ms": latency.get(50),
+        "p99_ms": latency.get(99),
+        "loader": "wrk",
+    }
+
+
+def _wrk(base: str, script: Path, seconds: int) -> dict[str, Any]:
+    assert WRK is not None
+    done = subprocess.run(
+        # A 30 s timeout: a slow answer is a latency to report, not a failure to hide.
+        [
+            WRK,
+            "-t1",
+            f"-c{CONCURRENCY}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
+    return parse_wrk(done.stdout)
+
+
+def _ids_of(base: str, account: Account) -> list[str]:
+    """The account's schedule ids (setting up the reads; not measured)."""
+    ids: list[str] = []
+    headers = {"Authorization": f"Bearer {account.token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        while True:
+            page = client.get(
+                "/api/scheduled-commands", params={"offset": len(ids), "limit": 200}
+            ).json()
+            ids += [item["id"] for item in page["items"]]
+            if not page["items"] or len(ids) >= page["total"]:
+                return ids
+
+
+def _wrk_phases(
+    ctx: Context, base: str, accounts: list[Account], shape: dict[str, int], tag: str
+) -> dict[str, Any]:
+    seconds = shape["seconds"]
+    create = _wrk(base, _create_script(ctx.workdir, accounts), seconds)
+    for account in accounts:
+        account.schedule_ids = _ids_of(base, account)
+    lists = [("/api/scheduled-commands?limit=50", a.token) for a in accounts]
+    listing = _wrk(base, _read_script(ctx.workdir, f"list-{tag}", lists, 7), seconds)
+    gets = [
+        (f"/api/scheduled-commands/{schedule_id}", a.token)
+        for a in accounts
+        for schedule_id in a.schedule_ids
+    ]
+    get = _wrk(base, _read_script(ctx.workdir, f"get-{tag}", gets, 11), seconds)
+    stored = sum(len(a.schedule_ids) for a in accounts)
+    return {
+        "create": create,
+        "list": listing,
+        "get": get,
+        "schedules_per_user": stored / len(accounts),
+    }
+
+
 def run_once(
     ctx: Context, db: Database, workers: int, shape: dict[str, int], tag: str
 ) -> dict[str, Any]:
@@ -133,8 +297,10 @@ def run_once(
         AGENTCRON_SECRET_KEY="bench-secret-key",
         AGENTCRON_LOG_LEVEL="WARNING",
         AGENTCRON_WRITE_RATE_PER_MINUTE=str(WRITE_RATE),
+        **({"AGENTCRON_MAX_SCHEDULES_PER_USER": str(WRITE_RATE)} if WRK else {}),
     )
-    accounts = _accounts(env, -(-shape["creates"] // PER_USER), tag)
+    count = shape["accounts"] if WRK else -(-shape["creates"] // PER_USER)
+    accounts = _accounts(env, count, tag)
     port = _free_port()
     log = (ctx.workdir / f"api-{tag}.log").open("ab")
     server = subprocess.Popen(
@@ -157,6 +323,11 @@ def run_once(
                 raise RuntimeError(f"agentcron serve did not come up; see {log.name}")
             time.sleep(0.1)
         time.sleep(1.0)  # every server worker up, not just the first to answer
+        if WRK:
+            phases = _wrk_phases(ctx, base, accounts, shape, tag)
+            create, listing, get = phases["create"], phases["list"], phases["get"]
+            per_user = phases["schedules_per_user"]
+            return _result(db, workers, create, listing, get, "wrk", per_user)
         rng = random.Random(7)
         creates = [
             ("POST", "/api/scheduled-commands", accounts[i // PER_USER], _create_body(i))
@@ -188,12 +359,26 @@ def run_once(
             server.kill()
             server.wait(10)
         log.close()
+    return _result(db, workers, create, listing, get, "httpx", PER_USER)
+
+
+def _result(
+    db: Database,
+    workers: int,
+    create: dict[str, Any],
+    listing: dict[str, Any],
+    get: dict[str, Any],
+    loader: str,
+    per_user: float,
+) -> dict[str, Any]:
     return {
         "system": "agentcron",
         "db": db.kind,
         "workers": workers,
         "concurrency": CONCURRENCY,
         "write_rate_per_minute": WRITE_RATE,
+        "loader": loader,
+        "schedules_per_user": per_user,
         **{f"create_{k}": v for k, v in create.items()},
         **{f"list_{k}": v for k, v in listing.items()},
         **{f"get_{k}": v for k, v in get.items()},

@@ -129,7 +129,9 @@ def main() -> None:
     function = getattr(importlib.import_module(module_name), function_name)
     result = function(spec)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    result.setdefault("peak_rss_mib", usage.ru_maxrss / 1024)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would report the
+    # bench parent's size at the fork whenever that is larger than this run's own peak.
+    result.setdefault("peak_rss_mib", rss_of(os.getpid()).get("peak_rss_mib"))
     result.setdefault("process_cpu_s", usage.ru_utime + usage.ru_stime)
     Path(out_path).write_text(json.dumps(result, default=str))
 

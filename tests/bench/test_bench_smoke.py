@@ -54,3 +54,43 @@ def test_cron_smoke_measures_every_variant(tmp_path: Path) -> None:
     assert len(cron["summary"]) == 4
     for row in cron["summary"]:
         assert row["agentcron"] > 0 and row["cronsim (new each time)"] > 0
+
+
+def test_api_smoke_answers_every_request(tmp_path: Path) -> None:
+    api = _bench(tmp_path, "api")
+    [run] = api["runs"]
+    for op in ("create", "list", "get"):
+        assert run[f"{op}_requests"] > 0, op
+        assert run[f"{op}_ok"] == run[f"{op}_requests"], (op, run)
+
+
+WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:8765
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    52.23ms   15.41ms 155.55ms   77.39%
+    Req/Sec   307.86     50.28   390.00     88.00%
+  Latency Distribution
+     50%   48.10ms
+     75%   60.00ms
+     90%   71.50ms
+     99%    1.20s
+  1534 requests in 5.01s, 1.28MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    306.19
+Transfer/sec:    261.54KB
+"""
+
+
+def test_wrk_output_is_read_with_its_units_and_failures() -> None:
+    from bench.api import parse_wrk
+
+    parsed = parse_wrk(WRK_OUTPUT)
+    assert parsed["requests"] == 1534
+    assert parsed["ok"] == 1534 - 4 - 3
+    assert parsed["non_2xx"] == 4
+    assert parsed["socket_errors"] == {"connect": 0, "read": 2, "write": 0, "timeout": 1}
+    assert parsed["elapsed_s"] == pytest.approx(5.01)
+    assert parsed["rps"] == pytest.approx(1527 / 5.01)
+    assert parsed["p50_ms"] == pytest.approx(48.1)
+    assert parsed["p99_ms"] == pytest.approx(1200.0)
