@@ -206,8 +206,14 @@ def parse_wrk(output: str) -> dict[str, Any]:
         int(m.group(1)): float(m.group(2)) * _UNITS[m.group(3)]
         for m in re.finditer(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
     }
+    stats = re.search(
+        r"^\s+Latency\s+[\d.]+(?:us|ms|s|m)\s+[\d.]+(?:us|ms|s|m)\s+([\d.]+)(us|ms|s|m)",
+        output,
+        re.M,
+    )
     ok = max(0, requests - failed)
     return {
+        "max_ms": float(stats.group(1)) * _UNITS[stats.group(2)] if stats else None,
         "requests": requests,
         "ok": ok,
         "non_2xx": int(bad.group(1)) if bad else 0,

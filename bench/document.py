@@ -87,7 +87,12 @@ def burst_section(result: dict[str, Any]) -> str:
             "(measured where the agent or job function really started), peak RSS of the process, "
             "duplicates / misses (from agentcron's rows and the agent's own count; from "
             "APScheduler's listener). Ratios: agentcron fires/s ÷ peer fires/s, median and per "
-            "round, against the SQLAlchemy store on the same database and against the memory store.",
+            "round, against the SQLAlchemy store on the same database and against the memory store"
+            + (
+                ", and on SQLite against the SQLAlchemy store on SQLite's own settings."
+                if defaults
+                else "."
+            ),
             "",
             table(
                 [
@@ -103,6 +108,7 @@ def burst_section(result: dict[str, Any]) -> str:
                     "dup / miss",
                     "÷ SQLAlchemy store",
                     "÷ memory store",
+                    *(["÷ SQLAlchemy store, SQLite defaults"] if defaults else []),
                 ],
                 rows,
             ),

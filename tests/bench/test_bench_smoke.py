@@ -94,3 +94,4 @@ def test_wrk_output_is_read_with_its_units_and_failures() -> None:
     assert parsed["rps"] == pytest.approx(1527 / 5.01)
     assert parsed["p50_ms"] == pytest.approx(48.1)
     assert parsed["p99_ms"] == pytest.approx(1200.0)
+    assert parsed["max_ms"] == pytest.approx(155.55)
