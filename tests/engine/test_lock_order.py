@@ -39,7 +39,10 @@ async def world(postgres_url: str, clock: ManualClock, tmp_path: Path) -> AsyncI
 
 async def test_renewing_leases_while_outcomes_are_written_never_deadlocks(world: World) -> None:
     first = world.create(
-        command_text="@alice ping", schedule_type="interval", interval_value=1, interval_unit="hours"
+        command_text="@alice ping",
+        schedule_type="interval",
+        interval_value=1,
+        interval_unit="hours",
     )
     for _ in range(HELD - 1):
         world.create(
