@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -103,22 +109,42 @@ def tail(
     Example: agentcron tail --json | jq .kind
     """
     seen = 0
-    with connect(url, token) as client:
+    with _ended_by_interrupt(), connect(url, token) as client:
 
         def opened() -> None:
             err_console.print(f"following events from {client.url} (Ctrl-C stops)", highlight=False)
 
-        try:
-            for event in client.events(on_open=opened):
-                data = event.json()
-                if as_json:
-                    text = json.dumps({"kind": event.name, "data": data}, ensure_ascii=False)
-                else:
-                    text = event_line(event.name, data)
-                sys.stdout.write(text + "\n")
-                sys.stdout.flush()
-                seen += 1
-                if count is not None and seen >= count:
-                    return
-        except KeyboardInterrupt:
-            return
+        for event in client.events(on_open=opened):
+            data = event.json()
+            if as_json:
+                text = json.dumps({"kind": event.name, "data": data}, ensure_ascii=False)
+            else:
+                text = event_line(event.name, data)
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+            seen += 1
+            if count is not None and seen >= count:
+                return
+
+
+@contextlib.contextmanager
+def _ended_by_interrupt() -> Iterator[None]:
+    """Ctrl-C ends `tail` at once, with status 0. Raised as KeyboardInterrupt, it could land
+    inside the HTTP library's reading of the stream, in a block holding a lock that the
+    library's own cleanup then waits for: the process would hang. Every event already went
+    out line by line, so there is nothing left to clean up. The previous handler comes back
+    when the command ends (it may run inside a larger program, such as the test suite)."""
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        os._exit(0)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; Ctrl-C is its business there
+        return
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
