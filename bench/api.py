@@ -22,7 +22,6 @@ import json
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -33,7 +32,7 @@ from typing import Any
 import httpx
 
 from bench import report
-from bench.child import ROOT, child_env
+from bench.child import ROOT, child_env, stop
 from bench.databases import Database
 from bench.harness import Context
 from bench.startup import AGENTCRON
@@ -358,12 +357,7 @@ def run_once(
             )
         get = asyncio.run(_load(base, gets))
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
+        stop(server)
         log.close()
     return _result(db, workers, create, listing, get, "httpx", PER_USER)
 

@@ -12,6 +12,7 @@ import importlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,10 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def rss_mib() -> float:
     """Current resident set of this process."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return rss_of(os.getpid()).get("rss_mib", 0.0)
 
 
 def rss_of(pid: int) -> dict[str, float]:
@@ -46,6 +44,29 @@ def rss_of(pid: int) -> dict[str, float]:
 def cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def cpu_of(pid: int) -> float | None:
+    """User + system CPU seconds of another process so far (Linux /proc), None once gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop(*procs: subprocess.Popen[bytes], grace_s: float = 60) -> None:
+    """SIGTERM every process at once (a graceful `agentcron` shutdown hands its work back),
+    wait for each within the grace period, and kill what is left."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 PYCACHE = Path(tempfile.gettempdir()) / "agentcron-bench-pycache"

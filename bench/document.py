@@ -342,7 +342,7 @@ def _core_ceiling(result: dict[str, Any], row: dict[str, Any]) -> float | None:
     worker, server = row.get("cpu_per_fire_ms"), row.get("postgres_cpu_per_fire_ms")
     if not cores or not worker or server is None or not row.get("fires_per_s"):
         return None
-    return float(row["fires_per_s"]) / (cores * 1000 / (worker + server))
+    return float(row["fires_per_s"]) / (float(cores) * 1000 / (worker + server))
 
 
 def goals(records: list[dict[str, Any]]) -> str:

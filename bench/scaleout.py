@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from agentcron.engine.events import CHANNEL
 from agentcron.store.database import Store
 from agentcron.store.tables import Execution, Instance
 from bench import report
-from bench.child import ROOT, child_env
+from bench.child import ROOT, child_env, cpu_of, rss_of, stop
 from bench.databases import SchedulePlan, burst_outcome, make_due, seed_schedules
 from bench.harness import Context
 from bench.startup import AGENTCRON
@@ -37,14 +36,6 @@ SMOKE_SIZES = (300,)
 FINAL = ("success", "failed", "timed_out", "missed", "skipped", "cancelled")
 
 
-def _cpu_s(pid: int) -> float | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _machine_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all cores since boot, from /proc/stat."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -52,7 +43,7 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def _postgres_cpu_s() -> float:
+def _postgrescpu_of() -> float:
     """CPU of every PostgreSQL server process on this machine (the server is local here)."""
     total = 0.0
     for entry in Path("/proc").iterdir():
@@ -63,7 +54,7 @@ def _postgres_cpu_s() -> float:
                 continue
         except OSError:
             continue
-        total += _cpu_s(int(entry.name)) or 0.0
+        total += cpu_of(int(entry.name)) or 0.0
     return total
 
 
@@ -106,7 +97,7 @@ def run_once(ctx: Context, n: int, workers: int) -> dict[str, Any]:
                 raise RuntimeError(f"the workers did not start; see {log.name}")
             time.sleep(0.1)
         time.sleep(1.0)  # first turns done, every worker idle
-        cpu_before = sum(_cpu_s(p.pid) or 0 for p in procs)
+        cpu_before = sum(cpu_of(p.pid) or 0 for p in procs)
         t0 = (datetime.now(UTC) + timedelta(seconds=1.5)).replace(microsecond=0)
         t0 += timedelta(seconds=1)
         make_due(store, t0)
@@ -118,27 +109,19 @@ def run_once(ctx: Context, n: int, workers: int) -> dict[str, Any]:
                 text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": wake}
             )
         time.sleep(max(0.0, (t0 - datetime.now(UTC)).total_seconds()))
-        pg_before, ticks_before = _postgres_cpu_s(), _machine_ticks()
+        pg_before, ticks_before = _postgrescpu_of(), _machine_ticks()
         deadline = time.monotonic() + 120 + n / 100
         while _count(store, Execution.status.in_(FINAL)) < n:
             if time.monotonic() > deadline:
                 break
             time.sleep(0.25)
-        cpu_used = sum(_cpu_s(p.pid) or 0 for p in procs) - cpu_before
-        pg_used = _postgres_cpu_s() - pg_before
+        cpu_used = sum(cpu_of(p.pid) or 0 for p in procs) - cpu_before
+        pg_used = _postgrescpu_of() - pg_before
         ticks_after = _machine_ticks()
         busy, total = ticks_after[0] - ticks_before[0], ticks_after[1] - ticks_before[1]
-        rss = [m.get("rss_mib") for m in (_rss(p.pid) for p in procs)]
+        rss = [rss_of(p.pid).get("rss_mib") for p in procs]
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        stop(*procs)
         store.dispose()
     try:
         rows = burst_outcome(db.url, n, t0)
@@ -164,12 +147,6 @@ def run_once(ctx: Context, n: int, workers: int) -> dict[str, Any]:
         "worker_rss_mib": rss,
         "settings": ctx.engine_settings(),
     }
-
-
-def _rss(pid: int) -> dict[str, float]:
-    from bench.child import rss_of
-
-    return rss_of(pid)
 
 
 def run(ctx: Context) -> dict[str, Any]:

@@ -17,7 +17,6 @@ way in a subprocess; its memory store is left out (it would have to be filled fi
 from __future__ import annotations
 
 import asyncio
-import signal
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from sqlalchemy import text as text_clause
 from agentcron.store.database import Store
 from agentcron.store.tables import Attempt, Execution, ScheduledCommand, table_of
 from bench import report
-from bench.child import ROOT, child_env, rss_of, run_child
+from bench.child import ROOT, child_env, rss_mib, rss_of, run_child, stop
 from bench.databases import Database, SchedulePlan, seed_schedules
 from bench.harness import Context, start_engine
 
@@ -72,7 +71,6 @@ def agentcron_engine_start(spec: dict[str, Any]) -> dict[str, Any]:
 async def _engine_start(spec: dict[str, Any]) -> dict[str, Any]:
     from agentcron.app import stop_runtime
     from bench import agents
-    from bench.child import rss_mib
 
     started = time.time()
     runtime = await start_engine(spec)
@@ -87,7 +85,6 @@ async def _engine_start(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def apscheduler_start(spec: dict[str, Any]) -> dict[str, Any]:
-    from bench.child import rss_mib
     from bench.peers import Tally, build_scheduler, wait_until
 
     tally = Tally()
@@ -127,12 +124,7 @@ def _worker_round(ctx: Context, db: Database) -> dict[str, Any]:
         time.sleep(3.0)
         memory = rss_of(proc.pid)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc, grace_s=30)
         log.close()
         store.dispose()
     return {

@@ -53,15 +53,15 @@ def pack(origin: str, events: list[Event]) -> list[str]:
     size = 0
     for event in events:
         part = json.dumps([event.kind, event.user_id, event.data], default=str)
-        if len(part.encode()) > room:
+        width = len(part.encode())
+        if width > room:
             part = json.dumps([event.kind, event.user_id, {}])
-        cost = len(part.encode()) + (2 if parts else 0)  # ", " between events
-        if parts and size + cost > room:
+            width = len(part.encode())
+        if parts and size + 2 + width > room:  # 2: the ", " before it
             payloads.append(head + ", ".join(parts) + tail)
             parts, size = [], 0
-            cost = len(part.encode())
+        size += width + (2 if parts else 0)
         parts.append(part)
-        size += cost
     if parts:
         payloads.append(head + ", ".join(parts) + tail)
     return payloads
@@ -174,9 +174,12 @@ class PostgresRelay:
         own = _head(self.bus.origin) if self.bus.origin else None
         while not self._stop.is_set():
             watched = self.bus.subscriber_count > 0
-            if watched != self.watching.is_set():
-                conn.execute(f"{'LISTEN' if watched else 'UNLISTEN'} {ACTIVITY_CHANNEL}")
-                (self.watching.set if watched else self.watching.clear)()
+            if watched and not self.watching.is_set():
+                conn.execute(f"LISTEN {ACTIVITY_CHANNEL}")
+                self.watching.set()
+            elif not watched and self.watching.is_set():
+                conn.execute(f"UNLISTEN {ACTIVITY_CHANNEL}")
+                self.watching.clear()
             for note in conn.notifies(timeout=0.5):
                 if own is not None and note.payload.startswith(own):
                     continue  # our own events, already delivered here
