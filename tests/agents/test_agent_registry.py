@@ -21,6 +21,7 @@ from agentcron.agents import (
     check_file,
 )
 from agentcron.agents.config import parse
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.signing import verify
 
 EXAMPLE = Path(__file__).parents[2] / "agents.toml"
@@ -127,7 +128,9 @@ model = "llama3.2"
 api_key_env = "OPENAI_API_KEY"
 """,
     )
-    registry = loaded(path, http_client_factory=lambda: httpx.AsyncClient(trust_env=False))
+    registry = loaded(
+        path, deps=AgentDeps(http_client_factory=lambda: httpx.AsyncClient(trust_env=False))
+    )
 
     shown = repr(registry.infos())
     await registry.aclose()
@@ -302,7 +305,7 @@ url = "{server.url}/other"
         made.append(httpx.AsyncClient(trust_env=False))
         return made[-1]
 
-    registry = loaded(path, http_client_factory=factory)
+    registry = loaded(path, deps=AgentDeps(http_client_factory=factory))
     registry.reload()
     try:
         result = await registry.get("@Hook").run(context("@hook go"))
@@ -324,7 +327,9 @@ def test_echo_only_registry_never_makes_an_http_client(tmp_path: Path) -> None:
     def factory() -> httpx.AsyncClient:
         raise AssertionError("no HTTP agent is configured")
 
-    assert loaded(write(tmp_path, ECHOES), http_client_factory=factory).handles() == [
+    assert loaded(
+        write(tmp_path, ECHOES), deps=AgentDeps(http_client_factory=factory)
+    ).handles() == [
         "alice",
         "bob",
     ]

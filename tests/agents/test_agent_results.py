@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from agentcron.agents import AgentContext, AgentResult
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.echo import EchoAgent
 from agentcron.agents.results import (
     OUTPUT_LIMIT,
@@ -97,7 +98,7 @@ def test_redact_blanks_every_secret() -> None:
 
 @pytest.mark.anyio
 async def test_echo_answers_with_the_instruction(context: Callable[..., AgentContext]) -> None:
-    echo = EchoAgent("alice", EchoSettings())
+    echo = EchoAgent("alice", EchoSettings(), AgentDeps())
 
     result = await echo.run(context("@Alice: check deprecated models\nplease", handle="alice"))
 

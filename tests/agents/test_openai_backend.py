@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from agentcron.agents import AgentContext, AgentError
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.openai import OpenAIAgent
 from agentcron.agents.results import OUTPUT_LIMIT, SUMMARY_LIMIT
 from agentcron.agents.settings import OpenAISettings
@@ -20,7 +21,7 @@ def agent(client: httpx.AsyncClient, server: Any, **settings: object) -> OpenAIA
     config = OpenAISettings.model_validate(
         {"base_url": f"{server.url}/v1", "model": "llama3.2", **settings}
     )
-    return OpenAIAgent("alice", config, client)
+    return OpenAIAgent("alice", config, AgentDeps(http_client=client))
 
 
 def completion(content: str | None, usage: dict[str, int] | None = None) -> dict[str, Any]:
@@ -209,7 +210,7 @@ async def test_connection_refused_is_retryable(
     config = OpenAISettings(base_url=refusing_url, model="llama3.2")  # type: ignore[arg-type]
 
     with pytest.raises(AgentError) as caught:
-        await OpenAIAgent("alice", config, http_client).run(context())
+        await OpenAIAgent("alice", config, AgentDeps(http_client=http_client)).run(context())
 
     assert caught.value.retryable
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 
 from agentcron.agents import AgentContext, AgentError
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.python import PythonAgent
 from agentcron.agents.results import OUTPUT_LIMIT
 from agentcron.agents.settings import PythonSettings
@@ -16,7 +17,9 @@ SAMPLES = "tests.agents.sample_callables"
 
 
 def agent(module: str, name: str) -> PythonAgent:
-    return PythonAgent("py", PythonSettings.model_validate({"callable": f"{module}:{name}"}))
+    return PythonAgent(
+        "py", PythonSettings.model_validate({"callable": f"{module}:{name}"}), AgentDeps()
+    )
 
 
 async def test_sync_callable_runs_in_a_worker_thread(context: Callable[..., AgentContext]) -> None:

@@ -16,6 +16,7 @@ import anyio
 import pytest
 
 from agentcron.agents import AgentContext, AgentError
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.results import OUTPUT_LIMIT
 from agentcron.agents.settings import ShellSettings
 from agentcron.agents.shell import ShellAgent
@@ -34,7 +35,7 @@ print(json.dumps({
 
 def agent(*argv: str, **settings: object) -> ShellAgent:
     config = ShellSettings.model_validate({"argv": list(argv), **settings})
-    return ShellAgent("ops", config)
+    return ShellAgent("ops", config, AgentDeps())
 
 
 def python(code: str, *args: str, **settings: object) -> ShellAgent:

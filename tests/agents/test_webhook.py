@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from agentcron.agents import AgentContext, AgentError
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.results import OUTPUT_LIMIT
 from agentcron.agents.settings import WebhookSettings
 from agentcron.agents.signing import verify
@@ -22,7 +23,7 @@ SIGNED_AT = datetime(2026, 3, 2, 9, 0, 7, tzinfo=UTC)
 
 def agent(client: httpx.AsyncClient, url: str, **settings: object) -> WebhookAgent:
     config = WebhookSettings.model_validate({"url": url, **settings})
-    return WebhookAgent("hook", config, client, now=lambda: SIGNED_AT)
+    return WebhookAgent("hook", config, AgentDeps(http_client=client, now=lambda: SIGNED_AT))
 
 
 async def test_posts_signed_json_the_receiver_can_verify(

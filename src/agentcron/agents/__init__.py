@@ -12,12 +12,14 @@ imported only when the agents file configures one.
 
 from agentcron.agents.base import Agent, AgentContext, AgentError, AgentInfo, AgentResult
 from agentcron.agents.config import AgentConfigError
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.registry import AgentRegistry, ReloadOutcome, UnknownAgent, check_file
 
 __all__ = [
     "Agent",
     "AgentConfigError",
     "AgentContext",
+    "AgentDeps",
     "AgentError",
     "AgentInfo",
     "AgentRegistry",

@@ -10,6 +10,7 @@ import asyncio
 from typing import ClassVar
 
 from agentcron.agents.base import AgentContext, AgentResult
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.results import bounded
 from agentcron.agents.settings import EchoSettings
 
@@ -17,7 +18,7 @@ from agentcron.agents.settings import EchoSettings
 class EchoAgent:
     kind: ClassVar[str] = "echo"
 
-    def __init__(self, handle: str, settings: EchoSettings) -> None:
+    def __init__(self, handle: str, settings: EchoSettings, deps: AgentDeps) -> None:
         self.handle = handle
         self._settings = settings
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-import httpx
-
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.httpcall import Reply, post, request_timeout, secret_from_env, status_error
 from agentcron.agents.results import bounded, shorten
 from agentcron.agents.settings import OpenAISettings
@@ -22,10 +21,10 @@ from agentcron.agents.settings import OpenAISettings
 class OpenAIAgent:
     kind: ClassVar[str] = "openai"
 
-    def __init__(self, handle: str, settings: OpenAISettings, client: httpx.AsyncClient) -> None:
+    def __init__(self, handle: str, settings: OpenAISettings, deps: AgentDeps) -> None:
         self.handle = handle
         self._settings = settings
-        self._client = client
+        self._deps = deps
         self._url = str(settings.base_url).rstrip("/") + "/chat/completions"
 
     def _request(self, context: AgentContext) -> dict[str, Any]:
@@ -50,7 +49,7 @@ class OpenAIAgent:
             headers["Authorization"] = f"Bearer {key}"
             secrets = (key,)
         reply = await post(
-            self._client,
+            self._deps.http,
             self._url,
             content=json.dumps(self._request(context)).encode("utf-8"),
             headers=headers,

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.results import MESSAGE_LIMIT, bounded, result_from_mapping, shorten
 from agentcron.agents.settings import PythonSettings
 
@@ -41,7 +42,7 @@ def resolve(target: str) -> Callable[..., Any]:
 class PythonAgent:
     kind: ClassVar[str] = "python"
 
-    def __init__(self, handle: str, settings: PythonSettings) -> None:
+    def __init__(self, handle: str, settings: PythonSettings, deps: AgentDeps) -> None:
         self.handle = handle
         self._target = settings.target
         self._function = resolve(settings.target)

@@ -16,24 +16,18 @@ import difflib
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import httpx
-
 from agentcron.agents.base import Agent, AgentInfo
 from agentcron.agents.config import AgentConfigError, AgentSpec, read_file
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.settings import BACKENDS
 
 log = logging.getLogger(__name__)
-
-
-def default_http_client() -> httpx.AsyncClient:
-    """One client for every HTTP agent; each call sets its own timeout from the attempt's."""
-    return httpx.AsyncClient(follow_redirects=False)
 
 
 class UnknownAgent(LookupError):
@@ -74,8 +68,8 @@ def _normal(handle: str) -> str:
 class AgentRegistry:
     """`get("@Alice")` → the agent configured as `[agents.alice]`.
 
-    `http_client_factory` is called once, when the first HTTP agent is built; the
-    registry owns that client and closes it in `aclose()`. With
+    Every backend is built as `Backend(handle, settings, deps)`; the registry owns `deps`
+    (the shared HTTP client, the clock) and closes it in `aclose()`. With
     `allow_code_backends=False`, shell and Python agents in the file are refused.
     """
 
@@ -83,12 +77,11 @@ class AgentRegistry:
         self,
         path: Path | None,
         *,
-        http_client_factory: Callable[[], httpx.AsyncClient] = default_http_client,
+        deps: AgentDeps | None = None,
         allow_code_backends: bool = True,
     ) -> None:
         self.path = path
-        self._http_client_factory = http_client_factory
-        self._http_client: httpx.AsyncClient | None = None
+        self.deps = deps or AgentDeps()
         self._allow_code_backends = allow_code_backends
         self._snapshot = _EMPTY
         self._lock = threading.Lock()
@@ -139,8 +132,7 @@ class AgentRegistry:
         return list(self._snapshot.infos)
 
     async def aclose(self) -> None:
-        if self._http_client is not None:
-            await self._http_client.aclose()
+        await self.deps.aclose()
 
     def _swap(self, snapshot: _Snapshot) -> ReloadOutcome:
         self._snapshot = snapshot
@@ -150,13 +142,12 @@ class AgentRegistry:
         log.info("%s", message)
         return ReloadOutcome(True, message, handles)
 
-    def _build(self, specs: list[AgentSpec], *, connect: bool = True) -> _Snapshot:
-        """Construct every agent; `connect=False` skips HTTP agents (their settings are checked)."""
+    def _build(self, specs: list[AgentSpec]) -> _Snapshot:
+        """Construct every agent. Construction opens no connection (HTTP clients connect on
+        first request), so `agentcron agents check` builds exactly what a server would."""
         agents: dict[str, Agent] = {}
         problems: list[str] = []
         for spec in specs:
-            if not connect and BACKENDS[spec.backend].uses_http:
-                continue
             try:
                 agents[spec.handle] = self._construct(spec)
             except ValueError as exc:
@@ -174,13 +165,7 @@ class AgentRegistry:
         backend = BACKENDS[spec.backend]
         if backend.runs_local_code and not self._allow_code_backends:
             raise ValueError(f"the {spec.backend} backend is disabled on this server")
-        cls = _import(backend.target)
-        if backend.uses_http:
-            if self._http_client is None:
-                self._http_client = self._http_client_factory()
-            agent: Agent = cls(spec.handle, spec.settings, self._http_client)
-        else:
-            agent = cls(spec.handle, spec.settings)
+        agent: Agent = _import(backend.target)(spec.handle, spec.settings, self.deps)
         return agent
 
 
@@ -192,11 +177,11 @@ def _import(target: str) -> Any:
 def check_file(path: Path, *, allow_code_backends: bool = True) -> list[str]:
     """Every problem in an agents file, one line each; empty when it would load.
 
-    Builds each non-HTTP agent (a Python callable is imported) but opens no connection.
+    Builds each agent (a Python callable is imported) but opens no connection.
     """
     registry = AgentRegistry(path, allow_code_backends=allow_code_backends)
     try:
-        registry._build(read_file(path), connect=False)
+        registry._build(read_file(path))
     except AgentConfigError as exc:
         return exc.problems
     return []

@@ -82,15 +82,15 @@ class PythonSettings(BackendSettings):
 class Backend:
     settings: type[BackendSettings]
     target: str
-    """`module:Class`, imported only when an agent of this kind is built."""
-    uses_http: bool = False
+    """`module:Class`, imported only when an agent of this kind is built, then constructed
+    as `Class(handle, settings, deps)` (`agents.deps.AgentDeps`)."""
     runs_local_code: bool = False
 
 
 BACKENDS: dict[str, Backend] = {
     "echo": Backend(EchoSettings, "agentcron.agents.echo:EchoAgent"),
-    "webhook": Backend(WebhookSettings, "agentcron.agents.webhook:WebhookAgent", uses_http=True),
-    "openai": Backend(OpenAISettings, "agentcron.agents.openai:OpenAIAgent", uses_http=True),
+    "webhook": Backend(WebhookSettings, "agentcron.agents.webhook:WebhookAgent"),
+    "openai": Backend(OpenAISettings, "agentcron.agents.openai:OpenAIAgent"),
     "shell": Backend(ShellSettings, "agentcron.agents.shell:ShellAgent", runs_local_code=True),
     "python": Backend(PythonSettings, "agentcron.agents.python:PythonAgent", runs_local_code=True),
 }

@@ -19,6 +19,7 @@ from asyncio.subprocess import PIPE
 from typing import ClassVar
 
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.results import HeadTail, bounded, last_line, tail
 from agentcron.agents.settings import ShellSettings
 
@@ -26,7 +27,7 @@ from agentcron.agents.settings import ShellSettings
 class ShellAgent:
     kind: ClassVar[str] = "shell"
 
-    def __init__(self, handle: str, settings: ShellSettings) -> None:
+    def __init__(self, handle: str, settings: ShellSettings, deps: AgentDeps) -> None:
         self.handle = handle
         self._settings = settings
 

@@ -15,38 +15,23 @@ reply may report any of `summary`, `output`, `tokens_used`, `llm_calls`,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import ClassVar
 
-import httpx
-
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
+from agentcron.agents.deps import AgentDeps
 from agentcron.agents.httpcall import post, request_timeout, secret_from_env, status_error
 from agentcron.agents.results import result_from_mapping, result_from_text, shorten
 from agentcron.agents.settings import WebhookSettings
 from agentcron.agents.signing import EXECUTION_HEADER, signature_headers
 
 
-def _system_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class WebhookAgent:
     kind: ClassVar[str] = "webhook"
 
-    def __init__(
-        self,
-        handle: str,
-        settings: WebhookSettings,
-        client: httpx.AsyncClient,
-        *,
-        now: Callable[[], datetime] = _system_now,
-    ) -> None:
+    def __init__(self, handle: str, settings: WebhookSettings, deps: AgentDeps) -> None:
         self.handle = handle
         self._settings = settings
-        self._client = client
-        self._now = now
+        self._deps = deps
 
     async def run(self, context: AgentContext) -> AgentResult:
         what = f"webhook @{self.handle}"
@@ -77,10 +62,10 @@ class WebhookAgent:
         if settings.secret_env:
             secret = secret_from_env(settings.secret_env, purpose=f"{what} signing secret")
             secrets.append(secret)
-            headers.update(signature_headers(secret, int(self._now().timestamp()), body))
+            headers.update(signature_headers(secret, int(self._deps.now().timestamp()), body))
 
         reply = await post(
-            self._client,
+            self._deps.http,
             str(settings.url),
             content=body,
             headers=headers,
