@@ -1,8 +1,8 @@
 """Burst: N schedules all due at the same instant t0. How long until every one has run (and,
 for agentcron, has its outcome committed), and how late did each start?
 
-agentcron runs in a child process exactly as `agentcron worker` does (build_runtime +
-start_runtime). Its schedules are seeded in advance with a far-future slot; once the engine
+agentcron runs in a child process exactly as `agentcron worker` does (build_use_cases +
+start). Its schedules are seeded in advance with a far-future slot; once the engine
 is up and idle, one UPDATE makes them all due at t0 (a second or so ahead) and the engine is
 woken, as a `schedule.updated` event would. APScheduler gets the same N jobs (the same cron
 expression and time zones), first run time t0, and is started idle before t0.
@@ -51,7 +51,7 @@ async def _agentcron_burst(spec: dict[str, Any]) -> dict[str, Any]:
 
     n = spec["n"]
     runtime = await start_engine(spec)
-    engine, store = runtime.engine, runtime.services.store
+    engine, store = runtime.runtime.engine, runtime.runtime.services.store
     await asyncio.sleep(0.3)  # let the first turn run and go to sleep
     rss_idle = rss_mib()
     t0 = (datetime.now(UTC) + timedelta(seconds=_lead_s(n))).replace(microsecond=0)
@@ -64,9 +64,8 @@ async def _agentcron_burst(spec: dict[str, Any]) -> dict[str, Any]:
     cpu_used = cpu_s() - cpu_before
     rss_after = rss_mib()
     await asyncio.sleep(0.2)
-    from agentcron.app import stop_runtime
 
-    await stop_runtime(runtime)
+    await runtime.stop()
     lags = list(agents.LAGS_S)
     return {
         "t0": t0.isoformat(),

@@ -179,7 +179,7 @@ def startup_section(result: dict[str, Any]) -> str:
             "`process → first fire`: a subprocess (`agentcron worker`; for APScheduler a Python "
             "process starting a BackgroundScheduler on its SQLAlchemy store) from just before it "
             "is spawned to its first fire, imports included (bytecode cached). `engine → first "
-            "fire`: in a process with everything imported, from build_runtime + start_runtime "
+            "fire`: in a process with everything imported, from build_use_cases + start "
             "to the first agent call. RSS three seconds after the first fire.",
             "",
             table(

@@ -59,16 +59,16 @@ def settings_for(spec: dict[str, Any]) -> Any:
 
 
 async def start_engine(spec: dict[str, Any]) -> Any:
-    """What `agentcron worker` runs (build_runtime + start_runtime), inside this process, so
-    the run can watch the recorder and the agent's own notes."""
-    from agentcron.app import build_runtime, start_runtime
+    """What `agentcron worker` runs (build_use_cases + start), inside this process, so the
+    run can watch the recorder and the agent's own notes. Returns the use cases."""
+    from agentcron.service import build_use_cases
 
     logging.basicConfig(level=logging.WARNING)
-    runtime = build_runtime(settings_for(spec), role="worker")
-    await start_runtime(runtime, run_engine=True)
-    if not runtime.engine_running:
-        raise RuntimeError(runtime.engine_refusal or "the engine did not start")
-    return runtime
+    use_cases = build_use_cases(settings_for(spec), role="worker")
+    await use_cases.start(run_engine=True)
+    if not use_cases.engine_state.running:
+        raise RuntimeError(use_cases.engine_state.refusal or "the engine did not start")
+    return use_cases
 
 
 async def wait_for(condition: Callable[[], bool], timeout_s: float, poll_s: float = 0.01) -> bool:

@@ -7,7 +7,7 @@ Measured two ways for agentcron:
   `started_at` of the first execution it writes (interpreter start and imports included,
   with bytecode cached as an installed package has it);
 - `engine`: in a child process with everything imported, from the call to start the
-  runtime (build_runtime + start_runtime, what the worker does) to the first agent call.
+  runtime (build_use_cases + start, what the worker does) to the first agent call.
 
 The N schedules are due over the next day (none during the measurement) except 10 that
 are due at once. APScheduler (SQLAlchemy job store, same database) is started the same
@@ -69,7 +69,6 @@ def agentcron_engine_start(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _engine_start(spec: dict[str, Any]) -> dict[str, Any]:
-    from agentcron.app import stop_runtime
     from bench import agents
 
     started = time.time()
@@ -80,7 +79,7 @@ async def _engine_start(spec: dict[str, Any]) -> dict[str, Any]:
     first = min(agents.STARTS) - started if agents.STARTS else None
     await asyncio.sleep(3.0)
     rss = rss_mib()
-    await stop_runtime(runtime)
+    await runtime.stop()
     return {"first_fire_s": first, "rss_after_mib": rss}
 
 

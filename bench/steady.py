@@ -47,7 +47,6 @@ def agentcron_steady(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _agentcron_steady(spec: dict[str, Any]) -> dict[str, Any]:
-    from agentcron.app import stop_runtime
     from bench import agents
 
     w0, w1 = (datetime.fromisoformat(spec[k]).timestamp() for k in ("window_start", "window_end"))
@@ -58,7 +57,7 @@ async def _agentcron_steady(spec: dict[str, Any]) -> dict[str, Any]:
     await asyncio.sleep(max(0.0, w1 - time.time()))
     cpu1, rss1 = cpu_s(), rss_mib()
     await asyncio.sleep(2.0)  # let slots due at the window's end start
-    await stop_runtime(runtime)
+    await runtime.stop()
     inside = [
         (lag, scheduled)
         for lag, scheduled in zip(agents.LAGS_S, agents.SCHEDULED, strict=True)

@@ -82,3 +82,20 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def ensure_secret_key(settings: Settings) -> str:
+    """The key that signs browser sessions: from settings, else made once and kept in the
+    data directory (owner-only), so restarts keep people signed in."""
+    import secrets
+
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key

@@ -3,6 +3,7 @@ application/problem+json; nothing a client sends produces a 500."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -166,22 +167,30 @@ async def test_the_documented_bodies_work_as_is(
         assert response.json()["agent_id"] in {"alice", "bob", "maya"}
 
 
-async def test_a_foreign_user_id_is_refused(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_a_foreign_user_id_answers_as_a_missing_user(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    # A client written against the seed sends user_id: its own is accepted, another user's
+    # reads exactly like one that does not exist (404), never as invalid input.
     caller, other = new_caller(app), new_caller(app)
-    refused = [
-        await client.post(
-            S, json={**CRON_BODY, "user_id": str(other.user.id)}, headers=caller.headers
-        ),
-        await client.get(S, params={"user_id": str(other.user.id)}, headers=caller.headers),
-        await client.post(
-            "/api/schedules/preview",
-            json={**CRON_BODY, "user_id": str(other.user.id)},
-            headers=caller.headers,
-        ),
-    ]
-    for response in refused:
-        assert response.status_code == 422, response.text
-        assert [e["field"] for e in response.json()["errors"]] == ["user_id"]
+
+    async def asking_for(user_id: str) -> list[httpx.Response]:
+        return [
+            await client.post(S, json={**CRON_BODY, "user_id": user_id}, headers=caller.headers),
+            await client.get(S, params={"user_id": user_id}, headers=caller.headers),
+            await client.post(
+                "/api/schedules/preview",
+                json={**CRON_BODY, "user_id": user_id},
+                headers=caller.headers,
+            ),
+        ]
+
+    foreign = await asking_for(str(other.user.id))
+    missing = await asking_for(str(uuid.uuid4()))
+    for refused, absent in zip(foreign, missing, strict=True):
+        assert refused.status_code == absent.status_code == 404, refused.text
+        assert refused.json()["title"] == absent.json()["title"] == "Not found"
+        assert str(other.user.id) not in absent.text
     mine = await client.get(S, params={"user_id": str(caller.user.id)}, headers=caller.headers)
     assert mine.status_code == 200
 

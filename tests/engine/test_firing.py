@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from agentcron.store.schedules import spec_of
-from agentcron.store.tables import ExecutionStatus
+from agentcron.store.tables import Execution, ExecutionStatus
 from agentcron.timing import build_trigger
 from tests.support.world import World
 
@@ -160,6 +160,33 @@ async def test_overlap_skip_records_skipped_while_previous_runs(world: World) ->
     await world.engine.wait_idle()
     statuses = [(e.scheduled_for, e.status) for e in world.executions(row.id)]
     assert statuses == [(first, "success"), (second, "skipped")]
+
+
+async def test_overlap_skip_counts_a_run_waiting_to_retry_as_busy(world: World) -> None:
+    # The first slot fails and waits for its retry (backoff 5-10 s at attempt 1); a slot
+    # due meanwhile is skipped: the previous execution has not reached its outcome.
+    row = world.create(
+        command_text="@broken call upstream",
+        schedule_type="interval",
+        interval_value=5,
+        interval_unit="minutes",
+        max_retries=3,
+    )
+    first = world.schedule(row.id).next_run_at
+    await world.fire(first)
+    [waiting] = world.executions(row.id)
+    assert waiting.status == "pending" and waiting.next_attempt_at is not None
+    assert waiting.next_attempt_at > first
+    # Let the second slot come before the retry is due (backoff moved past it).
+    second = first + timedelta(minutes=5)
+    with world.store.write() as session:
+        session.get(Execution, waiting.id).next_attempt_at = second + timedelta(minutes=1)  # type: ignore[union-attr]
+    report = await world.fire(second)
+    assert report.skipped == 1
+    statuses = [(e.scheduled_for, e.status) for e in world.executions(row.id)]
+    assert statuses == [(first, "pending"), (second, "skipped")]
+    [skipped] = [e for e in world.executions(row.id) if e.status == "skipped"]
+    assert "waiting to retry" in (skipped.error_message or "")
 
 
 async def test_overlap_allow_runs_beside_the_previous(world: World) -> None:

@@ -4,7 +4,7 @@ The outcome writer and the lease renewal both update the executions a worker hol
 batches. Left to their plans, the two lock the same rows in different orders; PostgreSQL
 then breaks the cycle after `deadlock_timeout` by failing one of them, and a burst's
 outcomes land a second late (found by the benchmark: one burst in five). Both lock in id
-order first (`claims.lock_in_order`), so the second simply waits.
+order first (`outcomes.lock_in_order`), so the second simply waits.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from agentcron.engine.claiming import claim_schedules
+from agentcron.engine.admission import claim_schedules
 from agentcron.engine.clock import ManualClock
-from agentcron.store import claims
+from agentcron.store import outcomes
+from agentcron.store.records import Finish
 from agentcron.store.tables import Execution, ExecutionStatus
 from tests.support.world import World
 
@@ -54,7 +55,7 @@ async def test_renewing_leases_while_outcomes_are_written_never_deadlocks(world:
     now = world.schedule(first.id).next_run_at
     with world.store.write() as session:
         claimed = claim_schedules(session, now, HELD, worker_id="w-1", lease=timedelta(seconds=60))
-    ids = [work["execution_id"] for work in claimed.work]
+    ids = [work.execution_id for work in claimed.work]
     assert len(ids) == HELD
     failures: list[str] = []
     rng = random.Random(11)
@@ -62,14 +63,14 @@ async def test_renewing_leases_while_outcomes_are_written_never_deadlocks(world:
     def renew() -> None:
         try:
             with world.store.write() as session:
-                claims.renew_leases(session, "w-1", rng.sample(ids, len(ids)), now)
+                outcomes.renew_leases(session, "w-1", rng.sample(ids, len(ids)), now)
         except Exception as exc:
             failures.append(f"renewal: {type(exc).__name__}")
 
-    def finish(rows: list[dict[str, object]]) -> None:
+    def finish(rows: list[Finish]) -> None:
         try:
             with world.store.write() as session:
-                claims.finish_executions(session, "w-1", rows)
+                outcomes.finish(session, "w-1", rows)
         except Exception as exc:
             failures.append(f"outcomes: {type(exc).__name__}")
 
@@ -78,26 +79,21 @@ async def test_renewing_leases_while_outcomes_are_written_never_deadlocks(world:
             session.execute(
                 update(Execution).values(status=ExecutionStatus.RUNNING.value, worker_id="w-1")
             )
-        outcomes = [
-            {
-                "b_id": execution_id,
-                "status": ExecutionStatus.SUCCESS.value,
-                "finished_at": now,
-                "duration_ms": 1,
-                "tokens_used": 0,
-                "llm_calls": 0,
-                "cost": None,
-                "agent_task_id": None,
-                "result_summary": None,
-                "output": None,
-                "error_message": None,
-                "next_attempt_at": None,
-            }
+        finishes = [
+            Finish(
+                execution_id=execution_id,
+                schedule_id=first.id,
+                attempt=1,
+                attempt_status=ExecutionStatus.SUCCESS,
+                status=ExecutionStatus.SUCCESS,
+                finished_at=now,
+                duration_ms=1,
+            )
             for execution_id in rng.sample(ids, len(ids))
         ]
         threads = [
             threading.Thread(target=renew),
-            threading.Thread(target=finish, args=(outcomes,)),
+            threading.Thread(target=finish, args=(finishes,)),
         ]
         for thread in threads:
             thread.start()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from agentcron.engine.recorder import backoff
+from agentcron.engine.retry import backoff
 from tests.support.world import World
 
 pytestmark = pytest.mark.anyio

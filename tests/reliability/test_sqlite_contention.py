@@ -98,7 +98,7 @@ def test_service_refuses_to_run_the_engine_on_a_database_that_is_behind(
         ready = httpx.get(f"{server.url}/readyz")
         assert ready.status_code == 503
         assert "agentcron migrate" in ready.json()["detail"]
-        assert app.state.runtime.engine_running is False
+        assert app.state.runtime.state.running is False
         assert httpx.get(f"{server.url}/healthz").status_code == 200
         listed = httpx.get(
             f"{server.url}/api/scheduled-commands",

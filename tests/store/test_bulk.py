@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, text
 
-from agentcron.store import claims
+from agentcron.store import claims, outcomes
 from agentcron.store.database import Store
-from agentcron.store.tables import Attempt, Execution, ScheduledCommand, User
+from agentcron.store.records import Finish, NewExecution
+from agentcron.store.tables import Attempt, Execution, ExecutionStatus, ScheduledCommand, User
 
 NOW = datetime(2026, 3, 2, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -44,29 +46,29 @@ def _schedule(store: Store) -> ScheduledCommand:
     return row
 
 
-def _execution(schedule: ScheduledCommand, slot: datetime, **extra: object) -> dict[str, object]:
-    row: dict[str, object] = {
+def _execution(schedule: ScheduledCommand, slot: datetime, **extra: Any) -> NewExecution:
+    values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "schedule_id": schedule.id,
         "user_id": schedule.user_id,
         "agent_id": "alice",
-        "trigger": "schedule",
         "scheduled_for": slot,
         "created_at": NOW.replace(microsecond=0),  # whole seconds are stored with .000000 too
+        "status": ExecutionStatus.RUNNING,
         "attempt": 1,
-        "missed_count": 0,
-        "tokens_used": 0,
-        "llm_calls": 0,
-        "status": "running",
         "started_at": NOW,
-        "finished_at": None,
         "lag_ms": 5,
         "worker_id": "w1",
         "lease_expires_at": NOW + timedelta(seconds=60),
-        "error_message": None,
     }
-    row.update(extra)
-    return row
+    values.update(extra)
+    return NewExecution(**values)
+
+
+def _orm(execution: NewExecution) -> Execution:
+    values = {f: getattr(execution, f) for f in NewExecution.__slots__}
+    values.update(status=execution.status.value, trigger=execution.trigger.value)
+    return Execution(**values, tokens_used=0, llm_calls=0)
 
 
 def test_batch_insert_stores_what_the_orm_stores(store: Store) -> None:
@@ -74,33 +76,38 @@ def test_batch_insert_stores_what_the_orm_stores(store: Store) -> None:
     batch = _execution(schedule, NOW)
     orm = _execution(schedule, NOW + timedelta(minutes=5))
     with store.write() as session:
-        assert claims.insert_executions(session, [batch]) == {batch["id"]}
-        session.add(Execution(**orm))
+        assert claims.insert_executions(session, [batch]) == {batch.id}
+        session.add(_orm(orm))
     columns = "scheduled_for, created_at, started_at, lease_expires_at, schedule_id, user_id"
     with store.read() as session:
         batch_raw, orm_raw = session.execute(
             text(f"SELECT {columns} FROM scheduled_command_executions ORDER BY scheduled_for")  # noqa: S608
         ).all()
-        loaded = session.get(Execution, batch["id"])
+        loaded = session.get(Execution, batch.id)
+        attempts = session.scalars(select(Attempt)).all()
     # Same stored form (text on SQLite, native types on PostgreSQL) for every column kind;
     # only the slot differs, on purpose.
     assert type(batch_raw[0]) is type(orm_raw[0])
     assert tuple(batch_raw[1:]) == tuple(orm_raw[1:])
     assert loaded is not None and loaded.scheduled_for == NOW
     assert loaded.lease_expires_at == NOW + timedelta(seconds=60)
+    # A running execution is written with its first attempt.
+    assert [(a.execution_id, a.number, a.status) for a in attempts] == [(batch.id, 1, "running")]
 
 
 def test_a_slot_already_recorded_is_not_written_again(store: Store) -> None:
     schedule = _schedule(store)
     first = _execution(schedule, NOW)
     with store.write() as session:
-        assert claims.insert_executions(session, [first]) == {first["id"]}
+        assert claims.insert_executions(session, [first]) == {first.id}
     again, other = _execution(schedule, NOW), _execution(schedule, NOW + timedelta(minutes=5))
     with store.write() as session:
-        assert claims.insert_executions(session, [again, other]) == {other["id"]}
+        assert claims.insert_executions(session, [again, other]) == {other.id}
     with store.read() as session:
         ids = set(session.scalars(select(Execution.id)))
-    assert ids == {first["id"], other["id"]}
+        attempts = set(session.scalars(select(Attempt.execution_id)))
+    assert ids == {first.id, other.id}
+    assert attempts == {first.id, other.id}
 
 
 def test_outcomes_are_written_only_for_rows_the_worker_still_holds(store: Store) -> None:
@@ -109,66 +116,38 @@ def test_outcomes_are_written_only_for_rows_the_worker_still_holds(store: Store)
     taken = _execution(schedule, NOW + timedelta(minutes=5), worker_id="w2")
     with store.write() as session:
         claims.insert_executions(session, [mine, taken])
-        claims.insert_attempts(
-            session,
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "execution_id": e["id"],
-                    "number": 1,
-                    "status": "running",
-                    "worker_id": e["worker_id"],
-                    "started_at": NOW,
-                    "tokens_used": 0,
-                    "llm_calls": 0,
-                }
-                for e in (mine, taken)
-            ],
-        )
     done = NOW + timedelta(seconds=3)
-    outcome = {
-        "status": "success",
-        "finished_at": done,
-        "duration_ms": 3000,
-        "tokens_used": 7,
-        "llm_calls": 2,
-        "cost": 0.5,
-        "agent_task_id": "t",
-        "result_summary": "ok",
-        "output": "all good",
-        "error_message": None,
-        "next_attempt_at": None,
-    }
+
+    def outcome(execution: NewExecution) -> Finish:
+        return Finish(
+            execution_id=execution.id,
+            schedule_id=schedule.id,
+            attempt=1,
+            attempt_status=ExecutionStatus.SUCCESS,
+            status=ExecutionStatus.SUCCESS,
+            finished_at=done,
+            duration_ms=3000,
+            tokens_used=7,
+            llm_calls=2,
+            cost=0.5,
+            agent_task_id="t",
+            summary="ok",
+            output="all good",
+        )
+
     with store.write() as session:
-        written = claims.finish_executions(
-            session, "w1", [{"b_id": mine["id"], **outcome}, {"b_id": taken["id"], **outcome}]
-        )
-        claims.finish_attempts(
-            session,
-            [
-                {
-                    "b_execution_id": mine["id"],
-                    "b_number": 1,
-                    "status": "success",
-                    "finished_at": done,
-                    "duration_ms": 3000,
-                    "tokens_used": 7,
-                    "llm_calls": 2,
-                    "error_message": None,
-                }
-            ],
-        )
-        claims.set_last_status(session, [{"b_id": schedule.id, "last_status": "success"}])
-    assert written == 1
+        written = outcomes.finish(session, "w1", [outcome(mine), outcome(taken)])
+    assert written == {mine.id}
     with store.read() as session:
         rows = {e.id: e for e in session.scalars(select(Execution))}
         attempts = {a.execution_id: a for a in session.scalars(select(Attempt))}
         last = session.scalar(select(ScheduledCommand.last_status))
-    assert rows[mine["id"]].status == "success" and rows[mine["id"]].finished_at == done
-    assert rows[mine["id"]].tokens_used == 7 and rows[mine["id"]].lease_expires_at is None
-    assert rows[taken["id"]].status == "running" and rows[taken["id"]].tokens_used == 0
-    assert attempts[mine["id"]].status == "success"
-    assert attempts[taken["id"]].status == "running"
+    assert rows[mine.id].status == "success" and rows[mine.id].finished_at == done
+    assert rows[mine.id].tokens_used == 7 and rows[mine.id].lease_expires_at is None
+    assert rows[taken.id].status == "running" and rows[taken.id].tokens_used == 0
+    assert attempts[mine.id].status == "success"
+    # The late outcome of an execution held by another worker leaves its attempt alone too.
+    assert attempts[taken.id].status == "running"
     assert last == "success"
 
 
@@ -180,8 +159,8 @@ def test_leases_are_renewed_only_for_the_ids_held(store: Store) -> None:
         claims.insert_executions(session, [held, forgotten])
     until = NOW + timedelta(minutes=10)
     with store.write() as session:
-        assert claims.renew_leases(session, "w1", [held["id"]], until) == 1
+        assert outcomes.renew_leases(session, "w1", [held.id], until) == 1
     with store.read() as session:
         leases = dict(session.execute(select(Execution.id, Execution.lease_expires_at)).all())
-    assert leases[held["id"]] == until
-    assert leases[forgotten["id"]] == NOW + timedelta(seconds=60)
+    assert leases[held.id] == until
+    assert leases[forgotten.id] == NOW + timedelta(seconds=60)

@@ -3,20 +3,15 @@ middleware (body size cap, HTTP metrics). Every `/api` route requires a bearer t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import Depends, FastAPI
 
 from agentcron.api import agents, events, executions, operations, previews, schedules, users
 from agentcron.api.bodylimit import BodyLimit
-from agentcron.api.deps import Api
 from agentcron.api.httpmetrics import HttpMetrics
 from agentcron.api.openapi import install_openapi
 from agentcron.api.problems import install_handlers
 from agentcron.auth import BearerAuth, current_user
-
-if TYPE_CHECKING:
-    from agentcron.app import Runtime
+from agentcron.service.usecases import UseCases
 
 PROTECTED = (
     schedules.router,
@@ -28,9 +23,9 @@ PROTECTED = (
 )
 
 
-def install(app: FastAPI, runtime: Runtime) -> None:
-    app.state.api = Api.build(runtime)
-    app.state.bearer_auth = BearerAuth(runtime.services)
+def install(app: FastAPI, use_cases: UseCases) -> None:
+    app.state.use_cases = use_cases
+    app.state.bearer_auth = BearerAuth(use_cases)
     install_handlers(app)
     app.include_router(operations.router)
     for router in PROTECTED:
@@ -38,8 +33,8 @@ def install(app: FastAPI, runtime: Runtime) -> None:
         app.include_router(router, dependencies=[Depends(current_user)])
     app.add_middleware(
         BodyLimit,
-        max_bytes=runtime.settings.max_body_bytes,
-        body_timeout_s=runtime.settings.body_timeout_s,
+        max_bytes=use_cases.settings.max_body_bytes,
+        body_timeout_s=use_cases.settings.body_timeout_s,
     )
     app.add_middleware(HttpMetrics)
     install_openapi(app)

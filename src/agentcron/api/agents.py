@@ -19,7 +19,7 @@ def list_agents(api: ApiDep, user: CurrentUser) -> list[AgentOut]:
     """Handle, name, description and backend kind; never URLs, keys or settings."""
     return [
         AgentOut(handle=i.handle, name=i.name, description=i.description, backend=i.backend)
-        for i in api.runtime.registry.infos()
+        for i in api.agents.infos()
     ]
 
 
@@ -33,5 +33,5 @@ def reload_agents(api: ApiDep, user: CurrentUser) -> ReloadOut:
     """Reads the operator's agents file again (as SIGHUP does). A file with problems changes
     nothing: the answer has `ok: false`, says why, and lists the agents still serving.
     Nothing in the request can add or change an agent."""
-    outcome = api.runtime.registry.reload()
+    outcome = api.agents.reload()
     return ReloadOut(ok=outcome.ok, message=outcome.message, handles=outcome.handles)

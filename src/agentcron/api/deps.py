@@ -1,57 +1,27 @@
-"""What routes are handed: the use cases, built once per app, and the caller."""
+"""What routes are handed: the use cases, built once per process, and the caller."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from agentcron.errors import InvalidInput
-from agentcron.service.history import HistoryService
+from agentcron.errors import NotFound
 from agentcron.service.models import User
-from agentcron.service.schedules import ScheduleService
-from agentcron.service.status import StatusService
-from agentcron.service.users import UserService
-
-if TYPE_CHECKING:
-    from agentcron.app import Runtime
+from agentcron.service.usecases import UseCases
 
 
-@dataclass(frozen=True, slots=True)
-class Api:
-    runtime: Runtime
-    schedules: ScheduleService
-    history: HistoryService
-    status: StatusService
-    users: UserService
-
-    @classmethod
-    def build(cls, runtime: Runtime) -> Api:
-        services = runtime.services
-        return cls(
-            runtime,
-            ScheduleService(services),
-            HistoryService(services),
-            StatusService(services),
-            UserService(services),
-        )
+def api(request: Request) -> UseCases:
+    return cast(UseCases, request.app.state.use_cases)
 
 
-def api(request: Request) -> Api:
-    return cast(Api, request.app.state.api)
-
-
-ApiDep = Annotated[Api, Depends(api)]
+ApiDep = Annotated[UseCases, Depends(api)]
 
 
 def refuse_foreign_user_id(user: User, user_id: uuid.UUID | None) -> None:
-    """Older clients send `user_id`; one's own is accepted (and means nothing), another's is
-    refused: a schedule always belongs to whoever is calling."""
+    """Older clients send `user_id`; one's own is accepted (and means nothing). Another's
+    answers exactly as a user that does not exist (404): to a caller, nobody else exists, and
+    a schedule always belongs to whoever is calling."""
     if user_id is not None and user_id != user.id:
-        raise InvalidInput.one(
-            "user_id",
-            "is not your user id",
-            "leave user_id out: what you create and list is always your own",
-        )
+        raise NotFound("user", user_id)

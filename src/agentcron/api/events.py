@@ -66,7 +66,7 @@ async def stream(bus: EventBus, user_id: str) -> AsyncIterator[str]:
 )
 async def events(api: ApiDep, user: CurrentUser) -> StreamingResponse:
     return StreamingResponse(
-        stream(api.runtime.services.bus, str(user.id)),
+        stream(api.bus, str(user.id)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -12,7 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from agentcron.api.deps import ApiDep
 from agentcron.api.problems import responses
 from agentcron.api.schemas import HealthOut, ReadyOut
-from agentcron.errors import NotReady
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
@@ -34,14 +33,8 @@ def readyz(api: ApiDep) -> ReadyOut:
     """200 when the database answers, its schema is current and the engine runs (or is off
     on purpose, for an API-only instance); otherwise 503 with the reason."""
     readiness = api.status.readiness()
-    runtime = api.runtime
-    if runtime.engine_refusal:
-        raise NotReady(runtime.engine_refusal)
     return ReadyOut(
-        status="ready",
-        database="ok",
-        revision=readiness.revision,
-        engine="running" if runtime.engine_running else "off",
+        status="ready", database="ok", revision=readiness.revision, engine=readiness.engine
     )
 
 

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/schedules", tags=["schedules"])
     "/preview",
     response_model=PreviewOut,
     summary="Preview a schedule's timing",
-    responses=responses(401, 413, 422, 429, 500),
+    responses=responses(401, 404, 413, 422, 429, 500),
 )
 def preview_schedule(
     api: ApiDep,

@@ -49,10 +49,7 @@ WRITE = responses(401, 404, 409, 413, 422, 429, 500)
 def scheduler_status(api: ApiDep, user: CurrentUser) -> StatusOut:
     """Counts read from the database (so every instance answers the same), the instances
     alive, fire lag percentiles over the last hour, and whether this instance's engine runs."""
-    runtime = api.runtime
-    return StatusOut.of(
-        api.status.status(), running=runtime.engine_running, refusal=runtime.engine_refusal
-    )
+    return StatusOut.of(api.status.status())
 
 
 @router.post(
@@ -60,7 +57,7 @@ def scheduler_status(api: ApiDep, user: CurrentUser) -> StatusOut:
     response_model=ScheduleOut,
     status_code=status.HTTP_201_CREATED,
     summary="Create a schedule",
-    responses=responses(401, 409, 413, 422, 429, 500),
+    responses=responses(401, 404, 409, 413, 422, 429, 500),
 )
 def create_schedule(
     api: ApiDep, user: CurrentUser, body: ScheduleBody, response: Response
@@ -78,7 +75,7 @@ def create_schedule(
     "",
     response_model=SchedulePage,
     summary="List your schedules",
-    responses=responses(401, 422, 429, 500),
+    responses=responses(401, 404, 422, 429, 500),
 )
 def list_schedules(
     api: ApiDep,

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api", tags=["users"])
 
 @router.get("/me", response_model=MeOut, summary="You", responses=responses(401, 429, 500))
 def me(api: ApiDep, user: CurrentUser) -> MeOut:
-    settings = api.runtime.settings
+    settings = api.settings
     _, count = api.schedules.list(user, offset=0, limit=1)
     return MeOut(
         id=user.id,

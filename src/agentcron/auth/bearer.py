@@ -15,10 +15,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from agentcron.auth.idp import JwtVerifier
 from agentcron.errors import RateLimited, Unauthorized
-from agentcron.service.context import Services
 from agentcron.service.limits import RateLimiter
 from agentcron.service.models import User
-from agentcron.service.users import TOKEN_PREFIX, UserService
+from agentcron.service.usecases import UseCases
+from agentcron.service.users import TOKEN_PREFIX
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -33,10 +33,10 @@ bearer_scheme = HTTPBearer(
 class BearerAuth:
     """Who is calling; one per app, holding the failure counter of each client address."""
 
-    def __init__(self, services: Services) -> None:
-        self.users = UserService(services)
-        self.jwt = JwtVerifier(services.settings, services.clock.now)
-        self.failures = RateLimiter(services.settings.auth_failures_per_minute)
+    def __init__(self, use_cases: UseCases) -> None:
+        self.users = use_cases.users
+        self.jwt = JwtVerifier(use_cases.settings, use_cases.clock.now)
+        self.failures = RateLimiter(use_cases.settings.auth_failures_per_minute)
 
     def authenticate(self, token: str, address: str) -> User:
         wait = self.failures.wait(address)
@@ -65,7 +65,7 @@ def bearer_auth(request: Request) -> BearerAuth:
     state = request.app.state
     auth = getattr(state, "bearer_auth", None)
     if not isinstance(auth, BearerAuth):
-        auth = state.bearer_auth = BearerAuth(state.runtime.services)
+        auth = state.bearer_auth = BearerAuth(state.use_cases)
     return auth
 
 

@@ -18,7 +18,7 @@ from agentcron.errors import AgentcronError
 
 if TYPE_CHECKING:
     from agentcron.config import Settings
-    from agentcron.service import Services
+    from agentcron.service import UseCases
     from agentcron.service.users import UserService
 
 users_app = typer.Typer(help="Manage users (local: talks to the database).", no_args_is_help=True)
@@ -40,34 +40,22 @@ def settings_with(database_url: str | None = None, **extra: object) -> Settings:
 
 
 @contextlib.contextmanager
-def _services(settings: Settings) -> Iterator[Services]:
-    """What the admin commands need, without the engine or the agents: they touch users and
-    tokens only. The store is closed on the way out."""
-    from agentcron.agents import AgentRegistry
-    from agentcron.engine.clock import SystemClock
-    from agentcron.engine.events import EventBus
-    from agentcron.service import Services
-    from agentcron.store.database import Store
+def _use_cases(settings: Settings) -> Iterator[UseCases]:
+    """The use cases, as the server builds them, without the agents: admin commands touch
+    users and tokens only and start no engine. The store is closed on the way out."""
+    from agentcron.service import build_use_cases
 
-    store = Store(settings.database_url)
+    use_cases = build_use_cases(settings, load_agents=False)
     try:
-        yield Services(
-            settings=settings,
-            store=store,
-            clock=SystemClock(),
-            agents=AgentRegistry(None),
-            bus=EventBus(),
-        )
+        yield use_cases
     finally:
-        store.dispose()
+        use_cases.close()
 
 
 @contextlib.contextmanager
 def _users(database_url: str | None) -> Iterator[UserService]:
-    from agentcron.service.users import UserService
-
-    with _services(settings_with(database_url)) as services:
-        yield UserService(services)
+    with _use_cases(settings_with(database_url)) as use_cases:
+        yield use_cases.users
 
 
 def migrate(database_url: DatabaseOpt = None) -> None:
@@ -137,10 +125,8 @@ def _print_sign_in(settings: Settings, host: str, port: int) -> None:
             return
     finally:
         store.dispose()
-    from agentcron.service.users import UserService
-
-    with _services(settings) as services:
-        users = UserService(services)
+    with _use_cases(settings) as use_cases:
+        users = use_cases.users
         existing = users.list()
         user = existing[0] if existing else users.create("admin")
         link = users.issue_login_link(user)
@@ -166,26 +152,22 @@ def worker(database_url: DatabaseOpt = None) -> None:
 
 
 async def _run_worker(settings: Settings) -> None:
-    from agentcron.app import build_runtime, start_runtime, stop_runtime
+    from agentcron.service import build_use_cases
 
-    runtime = build_runtime(settings, role="worker")
+    use_cases = build_use_cases(settings, role="worker")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    loop.add_signal_handler(
-        signal.SIGHUP,
-        lambda: logging.getLogger("agentcron").info(
-            "agents reload: %s", runtime.registry.reload().message
-        ),
-    )
-    await start_runtime(runtime, run_engine=True)
-    if not runtime.engine_running:
-        await stop_runtime(runtime)
-        fail(runtime.engine_refusal or "the engine did not start")
-    logging.getLogger("agentcron").info("worker %s running", runtime.worker_id)
+    use_cases.install_reload_signal()
+    await use_cases.start(run_engine=True)
+    state = use_cases.engine_state
+    if not state.running:
+        await use_cases.stop()
+        fail(state.refusal or "the engine did not start")
+    logging.getLogger("agentcron").info("worker %s running", state.worker_id)
     await stop.wait()
-    await stop_runtime(runtime)
+    await use_cases.stop()
 
 
 @users_app.command("create")

@@ -22,16 +22,16 @@ from typing import Any
 from agentcron import __version__
 from agentcron.config import Settings
 from agentcron.engine import metrics
-from agentcron.engine.claiming import ClaimResult, claim_pending, claim_schedules
+from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
 from agentcron.engine.recorder import Recorder
 from agentcron.engine.recovery import hand_back, recover_expired
 from agentcron.engine.retention import prune
+from agentcron.engine.retry import RetryPolicy
 from agentcron.engine.runner import AgentLookup, Work, run_attempt
-from agentcron.store import claims, instances
+from agentcron.store import claims, instances, outcomes
 from agentcron.store.database import Store
-from agentcron.store.schedules import earliest_due
 from agentcron.store.tables import Instance
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,9 @@ class Engine:
         self.bus = bus or EventBus(self.worker_id)
         self.role = role
         self.lease = timedelta(seconds=settings.lease_s)
-        self._rng = rng or random.Random()
+        self.retry = RetryPolicy(
+            settings.retry_backoff_base_s, settings.retry_backoff_max_s, rng or random.Random()
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[uuid.UUID] = set()  # executions running here, until their outcome commits
         self._renewed_at: datetime | None = None  # clock time of the last renewal of all held
@@ -100,9 +102,7 @@ class Engine:
             worker_id=self.worker_id,
             now=clock.now,
             publish=self._publish,
-            backoff_base_s=settings.retry_backoff_base_s,
-            backoff_max_s=settings.retry_backoff_max_s,
-            rng=self._rng,
+            retry=self.retry,
         )
         self.recorder.on_recorded = self._held.difference_update
         self.turns = 0
@@ -199,14 +199,7 @@ class Engine:
         await self.recorder.flushed()
 
     async def recover(self, now: datetime) -> int:
-        recovered, events = await asyncio.to_thread(
-            recover_expired,
-            self.store,
-            now,
-            backoff_base_s=self.settings.retry_backoff_base_s,
-            backoff_max_s=self.settings.retry_backoff_max_s,
-            rng=self._rng,
-        )
+        recovered, events = await asyncio.to_thread(recover_expired, self.store, now, self.retry)
         for kind, user_id, data in events:
             self._publish(kind, user_id, data)
         if recovered:
@@ -224,13 +217,12 @@ class Engine:
                 pending = claim_pending(
                     session, now, room, worker_id=self.worker_id, lease=self.lease
                 )
-                result.work.extend(pending.work)
-                result.skipped += pending.skipped
-                result.retried += pending.retried
-                result.lags_s.extend(pending.lags_s)
-                result.events.extend(pending.events)
+                result.merge(pending)
                 if pending.started + pending.skipped < room:
-                    result.horizon = (earliest_due(session), claims.earliest_pending(session))
+                    result.horizon = (
+                        claims.earliest_due(session),
+                        claims.earliest_pending(session),
+                    )
         return result
 
     def _launch(self, claim: ClaimResult) -> None:
@@ -245,8 +237,7 @@ class Engine:
         for lag in claim.lags_s:
             metrics.LAG.observe(lag)
         first_tries = 0
-        for row in claim.work:
-            work = Work(**row)
+        for work in claim.work:
             self._held.add(work.execution_id)
             first_tries += work.attempt == 1
             task = asyncio.create_task(self._attempt(work), name="agentcron-attempt")
@@ -323,7 +314,7 @@ class Engine:
 
     def _next_deadline(self) -> datetime:
         with self.store.read() as session:
-            return self._deadline(earliest_due(session), claims.earliest_pending(session))
+            return self._deadline(claims.earliest_due(session), claims.earliest_pending(session))
 
     def _deadline(self, due: datetime | None, pending: datetime | None) -> datetime:
         ceiling = self.clock.now() + timedelta(seconds=self.settings.loop_ceiling_s)
@@ -352,7 +343,7 @@ class Engine:
         now = self.clock.now()
         with self.store.write() as session:
             instances.heartbeat(session, self.worker_id, now)
-            claims.renew_leases(session, self.worker_id, list(self._held), now + self.lease)
+            outcomes.renew_leases(session, self.worker_id, list(self._held), now + self.lease)
         self._renewed_at = now
 
     def renew_leases(self) -> int:
@@ -360,7 +351,7 @@ class Engine:
             return 0
         now = self.clock.now()
         with self.store.write() as session:
-            renewed = claims.renew_leases(
+            renewed = outcomes.renew_leases(
                 session, self.worker_id, list(self._held), now + self.lease
             )
         self._renewed_at = now

@@ -27,10 +27,8 @@ import threading
 import time
 from collections.abc import Callable
 
-import psycopg
-from sqlalchemy.engine import make_url
-
 from agentcron.engine.events import CHANNEL, WAKING, Event, EventBus
+from agentcron.store.pgchannel import NotifyChannel
 
 log = logging.getLogger(__name__)
 PAYLOAD_MAX = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
@@ -75,15 +73,9 @@ def unpack(payload: str) -> list[Event]:
     return [Event(kind, user_id, data, origin) for kind, user_id, data in raw["events"]]
 
 
-def libpq_url(sqlalchemy_url: str) -> str:
-    return (
-        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
-
-
 class PostgresRelay:
     def __init__(self, url: str, bus: EventBus) -> None:
-        self.url = libpq_url(url)
+        self.url = url
         self.bus = bus
         self._outbox: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         self._stop = threading.Event()
@@ -114,15 +106,13 @@ class PostgresRelay:
     def _listen_loop(self) -> None:
         self._with_reconnect(self._listen_on)
 
-    def _with_reconnect(
-        self, body: Callable[[psycopg.Connection[tuple[object, ...]]], None]
-    ) -> None:
+    def _with_reconnect(self, body: Callable[[NotifyChannel], None]) -> None:
         delay = 0.2
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
+                with NotifyChannel.connect(self.url) as channel:
                     delay = 0.2
-                    body(conn)
+                    body(channel)
             except Exception:
                 if self._stop.is_set():
                     return
@@ -131,7 +121,7 @@ class PostgresRelay:
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
-    def _send_on(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    def _send_on(self, conn: NotifyChannel) -> None:
         while not self._stop.is_set():
             event = self._outbox.get()
             if event is None:
@@ -155,11 +145,7 @@ class PostgresRelay:
                 channels += [channel] * len(packed)
                 payloads += packed
             try:
-                conn.execute(
-                    "SELECT pg_notify(channel, payload) "
-                    "FROM unnest(%b::text[], %b::text[]) AS sent(channel, payload)",
-                    (channels, payloads),
-                )
+                conn.notify(channels, payloads)
             except Exception:
                 for kept in batch:  # keep them for the next connection
                     self._outbox.put(kept)
@@ -167,24 +153,24 @@ class PostgresRelay:
             if stopping:
                 return
 
-    def _listen_on(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
-        conn.execute(f"LISTEN {CHANNEL}")
+    def _listen_on(self, conn: NotifyChannel) -> None:
+        conn.listen(CHANNEL)
         self.watching.clear()
         self.connected.set()
         own = _head(self.bus.origin) if self.bus.origin else None
         while not self._stop.is_set():
             watched = self.bus.subscriber_count > 0
             if watched and not self.watching.is_set():
-                conn.execute(f"LISTEN {ACTIVITY_CHANNEL}")
+                conn.listen(ACTIVITY_CHANNEL)
                 self.watching.set()
             elif not watched and self.watching.is_set():
-                conn.execute(f"UNLISTEN {ACTIVITY_CHANNEL}")
+                conn.unlisten(ACTIVITY_CHANNEL)
                 self.watching.clear()
-            for note in conn.notifies(timeout=0.5):
-                if own is not None and note.payload.startswith(own):
+            for payload in conn.received(0.5):
+                if own is not None and payload.startswith(own):
                     continue  # our own events, already delivered here
                 try:
-                    events = unpack(note.payload)
+                    events = unpack(payload)
                 except Exception:
                     log.warning("ignoring a malformed notification", exc_info=True)
                     events = []

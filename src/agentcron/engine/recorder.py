@@ -2,8 +2,8 @@
 into the next transaction, so a burst of thousands of quick executions costs a handful of
 commits, and a lone execution is written at once (no timer to wait for).
 
-Also decides retries: a retryable failure with attempts left goes back to `pending` with an
-exponential, jittered backoff; everything else is final.
+Retries are decided by `RetryPolicy` (engine.retry): a retryable failure with attempts left
+goes back to `pending` with an exponential, jittered backoff; everything else is final.
 """
 
 from __future__ import annotations
@@ -11,28 +11,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from agentcron.engine import metrics
+from agentcron.engine.retry import RETRIABLE, RetryPolicy
 from agentcron.engine.runner import Outcome
-from agentcron.store import claims
+from agentcron.store import outcomes
 from agentcron.store.database import Store
+from agentcron.store.records import Finish
 from agentcron.store.tables import ExecutionStatus
 
 log = logging.getLogger(__name__)
 BATCH_MAX = 2000
 Publish = Callable[[str, str, dict[str, Any]], None]
-
-
-def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random) -> timedelta:
-    """Exponential in the attempt number, capped, with half of it jittered so that schedules
-    failing together do not retry together."""
-    delay = min(cap_s, base_s * (2 ** max(0, attempt - 1)))
-    return timedelta(seconds=delay / 2 + rng.uniform(0, delay / 2))
 
 
 class Recorder:
@@ -43,17 +37,13 @@ class Recorder:
         worker_id: str,
         now: Callable[[], datetime],
         publish: Publish,
-        backoff_base_s: float,
-        backoff_max_s: float,
-        rng: random.Random,
+        retry: RetryPolicy,
     ) -> None:
         self.store = store
         self.worker_id = worker_id
         self._now = now
         self._publish = publish
-        self._base = backoff_base_s
-        self._cap = backoff_max_s
-        self._rng = rng
+        self._retry = retry
         self._queue: asyncio.Queue[Outcome] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -114,84 +104,70 @@ class Recorder:
 
     def _write(self, batch: list[Outcome]) -> list[tuple[str, str, dict[str, Any]]]:
         now = self._now()
-        executions: list[dict[str, Any]] = []
-        last_status: list[dict[str, Any]] = []
+        finishes: list[Finish] = []
         events: list[tuple[str, str, dict[str, Any]]] = []
         with self.store.write() as session:
-            claims.finish_attempts(
+            failures = outcomes.failed_attempt_counts(
                 session,
-                [
-                    {
-                        "b_execution_id": o.work.execution_id,
-                        "b_number": o.work.attempt,
-                        "status": o.status.value,
-                        "finished_at": now,
-                        "duration_ms": o.duration_ms,
-                        "tokens_used": o.tokens_used,
-                        "llm_calls": o.llm_calls,
-                        "error_message": o.error,
-                    }
-                    for o in batch
-                ],
+                [o.work.execution_id for o in batch if o.retryable and o.status in RETRIABLE],
             )
-            retryable = [
-                o.work.execution_id
-                for o in batch
-                if o.retryable and o.status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT)
-            ]
-            failures = claims.failed_attempt_counts(session, retryable)
             for o in batch:
-                status, retry_at = o.status, None
-                if o.retryable and status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT):
-                    failed = failures.get(o.work.execution_id, 0)
-                    if failed <= o.work.max_retries:
-                        status = ExecutionStatus.PENDING
-                        retry_at = now + backoff(o.work.attempt, self._base, self._cap, self._rng)
-                executions.append(
-                    {
-                        "b_id": o.work.execution_id,
-                        "status": status.value,
-                        "finished_at": None if retry_at else now,
-                        "duration_ms": o.duration_ms,
-                        "tokens_used": o.tokens_used,
-                        "llm_calls": o.llm_calls,
-                        "cost": o.cost,
-                        "agent_task_id": o.agent_task_id,
-                        "result_summary": o.summary,
-                        "output": o.output,
-                        "error_message": o.error,
-                        "next_attempt_at": retry_at,
-                    }
+                retry_at = self._retry.after(
+                    o.status,
+                    retryable=o.retryable,
+                    failures=failures.get(o.work.execution_id, 0) + 1,
+                    max_retries=o.work.max_retries,
+                    attempt=o.work.attempt,
+                    now=now,
                 )
-                if retry_at is None:
-                    last_status.append({"b_id": o.work.schedule_id, "last_status": status.value})
-                data: dict[str, Any] = {
-                    "execution_id": str(o.work.execution_id),
-                    "schedule_id": str(o.work.schedule_id),
-                    "agent_id": o.work.agent_id,
-                    "status": status.value,
-                    "attempt": o.work.attempt,
-                    "duration_ms": o.duration_ms,
-                    "tokens_used": o.tokens_used,
-                    "llm_calls": o.llm_calls,
-                    "summary": o.summary,
-                    "error": o.error,
-                }
-                if retry_at is not None:
-                    data["next_attempt_at"] = retry_at.isoformat()
-                events.append(
-                    (
-                        "execution.retrying" if retry_at else "execution.finished",
-                        str(o.work.user_id),
-                        data,
+                finishes.append(
+                    Finish(
+                        execution_id=o.work.execution_id,
+                        schedule_id=o.work.schedule_id,
+                        attempt=o.work.attempt,
+                        attempt_status=o.status,
+                        status=ExecutionStatus.PENDING if retry_at else o.status,
+                        finished_at=now,
+                        duration_ms=o.duration_ms,
+                        tokens_used=o.tokens_used,
+                        llm_calls=o.llm_calls,
+                        cost=o.cost,
+                        agent_task_id=o.agent_task_id,
+                        summary=o.summary,
+                        output=o.output,
+                        error=o.error,
+                        next_attempt_at=retry_at,
                     )
                 )
-            claims.finish_executions(session, self.worker_id, executions)
-            claims.set_last_status(session, last_status)
+            written = outcomes.finish(session, self.worker_id, finishes)
+        kept = [(o, f) for o, f in zip(batch, finishes, strict=True) if f.execution_id in written]
+        for o, f in kept:
+            data: dict[str, Any] = {
+                "execution_id": str(o.work.execution_id),
+                "schedule_id": str(o.work.schedule_id),
+                "agent_id": o.work.agent_id,
+                "status": f.status.value,
+                "attempt": o.work.attempt,
+                "duration_ms": o.duration_ms,
+                "tokens_used": o.tokens_used,
+                "llm_calls": o.llm_calls,
+                "summary": o.summary,
+                "error": o.error,
+            }
+            if f.next_attempt_at is not None:
+                data["next_attempt_at"] = f.next_attempt_at.isoformat()
+            kind = "execution.retrying" if f.next_attempt_at else "execution.finished"
+            events.append((kind, str(o.work.user_id), data))
         metrics.record_outcomes(
-            (row["status"], o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id)
-            for o, row in zip(batch, executions, strict=True)
+            (f.status.value, o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id)
+            for o, f in kept
         )
+        if len(kept) < len(batch):
+            log.warning(
+                "dropped %d late outcome(s): their leases expired and another instance "
+                "recovered them",
+                len(batch) - len(kept),
+            )
         for o in batch:
             if o.error:
                 log.info(

@@ -7,92 +7,68 @@ stopped it on purpose.
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
-
-from agentcron.engine.recorder import backoff
-from agentcron.store import claims
+from agentcron.engine.retry import RetryPolicy
+from agentcron.store import outcomes
 from agentcron.store.database import Store
-from agentcron.store.tables import Attempt, Execution, ExecutionStatus, table_of
+from agentcron.store.records import Finish
+from agentcron.store.tables import ExecutionStatus
 
 RECOVERY_BATCH = 500
 WORKER_LOST = "worker lost: its lease expired before it reported (the process died or hung)"
 HANDED_BACK = "handed back at shutdown; another attempt will run it"
 
+Event = tuple[str, str, dict[str, Any]]
 
-def recover_expired(
-    store: Store,
-    now: datetime,
-    *,
-    backoff_base_s: float,
-    backoff_max_s: float,
-    rng: random.Random,
-) -> tuple[int, list[tuple[str, str, dict[str, Any]]]]:
+
+def recover_expired(store: Store, now: datetime, retry: RetryPolicy) -> tuple[int, list[Event]]:
+    """Finish every execution whose lease expired, a batch per short transaction."""
     total = 0
-    events: list[tuple[str, str, dict[str, Any]]] = []
+    events: list[Event] = []
     while True:
         with store.write() as session:
-            lost = claims.expired_leases(session, now, RECOVERY_BATCH)
+            lost = outcomes.expired_leases(session, now, RECOVERY_BATCH)
             if not lost:
                 break
-            claims.finish_attempts(
-                session,
-                [
-                    {
-                        "b_execution_id": item.execution.id,
-                        "b_number": item.execution.attempt,
-                        "status": ExecutionStatus.FAILED.value,
-                        "finished_at": now,
-                        "duration_ms": None,
-                        "tokens_used": 0,
-                        "llm_calls": 0,
-                        "error_message": WORKER_LOST,
-                    }
-                    for item in lost
-                ],
-            )
-            table = table_of(Execution)
+            finishes = []
             for item in lost:
-                execution, schedule = item.execution, item.schedule
-                failed = claims.failed_attempt_count(session, execution.id)
-                retry = failed <= schedule.max_retries
-                status = ExecutionStatus.PENDING if retry else ExecutionStatus.FAILED
-                session.execute(
-                    update(table)
-                    .where(table.c.id == execution.id)
-                    .values(
-                        status=status.value,
-                        worker_id=None,
-                        lease_expires_at=None,
-                        error_message=WORKER_LOST,
-                        next_attempt_at=(
-                            now + backoff(execution.attempt, backoff_base_s, backoff_max_s, rng)
-                            if retry
-                            else None
-                        ),
-                        finished_at=None if retry else now,
+                retry_at = retry.after(
+                    ExecutionStatus.FAILED,
+                    retryable=True,
+                    failures=item.failures + 1,
+                    max_retries=item.max_retries,
+                    attempt=item.attempt,
+                    now=now,
+                )
+                status = ExecutionStatus.PENDING if retry_at else ExecutionStatus.FAILED
+                finishes.append(
+                    Finish(
+                        execution_id=item.id,
+                        schedule_id=item.schedule_id,
+                        attempt=item.attempt,
+                        attempt_status=ExecutionStatus.FAILED,
+                        status=status,
+                        finished_at=now,
+                        error=WORKER_LOST,
+                        next_attempt_at=retry_at,
                     )
                 )
-                if not retry:
-                    claims.set_last_status(
-                        session, [{"b_id": schedule.id, "last_status": status.value}]
-                    )
                 events.append(
                     (
-                        "execution.retrying" if retry else "execution.finished",
-                        str(schedule.user_id),
+                        "execution.retrying" if retry_at else "execution.finished",
+                        str(item.user_id),
                         {
-                            "execution_id": str(execution.id),
-                            "schedule_id": str(schedule.id),
-                            "agent_id": schedule.agent_id,
+                            "execution_id": str(item.id),
+                            "schedule_id": str(item.schedule_id),
+                            "agent_id": item.agent_id,
                             "status": status.value,
                             "error": WORKER_LOST,
                         },
                     )
                 )
+            outcomes.recover(session, finishes)
             total += len(lost)
         if len(lost) < RECOVERY_BATCH:
             break
@@ -102,35 +78,4 @@ def recover_expired(
 def hand_back(store: Store, worker_id: str, now: datetime) -> int:
     """Return this worker's unfinished executions to `pending`, due at once."""
     with store.write() as session:
-        held = claims.held_by(session, worker_id)
-        if not held:
-            return 0
-        attempts = table_of(Attempt)
-        session.execute(
-            update(attempts)
-            .where(
-                attempts.c.execution_id == bindparam("b_execution_id"),
-                attempts.c.number == bindparam("b_number"),
-            )
-            .values(
-                status=ExecutionStatus.CANCELLED.value,
-                finished_at=now,
-                error_message=HANDED_BACK,
-            ),
-            [{"b_execution_id": row[0], "b_number": row[1]} for row in held],
-        )
-        table = table_of(Execution)
-        session.execute(
-            update(table)
-            .where(
-                table.c.worker_id == worker_id,
-                claims.in_state(ExecutionStatus.RUNNING, table.c.status),
-            )
-            .values(
-                status=ExecutionStatus.PENDING.value,
-                worker_id=None,
-                lease_expires_at=None,
-                next_attempt_at=now,
-            )
-        )
-        return len(held)
+        return outcomes.hand_back(session, worker_id, now, HANDED_BACK)

@@ -7,30 +7,32 @@ here, and the interfaces import them from this module only.
 
 from __future__ import annotations
 
+from agentcron.engine.clock import Clock
 from agentcron.engine.events import Event, EventBus
 from agentcron.store.schedules import ScheduleFilter
 from agentcron.store.tables import (
     Attempt,
     Execution,
     ExecutionStatus,
+    ExecutionTrigger,
     Overlap,
     ScheduledCommand,
-    Trigger,
     User,
 )
 from agentcron.timing import IntervalUnit, ScheduleType
 
 __all__ = [
     "Attempt",
+    "Clock",
     "Event",
     "EventBus",
     "Execution",
     "ExecutionStatus",
+    "ExecutionTrigger",
     "IntervalUnit",
     "Overlap",
     "ScheduleFilter",
     "ScheduleType",
     "ScheduledCommand",
-    "Trigger",
     "User",
 ]

@@ -12,17 +12,18 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from agentcron.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
 from agentcron.service.context import Services
+from agentcron.store import claims
+from agentcron.store import executions as executions_repo
 from agentcron.store import schedules as repo
+from agentcron.store.records import NewExecution
 from agentcron.store.tables import (
     Execution,
     ExecutionStatus,
+    ExecutionTrigger,
     Overlap,
     ScheduledCommand,
-    Trigger,
     User,
 )
 from agentcron.timing import (
@@ -279,32 +280,28 @@ class ScheduleService:
         """Queue a manual execution; the engine runs it through the same runner and policies."""
         self._rate_limit(user)
         now = self.s.clock.now()
+        ident = _uuid(schedule_id, "schedule")
         for nudge in range(5):
-            slot = now + timedelta(microseconds=nudge)
-            try:
-                with self.s.store.write() as session:
-                    row = repo.get(session, user.id, _uuid(schedule_id, "schedule"))
-                    if row is None:
-                        raise NotFound("schedule", schedule_id)
-                    execution = Execution(
-                        id=uuid.uuid4(),
-                        schedule_id=row.id,
-                        user_id=user.id,
-                        agent_id=row.agent_id,
-                        trigger=Trigger.MANUAL.value,
-                        scheduled_for=slot,
-                        status=ExecutionStatus.PENDING.value,
-                        attempt=0,
-                        missed_count=0,
-                        tokens_used=0,
-                        llm_calls=0,
-                        created_at=now,
-                        next_attempt_at=now,
-                    )
-                    session.add(execution)
-                break
-            except IntegrityError:
-                continue
+            # The slot is the moment asked; two runs asked in the same microsecond would
+            # share it, and the slot key forbids that, so the second moves by a microsecond.
+            with self.s.store.write() as session:
+                row = repo.get(session, user.id, ident)
+                if row is None:
+                    raise NotFound("schedule", schedule_id)
+                execution = NewExecution(
+                    id=uuid.uuid4(),
+                    schedule_id=row.id,
+                    user_id=user.id,
+                    agent_id=row.agent_id,
+                    scheduled_for=now + timedelta(microseconds=nudge),
+                    created_at=now,
+                    status=ExecutionStatus.PENDING,
+                    trigger=ExecutionTrigger.MANUAL,
+                    next_attempt_at=now,
+                )
+                if claims.insert_executions(session, [execution]):
+                    row.last_run_at = now
+                    break
         else:  # pragma: no cover - five manual runs in the same microsecond
             raise Conflict("too many manual runs at once; try again")
         self.s.bus.publish(
@@ -312,9 +309,12 @@ class ScheduleService:
             str(user.id),
             execution_id=str(execution.id),
             schedule_id=str(execution.schedule_id),
-            status=execution.status,
+            status=execution.status.value,
         )
-        return execution
+        with self.s.store.read() as session:
+            stored = executions_repo.get(session, user.id, execution.id)
+        assert stored is not None
+        return stored
 
     def preview(self, user: User, draft: ScheduleDraft) -> Preview:
         now = self.s.clock.now()

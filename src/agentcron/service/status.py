@@ -45,16 +45,32 @@ class EngineStatus:
     lag_p50_ms: int | None
     lag_p99_ms: int | None
     executions_last_hour: dict[str, int]
+    # This instance: the one answering.
+    engine_running: bool = False
+    engine_refusal: str = ""
+    worker_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Readiness:
     revision: str | None
+    engine: str  # "running", or "off" on an instance that serves without one
+
+
+@dataclass(slots=True)
+class EngineState:
+    """What this process's engine is doing: set by the composition root as it starts."""
+
+    worker_id: str
+    role: str
+    running: bool = False
+    refusal: str = ""  # why the engine would not start (a schema behind this version)
 
 
 class StatusService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, engine: EngineState) -> None:
         self.s = services
+        self.engine = engine
 
     def status(self) -> EngineStatus:
         now = self.s.clock.now()
@@ -73,6 +89,9 @@ class StatusService:
             instances=views,
             lag_p50_ms=percentile(lags, 0.50),
             lag_p99_ms=percentile(lags, 0.99),
+            engine_running=self.engine.running,
+            engine_refusal=self.engine.refusal,
+            worker_id=self.engine.worker_id,
             **data,
         )
 
@@ -91,7 +110,9 @@ class StatusService:
                 f"the database schema is at revision {current}, this version needs {head}; "
                 "run `agentcron migrate`"
             )
-        return Readiness(current)
+        if self.engine.refusal:
+            raise NotReady(self.engine.refusal)
+        return Readiness(current, "running" if self.engine.running else "off")
 
     def refresh_active_schedules(self) -> int:
         """Count the enabled schedules and publish the count as the metrics gauge (on each

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -107,9 +106,3 @@ def delete_with_history(session: Session, row: ScheduledCommand) -> None:
     foreign-key pragma being on."""
     session.execute(delete(Execution).where(Execution.schedule_id == row.id))
     session.delete(row)
-
-
-def earliest_due(session: Session) -> datetime | None:
-    return session.scalar(
-        select(func.min(ScheduledCommand.next_run_at)).where(ScheduledCommand.enabled.is_(True))
-    )

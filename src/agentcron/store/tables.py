@@ -53,7 +53,7 @@ class ExecutionStatus(StrEnum):
         return self not in (ExecutionStatus.PENDING, ExecutionStatus.RUNNING)
 
 
-class Trigger(StrEnum):
+class ExecutionTrigger(StrEnum):
     SCHEDULE = "schedule"
     MANUAL = "manual"
     RETRY = "retry"
@@ -155,7 +155,7 @@ class Execution(Base):
     __table_args__ = (
         UniqueConstraint("schedule_id", "scheduled_for", name="uq_executions_schedule_slot"),
         CheckConstraint(_in("status", ExecutionStatus), name="status"),
-        CheckConstraint(_in("trigger", Trigger), name="trigger"),
+        CheckConstraint(_in("trigger", ExecutionTrigger), name="trigger"),
         # Partial: only the few rows still in play are indexed, so the history can grow to
         # millions without these indexes growing, and a finished execution leaves them
         # with one deletion instead of a move within each (0002).
@@ -180,7 +180,7 @@ class Execution(Base):
     )
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
     agent_id: Mapped[str] = mapped_column(String(64))
-    trigger: Mapped[str] = mapped_column(String(16), default=Trigger.SCHEDULE.value)
+    trigger: Mapped[str] = mapped_column(String(16), default=ExecutionTrigger.SCHEDULE.value)
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16))
     attempt: Mapped[int] = mapped_column(Integer, default=0)

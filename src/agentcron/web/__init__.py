@@ -7,7 +7,6 @@ and send a strict Content-Security-Policy: no inline script or style anywhere.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from starlette.responses import Response
@@ -15,13 +14,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from agentcron.auth.sessions import SessionCookies
+from agentcron.service.usecases import UseCases
 from agentcron.web.routing import harden
 from agentcron.web.state import WebState
 from agentcron.web.templating import STATIC
 from agentcron.web.views import auth, editor, history, home, live, overview, schedules
-
-if TYPE_CHECKING:
-    from agentcron.app import Runtime
 
 __all__ = ["install"]
 
@@ -42,13 +39,12 @@ class _Assets(StaticFiles):
         return response
 
 
-def install(app: FastAPI, runtime: Runtime) -> None:
-    settings = runtime.settings
-    secret: Any = app.state.secret_key
+def install(app: FastAPI, use_cases: UseCases, secret_key: str) -> None:
+    settings = use_cases.settings
     cookies = SessionCookies(
-        str(secret), max_age_s=settings.session_max_age_s, secure=settings.cookie_secure
+        secret_key, max_age_s=settings.session_max_age_s, secure=settings.cookie_secure
     )
-    app.state.web = WebState(runtime, cookies, str(secret))
+    app.state.web = WebState(use_cases, cookies, secret_key)
     # The editor's /schedules/new must come before /schedules/{schedule_id}.
     for module in (auth, home, editor, schedules, history, overview, live):
         app.include_router(module.router, include_in_schema=False)

@@ -154,7 +154,7 @@ async def form(request: Request, who: Visitor) -> dict[str, str]:
     if who.fresh:
         raise CsrfRefused  # no session cookie came with the post: nothing to match against
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await read_body(request, who.state.services.settings.max_body_bytes)
+    body = await read_body(request, who.state.settings.max_body_bytes)
     if kind != "application/x-www-form-urlencoded" and body:
         raise BadRequest("send the form url-encoded", 415)
     try:
@@ -174,7 +174,7 @@ async def form(request: Request, who: Visitor) -> dict[str, str]:
 async def json_body(request: Request, who: Visitor) -> dict[str, Any]:
     """A JSON object posted by our own scripts; the CSRF token comes in the header."""
     _check_csrf(request, who, request.headers.get(CSRF_HEADER))
-    body = await read_body(request, who.state.services.settings.max_body_bytes)
+    body = await read_body(request, who.state.settings.max_body_bytes)
     try:
         data = json.loads(body or b"{}")
     except ValueError as exc:
@@ -235,7 +235,7 @@ def base_context(request: Request, who: Visitor) -> dict[str, Any]:
         "user": who.user,
         "csrf_token": who.csrf,
         "theme": theme if theme in ("light", "dark") else "",
-        "now": state.services.clock.now(),
+        "now": state.clock.now(),
         "zone": user_zone(who.user) if who.user else ZoneInfo("UTC"),
         "hues": state.hues,
         "path": request.url.path,

@@ -11,14 +11,14 @@ from pydantic import BaseModel, Field
 
 from agentcron.api.schemas.page import Page
 from agentcron.service.history import ExecutionDetail
-from agentcron.service.models import Attempt, Execution, ExecutionStatus, Trigger
+from agentcron.service.models import Attempt, Execution, ExecutionStatus, ExecutionTrigger
 
 
 class ExecutionOut(BaseModel):
     id: uuid.UUID
     schedule_id: uuid.UUID
     agent_id: str
-    trigger: Trigger
+    trigger: ExecutionTrigger
     scheduled_for: datetime = Field(description="The slot this execution fills.")
     status: ExecutionStatus
     attempt: int = Field(description="Attempts started so far.")
@@ -41,7 +41,7 @@ class ExecutionOut(BaseModel):
             "id": row.id,
             "schedule_id": row.schedule_id,
             "agent_id": row.agent_id,
-            "trigger": Trigger(row.trigger),
+            "trigger": ExecutionTrigger(row.trigger),
             "scheduled_for": row.scheduled_for,
             "status": ExecutionStatus(row.status),
             "attempt": row.attempt,

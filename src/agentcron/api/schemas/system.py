@@ -35,11 +35,11 @@ class StatusOut(BaseModel):
     executions_last_hour: dict[str, int] = Field(description="Counts by status.")
 
     @classmethod
-    def of(cls, status: EngineStatus, *, running: bool, refusal: str) -> StatusOut:
+    def of(cls, status: EngineStatus) -> StatusOut:
         return cls(
             now=status.now,
-            engine_running=running,
-            engine_refusal=refusal or None,
+            engine_running=status.engine_running,
+            engine_refusal=status.engine_refusal or None,
             instances=[
                 InstanceOut(
                     id=i.id,

@@ -55,13 +55,13 @@ def _editor(
     status: int = 200,
     preview: dict[str, Any] | None = None,
 ) -> Response:
-    settings = who.state.services.settings
+    settings = who.state.settings
     context: dict[str, Any] = {
         "title": "Edit schedule" if view else "New schedule",
         "nav": "schedules",
         "form": form_,
         "view": view,
-        "agents": who.state.services.agents.infos(),
+        "agents": who.state.agents.infos(),
         "zones": zone_names(),
         "limits": {
             "max_retries": settings.max_retries,
@@ -75,7 +75,7 @@ def _editor(
 
 
 def _defaults(who: Member) -> dict[str, int]:
-    settings = who.state.services.settings
+    settings = who.state.settings
     return {
         "misfire_grace_s": settings.misfire_grace_s,
         "max_retries": settings.max_retries,
@@ -87,7 +87,7 @@ def _defaults(who: Member) -> dict[str, int]:
 async def new(request: Request, agent: str = "") -> Response:
     who = await member(request)
     handle = agent.strip().lstrip("@").lower()
-    known = handle if handle in who.state.services.agents.handles() else None
+    known = handle if handle in who.state.agents.handles() else None
     return _editor(
         request,
         who,
@@ -193,7 +193,7 @@ async def preview(request: Request) -> Response:
     fields = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
     found = await _preview(who, read_form(fields))
     if found["ok"]:
-        now = who.state.services.clock.now()
+        now = who.state.clock.now()
         zone = user_zone(who.user)
         found["next_runs"] = [
             {
@@ -206,6 +206,6 @@ async def preview(request: Request) -> Response:
         ]
         found["command_raw"] = found["command"]
         found["command"] = text.one_line(found["command"], 200) if found["command"] else None
-        found["agents"] = who.state.services.agents.handles()
+        found["agents"] = who.state.agents.handles()
         found["hue"] = who.state.hues.get(found["agent"] or "", 0)
     return JSONResponse(found)

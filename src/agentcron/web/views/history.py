@@ -137,7 +137,7 @@ async def history(
         limit=PAGE_SIZE,
     )
     series = await run(state.dashboard.history_series, who.user, view.row.id)
-    now = state.services.clock.now()
+    now = state.clock.now()
     context: dict[str, Any] = {
         "title": f"History · {text.one_line(view.row.command_text, 60)}",
         "nav": "schedules",

@@ -61,7 +61,7 @@ async def _stream(bus: EventBus, user_id: str, life_s: float) -> AsyncIterator[s
 async def events(request: Request) -> Response:
     who = await member(request)
     return StreamingResponse(
-        _stream(who.state.services.bus, str(who.user.id), STREAM_LIFE_S),
+        _stream(who.state.bus, str(who.user.id), STREAM_LIFE_S),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -72,7 +72,7 @@ async def calendar(request: Request) -> Response:
     who = await member(request)
     found = await run(who.state.dashboard.calendar, who.user)
     zone = user_zone(who.user)
-    days = week_grid(found, zone, who.state.services.clock.now())
+    days = week_grid(found, zone, who.state.clock.now())
     agents = sorted({o.agent_id for o in found.occurrences})
     context = {
         "title": "Calendar",
@@ -93,14 +93,13 @@ async def status(request: Request) -> Response:
     who = await member(request)
     report = await run(who.state.status.status)
     failures = await run(who.state.dashboard.recent_failures, who.user, 10)
-    runtime = who.state.runtime
     context = {
         "title": "Status",
         "nav": "status",
         "report": report,
         "failures": failures,
-        "engine_running": runtime.engine_running,
-        "engine_refusal": runtime.engine_refusal,
-        "worker_id": runtime.worker_id,
+        "engine_running": report.engine_running,
+        "engine_refusal": report.engine_refusal,
+        "worker_id": report.worker_id,
     }
     return page(request, who, "status.html", context, regions={"status": "regions/status.html"})

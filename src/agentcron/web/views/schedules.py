@@ -75,7 +75,7 @@ async def schedules(
             "enabled": enabled if enabled in ("on", "off") else "",
             "q": _clean(q, 100),
         },
-        "agents": who.state.services.agents.infos(),
+        "agents": who.state.agents.infos(),
         "filtered": bool(agent or enabled or q.strip()),
         "back": here(request),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agentcron.engine.ids import TimeOrderedIds
+from agentcron.store.ids import TimeOrderedIds
 
 
 def test_ids_are_unique_version_7_uuids_in_time_order() -> None:

@@ -1,0 +1,249 @@
+"""What each claimed slot or waiting execution becomes (run, skip, or missed), decided inside
+the claim transaction so the decision, the execution row and the schedule's next slot
+commit together. The rules live here; the SQL lives in `store.claims`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from agentcron.engine.runner import Work
+from agentcron.engine.slots import SlotPlanner
+from agentcron.store import claims
+from agentcron.store.ids import TimeOrderedIds
+from agentcron.store.records import (
+    AttemptStart,
+    DueSchedule,
+    NewExecution,
+    PendingExecution,
+    ScheduleAdvance,
+)
+from agentcron.store.tables import ExecutionStatus, Overlap
+from agentcron.timing import Trigger
+from agentcron.timing.spec import ScheduleType
+
+MISSED_COUNT_CAP = 100_000
+BUSY = "skipped: the previous execution is still running or waiting to retry (overlap=skip)"
+
+Event = tuple[str, str, dict[str, Any]]
+
+
+@dataclass(slots=True)
+class ClaimResult:
+    work: list[Work] = field(default_factory=list)  # attempts started, for the runner
+    missed: int = 0
+    skipped: int = 0
+    retried: int = 0
+    lags_s: list[float] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    # When the batch was not full: the earliest slot and pending attempt left, read in the
+    # same transaction, so the loop knows how long to sleep without asking again.
+    horizon: tuple[datetime | None, datetime | None] | None = None
+
+    @property
+    def started(self) -> int:
+        return len(self.work)
+
+    def merge(self, other: ClaimResult) -> None:
+        self.work.extend(other.work)
+        self.missed += other.missed
+        self.skipped += other.skipped
+        self.retried += other.retried
+        self.lags_s.extend(other.lags_s)
+        self.events.extend(other.events)
+
+
+def _count_missed(trigger: Trigger, first: datetime, now: datetime) -> int:
+    count, slot = 1, first
+    while count < MISSED_COUNT_CAP:
+        following = trigger.next_after(slot)
+        if following is None or following > now:
+            break
+        slot = following
+        count += 1
+    return count
+
+
+def _work(execution_id: uuid.UUID, row: DueSchedule | PendingExecution, attempt: int) -> Work:
+    return Work(
+        execution_id=execution_id,
+        schedule_id=row.id if isinstance(row, DueSchedule) else row.schedule_id,
+        user_id=row.user_id,
+        agent_id=row.agent_id,
+        command=row.command_text,
+        scheduled_for=row.next_run_at if isinstance(row, DueSchedule) else row.scheduled_for,
+        attempt=attempt,
+        timeout_s=float(row.timeout_s),
+        max_retries=row.max_retries,
+    )
+
+
+def claim_schedules(
+    session: Session, now: datetime, limit: int, *, worker_id: str, lease: timedelta
+) -> ClaimResult:
+    """Claim up to `limit` due schedules and write what each slot became."""
+    result = ClaimResult()
+    due = claims.due_schedules(session, now, limit)
+    if not due:
+        return result
+    busy = claims.busy_schedule_ids(
+        session, (row.id for row in due if row.overlap == Overlap.SKIP.value)
+    )
+    planner = SlotPlanner()
+    new_id = TimeOrderedIds(len(due))
+    lease_expires_at = now + lease
+    executions: list[NewExecution] = []
+    advances: list[ScheduleAdvance] = []
+    for row in due:
+        slot = row.next_run_at
+        trigger = planner.trigger(row)
+        lateness = now - slot
+        if lateness > timedelta(seconds=row.misfire_grace_s):
+            missed = _count_missed(trigger, slot, now)
+            status = ExecutionStatus.MISSED
+            execution = NewExecution(
+                new_id(),
+                row.id,
+                row.user_id,
+                row.agent_id,
+                slot,
+                now,
+                status,
+                missed_count=missed,
+                finished_at=now,
+                error_message=(
+                    f"{missed} slot(s) missed from {slot.isoformat()}: found "
+                    f"{int(lateness.total_seconds())} s late, beyond the misfire grace of "
+                    f"{row.misfire_grace_s} s"
+                ),
+            )
+            result.missed += 1
+        elif row.id in busy:
+            status = ExecutionStatus.SKIPPED
+            execution = NewExecution(
+                new_id(),
+                row.id,
+                row.user_id,
+                row.agent_id,
+                slot,
+                now,
+                status,
+                finished_at=now,
+                error_message=BUSY,
+            )
+            result.skipped += 1
+        else:
+            status = ExecutionStatus.RUNNING
+            execution = NewExecution(
+                new_id(),
+                row.id,
+                row.user_id,
+                row.agent_id,
+                slot,
+                now,
+                status,
+                attempt=1,
+                started_at=now,
+                lag_ms=max(0, int(lateness.total_seconds() * 1000)),
+                worker_id=worker_id,
+                lease_expires_at=lease_expires_at,
+            )
+        executions.append(execution)
+        following = planner.next_after(row, trigger, max(slot, now))
+        advances.append(
+            ScheduleAdvance(
+                row.id,
+                following,
+                following is not None or row.schedule_type != ScheduleType.ONCE.value,
+                slot if status is ExecutionStatus.RUNNING else row.last_run_at,
+                status,
+            )
+        )
+    written = claims.insert_executions(session, executions)
+    claims.advance_schedules(session, advances)
+    for execution, row in zip(executions, due, strict=True):
+        if execution.id not in written:
+            continue
+        kind = "execution.started"
+        if execution.status is ExecutionStatus.RUNNING:
+            result.work.append(_work(execution.id, row, 1))
+            result.lags_s.append((execution.lag_ms or 0) / 1000)
+        else:
+            kind = "execution.finished"
+        result.events.append(
+            (
+                kind,
+                str(row.user_id),
+                {
+                    "execution_id": str(execution.id),
+                    "schedule_id": str(row.id),
+                    "agent_id": row.agent_id,
+                    "status": execution.status.value,
+                    "scheduled_for": execution.scheduled_for.isoformat(),
+                },
+            )
+        )
+    return result
+
+
+def claim_pending(
+    session: Session, now: datetime, limit: int, *, worker_id: str, lease: timedelta
+) -> ClaimResult:
+    """Start attempts that are waiting: retries after backoff, run-now, work handed back."""
+    result = ClaimResult()
+    pending = claims.due_pending(session, now, limit)
+    if not pending:
+        return result
+    busy = claims.busy_schedule_ids(
+        session,
+        (p.schedule_id for p in pending if p.attempt == 0 and p.overlap == Overlap.SKIP.value),
+    )
+    starts: list[AttemptStart] = []
+    skips: list[uuid.UUID] = []
+    for item in pending:
+        if item.attempt == 0 and item.schedule_id in busy:
+            skips.append(item.id)
+            result.skipped += 1
+            result.events.append(
+                (
+                    "execution.finished",
+                    str(item.user_id),
+                    {
+                        "execution_id": str(item.id),
+                        "schedule_id": str(item.schedule_id),
+                        "agent_id": item.agent_id,
+                        "status": ExecutionStatus.SKIPPED.value,
+                        "error": BUSY,
+                    },
+                )
+            )
+            continue
+        number = item.attempt + 1
+        lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
+        starts.append(AttemptStart(item.id, number, worker_id, now, now + lease, lag_ms))
+        result.work.append(_work(item.id, item, number))
+        if number > 1:
+            result.retried += 1
+        else:
+            result.lags_s.append(lag_ms / 1000)
+        result.events.append(
+            (
+                "execution.started",
+                str(item.user_id),
+                {
+                    "execution_id": str(item.id),
+                    "schedule_id": str(item.schedule_id),
+                    "agent_id": item.agent_id,
+                    "status": ExecutionStatus.RUNNING.value,
+                    "attempt": number,
+                },
+            )
+        )
+    claims.start_pending(session, starts)
+    claims.skip_pending(session, skips, now, BUSY)
+    return result

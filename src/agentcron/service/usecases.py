@@ -1,0 +1,151 @@
+"""The one object every face is handed: the use cases, built once per process.
+
+`build_use_cases` is the only place that assembles store, agents, events, engine and the
+use cases; `app.py` (API, web UI, MCP) and the CLI's local commands (`worker`, `users`,
+`tokens`) both call it, so there is one composition below the faces and none of them
+reaches past it. The faces see use cases and plain settings, never the store or the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from agentcron.agents import AgentDeps, AgentRegistry
+from agentcron.config import Settings
+from agentcron.engine.clock import Clock, SystemClock
+from agentcron.engine.events import EventBus
+from agentcron.engine.loop import Engine, new_worker_id
+from agentcron.service.agents import AgentsService
+from agentcron.service.context import Services
+from agentcron.service.dashboard import DashboardService
+from agentcron.service.history import HistoryService
+from agentcron.service.schedules import ScheduleService
+from agentcron.service.status import EngineState, StatusService
+from agentcron.service.users import UserService
+from agentcron.store.database import Store
+
+log = logging.getLogger("agentcron")
+
+BEHIND = (
+    "the database schema is behind this version of agentcron; the engine is not running. "
+    "Run `agentcron migrate` (or `make run`), then restart."
+)
+
+
+@dataclass
+class Runtime:
+    """What the process holds beneath the use cases. For `UseCases` itself, the CLI's worker
+    and tests; the faces never touch it (they cannot import what it holds)."""
+
+    services: Services
+    registry: AgentRegistry
+    engine: Engine
+    state: EngineState
+    relay: object | None = None
+
+    @property
+    def worker_id(self) -> str:
+        return self.state.worker_id
+
+
+@dataclass
+class UseCases:
+    settings: Settings
+    clock: Clock
+    bus: EventBus
+    schedules: ScheduleService
+    history: HistoryService
+    dashboard: DashboardService
+    users: UserService
+    agents: AgentsService
+    status: StatusService
+    runtime: Runtime = field(repr=False)
+
+    @property
+    def engine_state(self) -> EngineState:
+        return self.runtime.state
+
+    async def start(self, *, run_engine: bool) -> None:
+        """Bind events to this loop, relay them across instances (PostgreSQL), and start
+        the engine unless told not to or the schema is behind (then say why, and serve)."""
+        runtime = self.runtime
+        self.bus.bind(asyncio.get_running_loop())
+        store = runtime.services.store
+        if store.is_postgres:
+            from agentcron.engine.pgnotify import PostgresRelay
+
+            relay = PostgresRelay(store.url, self.bus)
+            relay.start()
+            runtime.relay = relay
+        if not run_engine:
+            return
+        if not await asyncio.to_thread(store.migrations_current):
+            runtime.state.refusal = BEHIND
+            log.error(BEHIND)
+            return
+        await runtime.engine.start()
+        runtime.state.running = True
+
+    async def stop(self) -> None:
+        runtime = self.runtime
+        if runtime.state.running:
+            await runtime.engine.stop()
+            runtime.state.running = False
+        relay = runtime.relay
+        if relay is not None:
+            await asyncio.to_thread(relay.stop)  # type: ignore[attr-defined]
+            runtime.relay = None
+        await runtime.registry.aclose()
+        runtime.services.store.dispose()
+
+    def close(self) -> None:
+        """For short-lived local commands that never started anything."""
+        self.runtime.services.store.dispose()
+
+    def install_reload_signal(self) -> None:
+        """SIGHUP re-reads the agents file, as daemons do."""
+        import signal
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.agents.reload)
+
+
+def build_use_cases(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    registry: AgentRegistry | None = None,
+    role: str = "serve",
+    load_agents: bool = True,
+) -> UseCases:
+    """Everything a process needs. `load_agents=False` for admin commands that touch users
+    and tokens only: they start no engine and call no agent."""
+    clock = clock or SystemClock()
+    store = store or Store(settings.database_url)
+    worker_id = new_worker_id()
+    bus = EventBus(worker_id)
+    if registry is None:
+        registry = AgentRegistry(
+            settings.agents_file if load_agents else None, deps=AgentDeps(now=clock.now)
+        )
+        if load_agents:
+            log.info("agents: %s", registry.load().message)
+    services = Services(settings=settings, store=store, clock=clock, agents=registry, bus=bus)
+    engine = Engine(store, registry, clock, settings, bus, worker_id=worker_id, role=role)
+    state = EngineState(worker_id=worker_id, role=role)
+    return UseCases(
+        settings=settings,
+        clock=clock,
+        bus=bus,
+        schedules=ScheduleService(services),
+        history=HistoryService(services),
+        dashboard=DashboardService(services),
+        users=UserService(services),
+        agents=AgentsService(registry),
+        status=StatusService(services, state),
+        runtime=Runtime(services, registry, engine, state),
+    )

@@ -1,0 +1,312 @@
+"""The engine's hot SQL on the way out: outcomes of attempts, lease renewal, and finishing
+the work of workers that died (recovery) or stopped (hand-back).
+
+Like `claims`, every function runs inside a write transaction the engine opens.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from agentcron.store import bulk
+from agentcron.store.claims import in_state, is_postgres, locking
+from agentcron.store.records import Finish, LostExecution
+from agentcron.store.tables import (
+    Attempt,
+    Execution,
+    ExecutionStatus,
+    ScheduledCommand,
+    table_of,
+)
+
+_FAILED = (ExecutionStatus.FAILED.value, ExecutionStatus.TIMED_OUT.value)
+
+
+def lock_in_order(session: Session, execution_ids: Sequence[uuid.UUID]) -> None:
+    """Lock these executions in id order before a batch UPDATE of them (PostgreSQL).
+
+    A batch UPDATE locks rows in whatever order its plan visits them. The outcome writer
+    and the lease renewal of one worker both update the executions it holds, so two plans
+    visiting them in different orders deadlock; PostgreSQL breaks the cycle only after
+    `deadlock_timeout` (1 s), and a burst's outcomes land a second late. Taking the locks
+    in one order first makes the second writer simply wait its turn."""
+    if execution_ids and is_postgres(session):
+        bulk.execute_postgres(
+            session,
+            f"SELECT 1 FROM {bulk.quote(table_of(Execution).name)} "  # noqa: S608
+            "WHERE id = ANY(%(ids)b) ORDER BY id FOR UPDATE",
+            {"ids": list(execution_ids)},
+        )
+
+
+def failed_attempt_counts(
+    session: Session, execution_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Failed or timed-out attempts recorded per execution (handed-back ones do not count)."""
+    counts: dict[uuid.UUID, int] = {}
+    ids = list(execution_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Attempt.execution_id, func.count())
+            .where(Attempt.execution_id.in_(ids[start : start + 500]), Attempt.status.in_(_FAILED))
+            .group_by(Attempt.execution_id)
+        )
+        counts.update((row[0], int(row[1])) for row in rows)
+    return counts
+
+
+def _finish_attempts(session: Session, finishes: Sequence[Finish]) -> None:
+    fields = ("status", "finished_at", "duration_ms", "tokens_used", "llm_calls", "error_message")
+    statement = bulk.update(
+        table_of(Attempt).name,
+        (("b_execution_id", "execution_id"), ("b_number", "number")),
+        tuple(bulk.Assign(c) for c in fields),
+    )
+    bulk.run(
+        session,
+        statement,
+        [
+            {
+                "b_execution_id": f.execution_id,
+                "b_number": f.attempt,
+                "status": f.attempt_status.value,
+                "finished_at": f.finished_at,
+                "duration_ms": f.duration_ms,
+                "tokens_used": f.tokens_used,
+                "llm_calls": f.llm_calls,
+                "error_message": f.error,
+            }
+            for f in finishes
+        ],
+    )
+
+
+def _execution_rows(finishes: Sequence[Finish]) -> list[dict[str, Any]]:
+    return [
+        {
+            "b_id": f.execution_id,
+            "status": f.status.value,
+            "finished_at": None if f.next_attempt_at else f.finished_at,
+            "duration_ms": f.duration_ms,
+            "tokens_used": f.tokens_used,
+            "llm_calls": f.llm_calls,
+            "cost": f.cost,
+            "agent_task_id": f.agent_task_id,
+            "result_summary": f.summary,
+            "output": f.output,
+            "error_message": f.error,
+            "next_attempt_at": f.next_attempt_at,
+        }
+        for f in finishes
+    ]
+
+
+_EXECUTION_ASSIGNS = (
+    *(
+        bulk.Assign(c)
+        for c in (
+            "status",
+            "finished_at",
+            "duration_ms",
+            "cost",
+            "agent_task_id",
+            "result_summary",
+            "output",
+            "error_message",
+            "next_attempt_at",
+        )
+    ),
+    bulk.Assign("tokens_used", "add"),
+    bulk.Assign("llm_calls", "add"),
+    bulk.Assign("lease_expires_at", "null"),
+)
+
+
+def _set_last_status(session: Session, finishes: Sequence[Finish]) -> None:
+    """The schedule's last status, for final outcomes only (a retry is not an outcome yet)."""
+    rows = [
+        {"b_id": f.schedule_id, "last_status": f.status.value}
+        for f in finishes
+        if f.next_attempt_at is None
+    ]
+    statement = bulk.update(
+        table_of(ScheduledCommand).name, (("b_id", "id"),), (bulk.Assign("last_status"),)
+    )
+    bulk.run(session, statement, rows)
+
+
+def held_of(session: Session, worker_id: str, execution_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these executions `worker_id` still holds (running under its lease). On
+    PostgreSQL the rows are locked in id order on the way (see `lock_in_order`)."""
+    if not execution_ids:
+        return set()
+    if is_postgres(session):
+        rows = bulk.execute_postgres(
+            session,
+            f"SELECT id, worker_id = %(worker)s AND status = 'running' "  # noqa: S608
+            f"FROM {bulk.quote(table_of(Execution).name)} "
+            "WHERE id = ANY(%(ids)b) ORDER BY id FOR UPDATE",
+            {"ids": list(execution_ids), "worker": worker_id},
+        )
+        return {row[0] for row in rows if row[1]}
+    held: set[uuid.UUID] = set()
+    ids = list(execution_ids)
+    for start in range(0, len(ids), 500):
+        held.update(
+            session.scalars(
+                select(Execution.id).where(
+                    Execution.id.in_(ids[start : start + 500]),
+                    Execution.worker_id == worker_id,
+                    in_state(ExecutionStatus.RUNNING),
+                )
+            )
+        )
+    return held
+
+
+def finish(session: Session, worker_id: str, finishes: Sequence[Finish]) -> set[uuid.UUID]:
+    """Record outcomes of attempts this worker ran; returns the executions written.
+
+    Only rows this worker still holds are written: if recovery took a row after its lease
+    expired, the late outcome (attempt, execution and last status alike) is dropped rather
+    than written over what recovery recorded."""
+    if not finishes:
+        return set()
+    held = held_of(session, worker_id, [f.execution_id for f in finishes])
+    if len(held) < len(finishes):
+        finishes = [f for f in finishes if f.execution_id in held]
+    _finish_attempts(session, finishes)
+    statement = bulk.update(
+        table_of(Execution).name,
+        (("b_id", "id"),),
+        _EXECUTION_ASSIGNS,
+        (("worker_id", "held_by"), ("status", "running")),
+    )
+    scalars = {"held_by": worker_id, "running": ExecutionStatus.RUNNING.value}
+    bulk.run(session, statement, _execution_rows(finishes), scalars)
+    _set_last_status(session, finishes)
+    return held
+
+
+def renew_leases(
+    session: Session, worker_id: str, execution_ids: Iterable[uuid.UUID], until: datetime
+) -> int:
+    """Extend the leases of the executions this worker is really running.
+
+    Only the ids the worker holds in memory: a row it claimed but never started (a commit
+    whose acknowledgement was lost) must be left to expire and be recovered."""
+    ids = list(execution_ids)
+    if ids and is_postgres(session):
+        lock_in_order(session, ids)
+        statement = bulk.update(
+            table_of(Execution).name,
+            (("b_id", "id"),),
+            (bulk.Assign("lease_expires_at", "scalar", "until"),),
+            (("worker_id", "held_by"), ("status", "running")),
+        )
+        scalars = {"until": until, "held_by": worker_id, "running": ExecutionStatus.RUNNING.value}
+        return bulk.run(session, statement, [{"b_id": i} for i in ids], scalars)[1]
+    renewed = 0
+    for start in range(0, len(ids), 500):
+        result = session.execute(
+            update(Execution)
+            .where(
+                Execution.id.in_(ids[start : start + 500]),
+                Execution.worker_id == worker_id,
+                Execution.status == ExecutionStatus.RUNNING.value,
+            )
+            .values(lease_expires_at=until)
+        )
+        renewed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return renewed
+
+
+def expired_leases(session: Session, now: datetime, limit: int) -> list[LostExecution]:
+    """Running executions whose worker stopped renewing, locked, oldest lease first."""
+    executions, schedules = table_of(Execution), table_of(ScheduledCommand)
+    query = (
+        select(
+            executions.c.id,
+            executions.c.schedule_id,
+            executions.c.user_id,
+            executions.c.agent_id,
+            executions.c.attempt,
+        )
+        .where(
+            in_state(ExecutionStatus.RUNNING, executions.c.status),
+            executions.c.lease_expires_at < now,
+        )
+        .order_by(executions.c.lease_expires_at)
+        .limit(limit)
+    )
+    lost = session.execute(locking(session, query)).all()
+    if not lost:
+        return []
+    retries = dict(
+        session.execute(
+            select(schedules.c.id, schedules.c.max_retries).where(
+                schedules.c.id.in_({row.schedule_id for row in lost})
+            )
+        ).all()
+    )
+    failures = failed_attempt_counts(session, [row.id for row in lost])
+    return [
+        LostExecution(
+            id=row.id,
+            schedule_id=row.schedule_id,
+            user_id=row.user_id,
+            agent_id=row.agent_id,
+            attempt=row.attempt,
+            max_retries=retries.get(row.schedule_id, 0),
+            failures=failures.get(row.id, 0),
+        )
+        for row in lost
+    ]
+
+
+def recover(session: Session, finishes: Sequence[Finish]) -> None:
+    """Record the outcomes of lost executions (locked by `expired_leases` in this same
+    transaction), whoever's worker they were."""
+    if not finishes:
+        return
+    _finish_attempts(session, finishes)
+    assigns = (*_EXECUTION_ASSIGNS, bulk.Assign("worker_id", "null"))
+    statement = bulk.update(table_of(Execution).name, (("b_id", "id"),), assigns)
+    bulk.run(session, statement, _execution_rows(finishes))
+    _set_last_status(session, finishes)
+
+
+def hand_back(session: Session, worker_id: str, now: datetime, reason: str) -> int:
+    """Return this worker's unfinished executions to `pending`, due at once; their attempts
+    are marked cancelled, which uses up no retry."""
+    held = session.execute(
+        select(Execution.id, Execution.attempt).where(
+            Execution.worker_id == worker_id, in_state(ExecutionStatus.RUNNING)
+        )
+    ).all()
+    if not held:
+        return 0
+    attempts = table_of(Attempt)
+    for execution_id, number in held:
+        session.execute(
+            update(attempts)
+            .where(attempts.c.execution_id == execution_id, attempts.c.number == number)
+            .values(status=ExecutionStatus.CANCELLED.value, finished_at=now, error_message=reason)
+        )
+    session.execute(
+        update(Execution)
+        .where(Execution.worker_id == worker_id, in_state(ExecutionStatus.RUNNING))
+        .values(
+            status=ExecutionStatus.PENDING.value,
+            worker_id=None,
+            lease_expires_at=None,
+            next_attempt_at=now,
+        )
+    )
+    return len(held)

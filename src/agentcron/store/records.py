@@ -1,0 +1,137 @@
+"""The small typed records the engine and the store pass each other.
+
+The engine decides (run, skip, miss, retry); the store writes. Between them travel these
+frozen records, never bind-parameter dicts or ORM objects: the store alone knows column
+names and SQL, the engine alone knows the rules. They are plain slotted dataclasses,
+built by the thousand in a burst, so they carry no validation of their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from agentcron.store.tables import ExecutionStatus, ExecutionTrigger
+
+
+@dataclass(frozen=True, slots=True)
+class DueSchedule:
+    """A schedule whose slot has come, as a claim reads it (locked for its transaction)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    agent_id: str
+    command_text: str
+    schedule_type: str
+    cron_expression: str | None
+    interval_value: int | None
+    interval_unit: str | None
+    run_at: datetime | None
+    anchor_at: datetime
+    timezone: str
+    misfire_grace_s: int
+    overlap: str
+    max_retries: int
+    timeout_s: int
+    next_run_at: datetime
+    last_run_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewExecution:
+    """One execution row to insert: a claimed slot (running, missed or skipped) or a manual
+    run waiting to start (pending). The only definition of "a new execution"."""
+
+    id: uuid.UUID
+    schedule_id: uuid.UUID
+    user_id: uuid.UUID
+    agent_id: str
+    scheduled_for: datetime
+    created_at: datetime
+    status: ExecutionStatus
+    trigger: ExecutionTrigger = ExecutionTrigger.SCHEDULE
+    attempt: int = 0
+    missed_count: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    lag_ms: int | None = None
+    worker_id: str | None = None
+    lease_expires_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleAdvance:
+    """A claimed schedule moved to its next slot (None: it fires no more)."""
+
+    schedule_id: uuid.UUID
+    next_run_at: datetime | None
+    enabled: bool
+    last_run_at: datetime | None
+    last_status: ExecutionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PendingExecution:
+    """An execution waiting for an attempt (a retry after backoff, a manual run, work handed
+    back), with what of its schedule the engine needs to run it."""
+
+    id: uuid.UUID
+    schedule_id: uuid.UUID
+    user_id: uuid.UUID
+    agent_id: str
+    command_text: str
+    scheduled_for: datetime
+    attempt: int  # attempts started so far
+    overlap: str
+    max_retries: int
+    timeout_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptStart:
+    """A pending execution's next attempt, started by `worker_id` under a lease."""
+
+    execution_id: uuid.UUID
+    number: int
+    worker_id: str
+    started_at: datetime
+    lease_expires_at: datetime
+    lag_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """How an attempt ended and what its execution became: final (`next_attempt_at` None)
+    or pending again for a retry at `next_attempt_at`."""
+
+    execution_id: uuid.UUID
+    schedule_id: uuid.UUID
+    attempt: int
+    attempt_status: ExecutionStatus
+    status: ExecutionStatus
+    finished_at: datetime
+    duration_ms: int | None = None
+    tokens_used: int = 0
+    llm_calls: int = 0
+    cost: float | None = None
+    agent_task_id: str | None = None
+    summary: str | None = None
+    output: str | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LostExecution:
+    """A running execution whose worker stopped renewing its lease (it died or hung)."""
+
+    id: uuid.UUID
+    schedule_id: uuid.UUID
+    user_id: uuid.UUID
+    agent_id: str
+    attempt: int
+    max_retries: int
+    failures: int  # failed or timed-out attempts recorded before this one
