@@ -79,10 +79,6 @@ class Settings(BaseSettings):
     def min_gap(self) -> timedelta:
         return timedelta(seconds=self.min_gap_s)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def ensure_secret_key(settings: Settings) -> str:
     """The key that signs browser sessions: from settings, else made once and kept in the

@@ -10,6 +10,7 @@ import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -135,3 +136,33 @@ def test_postgres_outage_mid_burst_loses_nothing_and_fires_nothing_twice(
     assert len(per_schedule) == total, "a slot was lost"
     assert max(count for _, count in per_schedule) == 1, "a slot fired twice"
     assert statuses == {"success": total}
+
+
+def test_a_browser_page_during_an_outage_is_an_html_page_with_its_headers(
+    postgres_url: str, make_server_app: Any
+) -> None:
+    # The database goes away while someone is signed in: the UI answers with its own error
+    # page (HTML, 503, Retry-After, the security headers), never a JSON body or a 500.
+    from agentcron.service.users import UserService
+    from agentcron.web.routing import CSP
+    from tests.support.live import LiveServer
+
+    with FaultyProxy() as proxy:
+        app = make_server_app(proxy.url(postgres_url), engine_enabled=False)
+        with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
+            users = UserService(app.state.runtime.services)
+            link = users.issue_login_link(users.create("ada"))
+            assert client.get(f"/login/link?token={link}").status_code in (200, 303)
+            assert client.get("/schedules").status_code == 200
+            proxy.cut()
+            page = client.get("/schedules", headers={"Accept": "text/html"})
+            api = client.get("/readyz")
+            proxy.restore()
+            again = client.get("/schedules")
+    assert page.status_code == 503, page.text[:300]
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["Content-Security-Policy"] == CSP
+    assert page.headers["Retry-After"] == "5"
+    assert "database is unavailable" in page.text
+    assert api.status_code == 503
+    assert again.status_code == 200

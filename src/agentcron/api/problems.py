@@ -17,28 +17,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agentcron.errors import (
-    AgentcronError,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    NotReady,
-    Problem,
-    RateLimited,
-    Unauthorized,
-)
+from agentcron.errors import AgentcronError, InvalidInput, Problem, Unauthorized
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:agentcron:problem:"
 
-# status → the problem type's slug, for the statuses agentcron gives a meaning of its own.
+# status → the problem type's slug, for HTTP errors raised outside our error tree (routing,
+# body limits); our own errors carry their slug (errors.py).
 SLUGS = {
     401: "unauthorized",
+    403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
     409: "conflict",
@@ -103,8 +95,9 @@ def problem_response(
     errors: list[Problem] | None = None,
     headers: dict[str, str] | None = None,
     retry_after_s: int | None = None,
+    slug: str | None = None,
 ) -> JSONResponse:
-    slug = SLUGS.get(status)
+    slug = slug or SLUGS.get(status)
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + slug if slug else "about:blank",
         "title": title or _phrase(status),
@@ -129,26 +122,19 @@ def _phrase(status: int) -> str:
 
 
 def error_response(request: Request, exc: AgentcronError) -> JSONResponse:
-    path = request.url.path
-    if isinstance(exc, InvalidInput):
-        return problem_response(
-            422, _summary(exc.problems), instance=path, title=exc.title, errors=exc.problems
-        )
-    if isinstance(exc, NotFound):
-        return problem_response(404, str(exc), instance=path, title=exc.title)
-    if isinstance(exc, RateLimited):
-        return problem_response(
-            429, str(exc), instance=path, title=exc.title, retry_after_s=exc.retry_after_s
-        )
-    if isinstance(exc, Unauthorized):
-        return problem_response(
-            401, str(exc), instance=path, title=exc.title, headers=_challenge(request)
-        )
-    if isinstance(exc, Conflict):
-        return problem_response(409, str(exc), instance=path, title=exc.title)
-    if isinstance(exc, NotReady):
-        return problem_response(503, str(exc), instance=path, title=exc.title)
-    return problem_response(400, str(exc), instance=path, title=exc.title)
+    """Any error of ours, by what it declares: status, problem type, title, detail."""
+    headers = _challenge(request) if isinstance(exc, Unauthorized) else None
+    retry_after = getattr(exc, "retry_after_s", None)
+    return problem_response(
+        exc.status,
+        exc.detail,
+        instance=request.url.path,
+        title=exc.title,
+        slug=exc.slug,
+        errors=exc.problems if isinstance(exc, InvalidInput) else None,
+        headers=headers,
+        retry_after_s=retry_after if isinstance(retry_after, int) else None,
+    )
 
 
 def _challenge(request: Request) -> dict[str, str]:
@@ -231,6 +217,8 @@ def _body_fields(request: Request) -> list[str]:
 def install_handlers(app: FastAPI) -> None:
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AgentcronError)
+        if exc.status >= 500:
+            log.warning("%s %s answered %d: %s", request.method, request.url.path, exc.status, exc)
         return error_response(request, exc)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -253,18 +241,6 @@ def install_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers) if exc.headers else None
         return problem_response(exc.status_code, detail, instance=request.url.path, headers=headers)
 
-    async def on_database(request: Request, exc: Exception) -> JSONResponse:
-        # The database is away (restart, network, a schema not yet migrated, a lock held
-        # too long): the request may well work in a moment, so say so instead of a 500.
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-        return problem_response(
-            503,
-            "the database is unavailable; try again shortly (if this persists, check "
-            "/readyz and run `agentcron migrate`)",
-            instance=request.url.path,
-            headers={"Retry-After": "5"},
-        )
-
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
@@ -276,8 +252,6 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AgentcronError, on_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(OperationalError, on_database)
-    app.add_exception_handler(InterfaceError, on_database)
     app.add_exception_handler(Exception, on_crash)
 
 

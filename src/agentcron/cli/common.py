@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import NoReturn
 
 import typer
@@ -23,7 +22,3 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
         f"[bold red]error:[/] {escape(first)}", markup=True, highlight=False, soft_wrap=True
     )
     raise typer.Exit(code)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -14,7 +14,6 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +35,7 @@ from agentcron.store.tables import Instance
 
 log = logging.getLogger(__name__)
 TICK_FLOOR = timedelta(milliseconds=25)  # the least time between turns that find work
+INSTANCES_KEPT = timedelta(days=7)  # how long stopped or silent instances stay listed
 
 
 def new_worker_id() -> str:
@@ -105,7 +105,6 @@ class Engine:
             retry=self.retry,
         )
         self.recorder.on_recorded = self._held.difference_update
-        self.turns = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -185,7 +184,6 @@ class Engine:
             self._horizon = claim.horizon
             if claim.started + claim.missed + claim.skipped < limit:
                 break
-        self.turns += 1
         return report
 
     def _lease_renewal_due(self, now: datetime) -> bool:
@@ -360,6 +358,7 @@ class Engine:
     def _register(self) -> None:
         now = self.clock.now()
         with self.store.write() as session:
+            instances.forget_older_than(session, now - INSTANCES_KEPT)
             instances.register(
                 session,
                 Instance(
@@ -386,6 +385,3 @@ class Engine:
     def _on_event(self, event: Event) -> None:
         if event.kind in WAKING:
             self._wake.set()
-
-
-EngineFactory = Callable[[], Engine]

@@ -47,12 +47,3 @@ def record_outcomes(outcomes: Iterable[tuple[str, int, int, int, str]]) -> None:
     for agent, count in calls.items():
         if count:
             LLM_CALLS.labels(agent=agent).inc(count)
-
-
-def record_outcome(status: str, duration_ms: int, tokens: int, llm_calls: int, agent: str) -> None:
-    EXECUTIONS.labels(status=status, agent=agent).inc()
-    DURATION.observe(duration_ms / 1000)
-    if tokens:
-        TOKENS.labels(agent=agent).inc(tokens)
-    if llm_calls:
-        LLM_CALLS.labels(agent=agent).inc(llm_calls)

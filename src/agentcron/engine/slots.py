@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
-from agentcron.timing import IntervalUnit, ScheduleSpec, ScheduleType, Trigger, build_trigger
+from agentcron.store.records import DueSchedule
+from agentcron.store.schedules import spec_of
+from agentcron.timing import ScheduleSpec, ScheduleType, Trigger, build_trigger
 
 CRON_TRIGGERS_CACHED = 1024
 
@@ -26,32 +27,19 @@ def cron_trigger(expression: str, timezone: str) -> Trigger:
     )
 
 
-def spec_of_row(row: Any) -> ScheduleSpec:
-    """The timing view of a claimed row (a Core row with the schedule's columns)."""
-    return ScheduleSpec(
-        schedule_type=ScheduleType(row.schedule_type),
-        timezone=row.timezone,
-        cron_expression=row.cron_expression,
-        interval_value=row.interval_value,
-        interval_unit=IntervalUnit(row.interval_unit) if row.interval_unit else None,
-        run_at=row.run_at,
-        anchor=row.anchor_at,
-    )
-
-
 class SlotPlanner:
     """One per claim batch: triggers for rows, and memoised cron answers."""
 
     def __init__(self) -> None:
         self._answers: dict[tuple[str, str, datetime], datetime | None] = {}
 
-    def trigger(self, row: Any) -> Trigger:
+    def trigger(self, row: DueSchedule) -> Trigger:
         if row.schedule_type == ScheduleType.CRON.value and row.cron_expression:
             return cron_trigger(row.cron_expression, row.timezone)
-        return build_trigger(spec_of_row(row))
+        return build_trigger(spec_of(row))
 
-    def next_after(self, row: Any, trigger: Trigger, instant: datetime) -> datetime | None:
-        if row.schedule_type != ScheduleType.CRON.value:
+    def next_after(self, row: DueSchedule, trigger: Trigger, instant: datetime) -> datetime | None:
+        if row.schedule_type != ScheduleType.CRON.value or row.cron_expression is None:
             return trigger.next_after(instant)
         key = (row.cron_expression, row.timezone, instant)
         try:

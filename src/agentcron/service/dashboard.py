@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from agentcron.agents.base import AgentInfo
 from agentcron.errors import NotFound
 from agentcron.service.context import Services
-from agentcron.service.schedules import _uuid
+from agentcron.service.handles import parse_id
 from agentcron.store import dashboard as repo
 from agentcron.store import retention, schedules
 from agentcron.store.tables import Execution, ExecutionStatus, User
@@ -212,7 +212,7 @@ class DashboardService:
     def history_series(
         self, user: User, schedule_id: uuid.UUID | str, *, points: int = 50, days: int = 14
     ) -> HistorySeries:
-        ident = _uuid(schedule_id, "schedule")
+        ident = parse_id(schedule_id, "schedule")
         now = self.s.clock.now()
         zone = user_zone(user)
         today = now.astimezone(zone).date()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from agentcron.errors import InvalidInput, NotFound
 from agentcron.service.context import Services
-from agentcron.service.schedules import _uuid
+from agentcron.service.handles import parse_id
 from agentcron.store import executions as repo
 from agentcron.store import schedules
 from agentcron.store.tables import Attempt, Execution, ExecutionStatus, User
@@ -42,7 +42,7 @@ class HistoryService:
                 f"unknown status {unknown[0]!r}",
                 f"use one of {', '.join(sorted(STATUSES))}",
             )
-        ident = _uuid(schedule_id, "schedule")
+        ident = parse_id(schedule_id, "schedule")
         with self.s.store.read() as session:
             if schedules.get(session, user.id, ident) is None:
                 raise NotFound("schedule", schedule_id)
@@ -51,7 +51,7 @@ class HistoryService:
             )
 
     def get(self, user: User, execution_id: uuid.UUID | str) -> ExecutionDetail:
-        ident = _uuid(execution_id, "execution")
+        ident = parse_id(execution_id, "execution")
         with self.s.store.read() as session:
             row = repo.get(session, user.id, ident)
             if row is None:

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from agentcron.engine import metrics
-from agentcron.errors import NotReady
+from agentcron.errors import NotReady, StoreUnavailable
 from agentcron.service.context import Services
 from agentcron.store import instances
 from agentcron.store.status import counts, enabled_schedules
@@ -102,8 +100,8 @@ class StatusService:
         store = self.s.store
         try:
             current = store.current_revision()
-        except SQLAlchemyError as exc:
-            raise NotReady(f"the database is unreachable ({type(exc).__name__})") from exc
+        except StoreUnavailable as exc:
+            raise NotReady(f"the database is unreachable ({exc.cause_name})") from exc
         head = store.head_revision()
         if current != head:
             raise NotReady(

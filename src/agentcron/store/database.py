@@ -20,7 +20,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from agentcron.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -87,7 +90,9 @@ class Store:
     """The database handle every layer above shares: sessions for reads, write transactions.
 
     `read()` and `write()` are the only ways in. A write on SQLite takes the database lock at
-    BEGIN, so the transaction never fails half-way on a lock upgrade.
+    BEGIN, so the transaction never fails half-way on a lock upgrade. A database that does not
+    answer (down, unreachable, a lock held too long, a schema not migrated yet) surfaces as
+    `StoreUnavailable`, our own error, so every face shows it in its own form.
     """
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
@@ -106,20 +111,26 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        try:
+            with self._sessions() as session:
+                yield session
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreUnavailable(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         lock = self._write_lock
-        with lock if lock is not None else nullcontext(), self._sessions() as session:
-            session.connection(execution_options={"write": True})
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        try:
+            with lock if lock is not None else nullcontext(), self._sessions() as session:
+                session.connection(execution_options={"write": True})
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreUnavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -134,8 +145,11 @@ class Store:
             connection.commit()
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except (OperationalError, InterfaceError) as exc:
+            raise StoreUnavailable(exc) from exc
 
     def head_revision(self) -> str | None:
         return ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()

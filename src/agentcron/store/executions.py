@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,14 +41,3 @@ def for_schedule(
         query.order_by(Execution.scheduled_for.desc(), Execution.id).offset(offset).limit(limit)
     ).all()
     return rows, total
-
-
-def recent_for_user(
-    session: Session, user_id: uuid.UUID, since: datetime, *, limit: int = 5000
-) -> Sequence[Execution]:
-    return session.scalars(
-        select(Execution)
-        .where(Execution.user_id == user_id, Execution.created_at >= since)
-        .order_by(Execution.created_at.desc())
-        .limit(limit)
-    ).all()

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from agentcron.store.records import DueSchedule
 from agentcron.store.tables import Execution, ScheduledCommand
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 
 
-def spec_of(row: ScheduledCommand) -> ScheduleSpec:
-    """The timing view of a stored schedule."""
+def spec_of(row: ScheduledCommand | DueSchedule) -> ScheduleSpec:
+    """The timing view of a stored schedule (an ORM row, or a due row a claim read)."""
     return ScheduleSpec(
         schedule_type=ScheduleType(row.schedule_type),
         timezone=row.timezone,

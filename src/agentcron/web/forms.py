@@ -16,7 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agentcron.errors import Problem
-from agentcron.service.schedules import HANDLE_AT_START, ScheduleDraft, ScheduleView
+from agentcron.service.drafts import ScheduleDraft
+from agentcron.service.handles import HANDLE_AT_START
+from agentcron.service.schedules import ScheduleView
 
 MODES = ("sentence", "cron", "interval", "once")
 TEXT_FIELDS = (

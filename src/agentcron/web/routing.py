@@ -26,14 +26,7 @@ from agentcron.auth.sessions import (
     cross_site,
     csrf_matches,
 )
-from agentcron.errors import (
-    AgentcronError,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    NotReady,
-    RateLimited,
-)
+from agentcron.errors import AgentcronError, InvalidInput
 from agentcron.service.dashboard import user_zone
 from agentcron.service.models import User
 from agentcron.web.state import WebState, web_state
@@ -295,6 +288,22 @@ def _error_response(request: Request, status: int, title: str, message: str) -> 
     )
 
 
+# How the UI titles each kind of error; the message is the error's own.
+PAGE_TITLES = {404: "Not found", 409: "Not possible", 422: "Invalid input", 429: "Slow down"}
+
+
+def error_page(request: Request, exc: AgentcronError) -> Response:
+    """Any error of ours as a page (or JSON for our scripts), by the status it declares."""
+    if exc.status >= 500:
+        log.warning("web request failed: %s", exc)
+    title = PAGE_TITLES.get(exc.status, exc.title)
+    response = _error_response(request, exc.status, title, exc.detail)
+    retry_after = getattr(exc, "retry_after_s", None)
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def harden(response: Response, *, cache: str = "no-store") -> None:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -328,24 +337,10 @@ class WebRoute(APIRoute):
                     "This form is out of date or did not come from agentcron. "
                     "Reload the page and try again.",
                 )
-            except NotFound as exc:
-                response = _error_response(
-                    request, 404, "Not found", f"There is no {exc.kind} here."
-                )
-            except RateLimited as exc:
-                response = _error_response(request, 429, "Slow down", str(exc))
-                response.headers["Retry-After"] = str(exc.retry_after_s)
-            except Conflict as exc:
-                response = _error_response(request, 409, "Not possible", str(exc))
-            except InvalidInput as exc:
-                response = _error_response(request, 422, "Invalid input", str(exc))
-            except NotReady as exc:
-                response = _error_response(request, 503, exc.title, str(exc))
             except BadRequest as exc:
                 response = _error_response(request, exc.status, "Bad request", exc.message)
             except AgentcronError as exc:
-                log.warning("web request failed: %s", exc)
-                response = _error_response(request, 500, exc.title, str(exc))
+                response = error_page(request, exc)
             harden(response)
             return response
 
