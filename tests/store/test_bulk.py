@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from agentcron.store import claims, outcomes
 from agentcron.store.database import Store
-from agentcron.store.records import Finish, NewExecution
+from agentcron.store.records import AttemptStart, Finish, NewExecution
 from agentcron.store.tables import Attempt, Execution, ExecutionStatus, ScheduledCommand, User
 
 NOW = datetime(2026, 3, 2, 12, 0, 0, 123456, tzinfo=UTC)
@@ -164,3 +164,52 @@ def test_leases_are_renewed_only_for_the_ids_held(store: Store) -> None:
         leases = dict(session.execute(select(Execution.id, Execution.lease_expires_at)).all())
     assert leases[held.id] == until
     assert leases[forgotten.id] == NOW + timedelta(seconds=60)
+
+
+def test_a_late_outcome_leaves_a_recovered_and_restarted_execution_alone(store: Store) -> None:
+    # A worker pauses (GC, a stopped VM) past its lease; recovery records its attempt as
+    # lost and the execution starts again, here even on the same worker. When the paused
+    # attempt finally reports, its outcome is not the running attempt's: it is dropped.
+    schedule = _schedule(store)
+    execution = _execution(schedule, NOW)
+    with store.write() as session:
+        claims.insert_executions(session, [execution])
+    later = NOW + timedelta(minutes=2)
+    with store.write() as session:
+        [lost] = outcomes.expired_leases(session, later, 10)
+        outcomes.recover(
+            session,
+            [
+                Finish(
+                    execution_id=lost.id,
+                    schedule_id=schedule.id,
+                    attempt=lost.attempt,
+                    attempt_status=ExecutionStatus.FAILED,
+                    status=ExecutionStatus.PENDING,
+                    finished_at=later,
+                    error="worker lost",
+                    next_attempt_at=later,
+                )
+            ],
+        )
+    with store.write() as session:
+        claims.start_pending(
+            session, [AttemptStart(execution.id, 2, "w1", later, later + timedelta(minutes=1), 0)]
+        )
+    stale = Finish(
+        execution_id=execution.id,
+        schedule_id=schedule.id,
+        attempt=1,
+        attempt_status=ExecutionStatus.SUCCESS,
+        status=ExecutionStatus.SUCCESS,
+        finished_at=later,
+        summary="late",
+    )
+    with store.write() as session:
+        assert outcomes.finish(session, "w1", [stale]) == set()
+    with store.read() as session:
+        row = session.get(Execution, execution.id)
+        attempts = {a.number: a.status for a in session.scalars(select(Attempt))}
+    assert row is not None and row.status == "running" and row.attempt == 2
+    assert row.result_summary is None
+    assert attempts == {1: "failed", 2: "running"}

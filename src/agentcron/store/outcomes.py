@@ -91,6 +91,7 @@ def _execution_rows(finishes: Sequence[Finish]) -> list[dict[str, Any]]:
     return [
         {
             "b_id": f.execution_id,
+            "b_attempt": f.attempt,
             "status": f.status.value,
             "finished_at": None if f.next_attempt_at else f.finished_at,
             "duration_ms": f.duration_ms,
@@ -141,33 +142,22 @@ def _set_last_status(session: Session, finishes: Sequence[Finish]) -> None:
     bulk.run(session, statement, rows)
 
 
-def held_of(session: Session, worker_id: str, execution_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these executions `worker_id` still holds (running under its lease). On
-    PostgreSQL the rows are locked in id order on the way (see `lock_in_order`)."""
+def held_of(
+    session: Session, worker_id: str, execution_ids: Sequence[uuid.UUID], attempts: Sequence[int]
+) -> set[uuid.UUID]:
+    """Which of these executions `worker_id` still runs at the given attempt (PostgreSQL),
+    locking them in id order on the way (see `lock_in_order`)."""
     if not execution_ids:
         return set()
-    if is_postgres(session):
-        rows = bulk.execute_postgres(
-            session,
-            f"SELECT id, worker_id = %(worker)s AND status = 'running' "  # noqa: S608
-            f"FROM {bulk.quote(table_of(Execution).name)} "
-            "WHERE id = ANY(%(ids)b) ORDER BY id FOR UPDATE",
-            {"ids": list(execution_ids), "worker": worker_id},
-        )
-        return {row[0] for row in rows if row[1]}
-    held: set[uuid.UUID] = set()
-    ids = list(execution_ids)
-    for start in range(0, len(ids), 500):
-        held.update(
-            session.scalars(
-                select(Execution.id).where(
-                    Execution.id.in_(ids[start : start + 500]),
-                    Execution.worker_id == worker_id,
-                    in_state(ExecutionStatus.RUNNING),
-                )
-            )
-        )
-    return held
+    wanted = dict(zip(execution_ids, attempts, strict=True))
+    rows = bulk.execute_postgres(
+        session,
+        f"SELECT id, attempt, worker_id = %(worker)s AND status = 'running' "  # noqa: S608
+        f"FROM {bulk.quote(table_of(Execution).name)} "
+        "WHERE id = ANY(%(ids)b) ORDER BY id FOR UPDATE",
+        {"ids": list(execution_ids), "worker": worker_id},
+    )
+    return {row[0] for row in rows if row[2] and wanted.get(row[0]) == row[1]}
 
 
 def finish(session: Session, worker_id: str, finishes: Sequence[Finish]) -> set[uuid.UUID]:
@@ -178,19 +168,42 @@ def finish(session: Session, worker_id: str, finishes: Sequence[Finish]) -> set[
     than written over what recovery recorded."""
     if not finishes:
         return set()
-    held = held_of(session, worker_id, [f.execution_id for f in finishes])
-    if len(held) < len(finishes):
-        finishes = [f for f in finishes if f.execution_id in held]
-    _finish_attempts(session, finishes)
+    # Matched on the attempt too: a row recovered and started again, even by this worker,
+    # is another attempt, and this outcome is not its.
     statement = bulk.update(
         table_of(Execution).name,
-        (("b_id", "id"),),
+        (("b_id", "id"), ("b_attempt", "attempt")),
         _EXECUTION_ASSIGNS,
         (("worker_id", "held_by"), ("status", "running")),
     )
     scalars = {"held_by": worker_id, "running": ExecutionStatus.RUNNING.value}
-    bulk.run(session, statement, _execution_rows(finishes), scalars)
-    _set_last_status(session, finishes)
+    ids = [f.execution_id for f in finishes]
+    if is_postgres(session):
+        held = held_of(session, worker_id, ids, [f.attempt for f in finishes])
+        kept = [f for f in finishes if f.execution_id in held]
+        bulk.run(session, statement, _execution_rows(kept), scalars)
+    else:
+        # SQLite: this transaction holds the database, so the guarded update itself tells
+        # whether every row was still ours (nearly always); only when not, look which were.
+        changed = bulk.run(session, statement, _execution_rows(finishes), scalars)[1]
+        held = set(ids)
+        if changed < len(finishes):
+            # Ours are the rows this update just moved out of `running` (the others were
+            # recovered, or started again as another attempt).
+            wanted = {f.execution_id: f.attempt for f in finishes}
+            held = set()
+            for start in range(0, len(ids), 500):
+                rows = session.execute(
+                    select(Execution.id, Execution.attempt).where(
+                        Execution.id.in_(ids[start : start + 500]),
+                        Execution.worker_id == worker_id,
+                        Execution.status != ExecutionStatus.RUNNING.value,
+                    )
+                )
+                held.update(row[0] for row in rows if wanted[row[0]] == row[1])
+        kept = [f for f in finishes if f.execution_id in held]
+    _finish_attempts(session, kept)
+    _set_last_status(session, kept)
     return held
 
 
