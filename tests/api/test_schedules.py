@@ -152,9 +152,23 @@ async def test_put_replaces_and_patch_merges(app: FastAPI, client: httpx.AsyncCl
 
     replaced = (await client.put(url, json=INTERVAL_BODY, headers=headers)).json()
     assert replaced["agent_id"] == "bob"
-    assert replaced["description"] == ""  # PUT: what is not given takes its default
-    assert replaced["max_retries"] == 3
+    # PUT never silently resets: what is not sent keeps its value.
+    assert (replaced["description"], replaced["max_retries"]) == ("only this", 1)
     assert replaced["id"] == created["id"]
+
+    # A seed client sends back what GET gave it, read-only fields and all, with one change.
+    shown = (await client.get(url, headers=headers)).json()
+    back = await client.put(url, json={**shown, "description": "round trip"}, headers=headers)
+    assert back.status_code == 200, back.text
+    again = back.json()
+    assert again["description"] == "round trip"
+    unchanged = {k: v for k, v in shown.items() if k not in ("description", "updated_at")}
+    assert {k: again[k] for k in unchanged} == unchanged
+    # A read-only field is ignored, not obeyed; an unknown one is still a named mistake.
+    ignored = await client.put(url, json={"next_run_at": "2030-01-01T00:00:00Z"}, headers=headers)
+    assert ignored.json()["next_run_at"] == shown["next_run_at"]
+    typo = await client.put(url, json={"descripton": "x"}, headers=headers)
+    assert typo.status_code == 422 and typo.json()["errors"][0]["field"] == "descripton"
 
 
 async def test_disable_enable_run_now_and_history(app: FastAPI, client: httpx.AsyncClient) -> None:
@@ -291,3 +305,11 @@ async def test_unknown_routes_and_methods_are_problems(
     for response in (missing, wrong_method):
         assert response.headers["content-type"] == "application/problem+json"
     assert uuid.UUID(str(caller.user.id))
+
+
+def test_put_accepts_every_field_get_returns() -> None:
+    # Whatever a schedule shows, a client may send back: new output fields must be either
+    # writable or listed as read-only (and ignored) in ScheduleReplace.
+    from agentcron.api.schemas import ScheduleOut, ScheduleReplace
+
+    assert set(ScheduleOut.model_fields) <= set(ScheduleReplace.model_fields)

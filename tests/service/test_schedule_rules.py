@@ -119,9 +119,7 @@ def test_another_users_schedule_does_not_exist(world: World) -> None:
     other = world.users.create("eve")
     for action in (
         lambda: world.schedules.get(other, mine.id),
-        lambda: world.schedules.update(
-            other, mine.id, ScheduleDraft(description="x"), partial=True
-        ),
+        lambda: world.schedules.update(other, mine.id, ScheduleDraft(description="x")),
         lambda: world.schedules.set_enabled(other, mine.id, False),
         lambda: world.schedules.run_now(other, mine.id),
         lambda: world.schedules.delete(other, mine.id),
@@ -144,26 +142,24 @@ def test_patch_keeps_next_run_and_anchor_unless_timing_changes(world: World) -> 
     ).row
     world.clock.advance(minutes=7)
     patched = world.schedules.update(
-        world.user, row.id, ScheduleDraft(description="now described"), partial=True
+        world.user, row.id, ScheduleDraft(description="now described")
     ).row
     assert (patched.next_run_at, patched.anchor_at) == (row.next_run_at, row.anchor_at)
-    retimed = world.schedules.update(
-        world.user, row.id, ScheduleDraft(interval_value=45), partial=True
-    ).row
+    retimed = world.schedules.update(world.user, row.id, ScheduleDraft(interval_value=45)).row
     assert retimed.anchor_at == world.clock.now()
     assert retimed.next_run_at == world.clock.now() + timedelta(minutes=45)
     assert retimed.description == "now described"
 
 
-def test_put_replaces_and_resets_unsent_fields(world: World) -> None:
+def test_an_update_never_resets_fields_it_was_not_sent(world: World) -> None:
     row = world.schedules.create(
         world.user,
         ScheduleDraft(command_text="@alice x", description="old", overlap="allow", **CRON),
     ).row
     replaced = world.schedules.update(
-        world.user, row.id, ScheduleDraft(command_text="@bob y", **CRON), partial=False
+        world.user, row.id, ScheduleDraft(command_text="@bob y", **CRON)
     ).row
-    assert (replaced.agent_id, replaced.description, replaced.overlap) == ("bob", "", "skip")
+    assert (replaced.agent_id, replaced.description, replaced.overlap) == ("bob", "old", "allow")
 
 
 def test_disable_clears_next_run_and_enable_recomputes(world: World) -> None:
@@ -219,12 +215,10 @@ def test_a_fired_once_schedule_can_still_be_described(world: World) -> None:
         world.user, ScheduleDraft(command_text="@alice launch", schedule_type="once", run_at=at)
     ).row
     world.clock.advance(hours=2)
-    edited = world.schedules.update(
-        world.user, row.id, ScheduleDraft(description="done"), partial=True
-    )
+    edited = world.schedules.update(world.user, row.id, ScheduleDraft(description="done"))
     assert edited.row.description == "done" and edited.row.run_at == at
     with pytest.raises(InvalidInput):
-        world.schedules.update(world.user, row.id, ScheduleDraft(run_at=at), partial=True)
+        world.schedules.update(world.user, row.id, ScheduleDraft(run_at=at))
 
 
 def test_run_at_is_stored_and_answered_in_utc(world: World) -> None:

@@ -21,6 +21,7 @@ from agentcron.api.schemas import (
     ScheduleIn,
     ScheduleOut,
     SchedulePage,
+    ScheduleReplace,
     StatusOut,
 )
 from agentcron.auth import CurrentUser
@@ -113,12 +114,13 @@ def get_schedule(api: ApiDep, user: CurrentUser, schedule_id: ScheduleId) -> Sch
     "/{schedule_id}", response_model=ScheduleOut, summary="Replace a schedule", responses=WRITE
 )
 def replace_schedule(
-    api: ApiDep, user: CurrentUser, schedule_id: ScheduleId, body: ScheduleBody
+    api: ApiDep, user: CurrentUser, schedule_id: ScheduleId, body: ScheduleReplace
 ) -> ScheduleOut:
-    """Fields left out take their defaults, as on create. Unchanged timing keeps the next
-    fire time; changed timing computes it afresh."""
+    """Send the schedule as GET returned it, with your changes: its read-only fields
+    (`id`, `next_runs`, `schedule_text` …) are ignored, and a field not sent keeps its value
+    (a PUT never silently resets one). Unchanged timing keeps the next fire time."""
     refuse_foreign_user_id(user, body.user_id)
-    return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft(), partial=False))
+    return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft()))
 
 
 @router.patch(
@@ -130,7 +132,7 @@ def update_schedule(
     """Only the fields given change (null counts as not given). A new `schedule_type` drops
     the old type's fields unless they are given again."""
     refuse_foreign_user_id(user, body.user_id)
-    return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft(), partial=True))
+    return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft()))
 
 
 @router.delete(

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from agentcron.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
 from agentcron.service.context import Services
 from agentcron.service.drafts import FILTER_MAX_LEN, TIMING_FIELDS, DraftRules, ScheduleDraft
@@ -159,34 +161,37 @@ class ScheduleService:
         row = ScheduledCommand(
             id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **checked.values
         )
-        with self.s.store.write() as session:
-            if repo.count_for_user(session, user.id) >= self.s.settings.max_schedules_per_user:
-                raise Conflict(
-                    f"you have reached the limit of {self.s.settings.max_schedules_per_user} "
-                    "schedules; delete or reuse one first"
-                )
-            if row.key and repo.get_by_key(session, user.id, row.key):
-                raise Conflict(f"a schedule with key {row.key!r} already exists")
-            session.add(row)
+        try:
+            with self.s.store.write() as session:
+                repo.lock_owner(session, user.id)
+                limit = self.s.settings.max_schedules_per_user
+                if repo.count_for_user(session, user.id) >= limit:
+                    raise Conflict(
+                        f"you have reached the limit of {limit} schedules; "
+                        "delete or reuse one first"
+                    )
+                if row.key and repo.get_by_key(session, user.id, row.key):
+                    raise Conflict(f"a schedule with key {row.key!r} already exists")
+                session.add(row)
+        except IntegrityError:  # the key constraint, should anything bypass the lock
+            raise Conflict(f"a schedule with key {row.key!r} already exists") from None
         self.s.bus.publish("schedule.created", str(user.id), schedule_id=str(row.id))
         return self.view(row)
 
     def update(
-        self, user: User, schedule_id: uuid.UUID | str, draft: ScheduleDraft, *, partial: bool
+        self, user: User, schedule_id: uuid.UUID | str, draft: ScheduleDraft
     ) -> ScheduleView:
-        """PATCH (`partial`) merges the given fields into the schedule; PUT replaces it, so
-        fields not given fall back to their defaults, as on create."""
+        """Merge the given fields into the schedule; a field not given keeps its value."""
         self._rate_limit(user)
         now = self.s.clock.now()
         ident = parse_id(schedule_id, "schedule")
         understood = self.rules.understand(user, draft, now)
         with self.s.store.write() as session:
+            repo.lock_owner(session, user.id)
             row = repo.get(session, user.id, ident)
             if row is None:
                 raise NotFound("schedule", schedule_id)
-            values = self.rules.checked(
-                user, understood, now, existing=row if partial else None
-            ).values
+            values = self.rules.checked(user, understood, now, existing=row).values
             timing_changed = any(getattr(row, k) != values[k] for k in TIMING_FIELDS)
             if values.get("key") and values["key"] != row.key:
                 other = repo.get_by_key(session, user.id, values["key"])

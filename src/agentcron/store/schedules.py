@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from agentcron.store.records import DueSchedule
-from agentcron.store.tables import Execution, ScheduledCommand
+from agentcron.store.tables import Execution, ScheduledCommand, User
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 
 
@@ -46,6 +46,16 @@ def get_by_key(session: Session, user_id: uuid.UUID, key: str) -> ScheduledComma
             ScheduledCommand.user_id == user_id, ScheduledCommand.key == key
         )
     ).first()
+
+
+def lock_owner(session: Session, user_id: uuid.UUID) -> None:
+    """Serialise this user's schedule changes for the rest of the transaction.
+
+    A cap ("at most 50") and a key ("unique per user") are checks over several rows that
+    concurrent creates would each pass on PostgreSQL; locking the owner's row makes them
+    queue. SQLite's write transaction already holds the whole database."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 def count_for_user(session: Session, user_id: uuid.UUID) -> int:

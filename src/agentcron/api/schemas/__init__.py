@@ -16,6 +16,7 @@ from agentcron.api.schemas.schedules import (
     ScheduleIn,
     ScheduleOut,
     SchedulePage,
+    ScheduleReplace,
 )
 from agentcron.api.schemas.system import (
     AgentOut,
@@ -46,5 +47,6 @@ __all__ = [
     "ScheduleIn",
     "ScheduleOut",
     "SchedulePage",
+    "ScheduleReplace",
     "StatusOut",
 ]

@@ -89,7 +89,7 @@ class ScheduleIn(BaseModel):
     user_id: uuid.UUID | None = Field(
         None,
         description="Accepted for older clients: must be your own id, and changes nothing. "
-        "Another user's id is refused with 422.",
+        "Another user's id answers 404, as a user that does not exist.",
     )
 
     def draft(self) -> ScheduleDraft:
@@ -132,6 +132,28 @@ CREATE_EXAMPLES: dict[str, Example] = {
         "value": {"text": "@alice check deprecated models every weekday at 9am"},
     },
 }
+
+
+class ScheduleReplace(ScheduleIn):
+    """A schedule as PUT takes it: any subset of the writable fields, or the whole schedule
+    as GET returned it, its read-only fields (`id`, `next_runs`, `schedule_text` …) accepted
+    and ignored. Fields not sent keep their stored values: a PUT never silently resets."""
+
+    id: uuid.UUID | None = Field(None, description="Read-only: ignored.")
+    next_run_at: datetime | None = Field(None, description="Read-only: ignored.")
+    last_run_at: datetime | None = Field(None, description="Read-only: ignored.")
+    last_status: str | None = Field(None, description="Read-only: ignored.")
+    created_at: datetime | None = Field(None, description="Read-only: ignored.")
+    updated_at: datetime | None = Field(None, description="Read-only: ignored.")
+    schedule_text: str | None = Field(None, description="Read-only: ignored.")
+    next_runs: list[datetime] | None = Field(None, description="Read-only: ignored.")
+
+    def draft(self) -> ScheduleDraft:
+        values = self.model_dump(include=set(ScheduleIn.model_fields) - {"user_id"})
+        return ScheduleDraft(**{k: v for k, v in values.items() if v is not None})
+
+
+READ_ONLY_FIELDS = frozenset(ScheduleReplace.model_fields) - frozenset(ScheduleIn.model_fields)
 
 
 class ScheduleOut(BaseModel):

@@ -144,7 +144,7 @@ async def update(request: Request, schedule_id: str) -> Response:
         form_.add(problems)
         return _editor(request, who, form_, view=view, status=422)
     try:
-        saved = await run(who.state.schedules.update, who.user, schedule_id, draft, partial=True)
+        saved = await run(who.state.schedules.update, who.user, schedule_id, draft)
     except InvalidInput as exc:
         form_.add(exc.problems)
         return _editor(request, who, form_, view=view, status=422)
