@@ -109,6 +109,40 @@ async def test_late_within_grace_runs_and_records_its_lag(world: World) -> None:
     assert execution.lag_ms == 299_000
 
 
+async def test_slots_folded_into_a_late_run_leave_a_record(world: World) -> None:
+    # A generous grace (1 h) lets a slot found 30 min late still run; the six slots that
+    # came due meanwhile are not run one after another, and not dropped silently either.
+    start = world.clock.now()
+    row = world.create(
+        command_text="@alice poll",
+        schedule_type="interval",
+        interval_value=5,
+        interval_unit="minutes",
+        misfire_grace_s=3600,
+    )
+    first = start + timedelta(minutes=5)
+    report = await world.fire(first + timedelta(minutes=30, seconds=10))
+    assert (report.started, report.skipped, report.missed) == (1, 1, 0)
+    ran, folded = world.executions(row.id)
+    assert (ran.scheduled_for, ran.status) == (first, ExecutionStatus.SUCCESS)
+    assert folded.status == ExecutionStatus.SKIPPED
+    assert folded.scheduled_for == first + timedelta(minutes=5)
+    assert folded.missed_count == 6
+    assert "folded into the run of" in (folded.error_message or "")
+    assert world.schedule(row.id).next_run_at == first + timedelta(minutes=35)
+
+
+async def test_a_month_of_downtime_counts_every_missed_cron_slot(world: World) -> None:
+    row = world.create(
+        command_text="@alice poll", schedule_type="cron", cron_expression="*/5 * * * *"
+    )
+    first = world.schedule(row.id).next_run_at
+    report = await world.fire(first + timedelta(days=30))
+    assert report.missed == 1
+    [missed] = world.executions(row.id)
+    assert missed.missed_count == 30 * 288 + 1
+
+
 async def test_once_schedule_fires_once_and_disables_itself(world: World) -> None:
     at = world.clock.now() + timedelta(hours=2)
     row = world.create(command_text="@alice launch", schedule_type="once", run_at=at)

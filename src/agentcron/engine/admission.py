@@ -22,9 +22,11 @@ from agentcron.store.records import (
     NewExecution,
     PendingExecution,
     ScheduleAdvance,
+    SlotTally,
 )
 from agentcron.store.tables import ExecutionStatus, Overlap
 from agentcron.timing import Trigger
+from agentcron.timing.counting import count_fires
 from agentcron.timing.spec import ScheduleType
 
 MISSED_COUNT_CAP = 100_000
@@ -41,6 +43,9 @@ class ClaimResult:
     retried: int = 0
     lags_s: list[float] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # Records of slots not run (missed, or folded into a late run) whose number is counted
+    # after the claim commits, outside the write lock (`count_slots`).
+    to_count: list[SlotCount] = field(default_factory=list)
     # When the batch was not full: the earliest slot and pending attempt left, read in the
     # same transaction, so the loop knows how long to sleep without asking again.
     horizon: tuple[datetime | None, datetime | None] | None = None
@@ -56,17 +61,66 @@ class ClaimResult:
         self.retried += other.retried
         self.lags_s.extend(other.lags_s)
         self.events.extend(other.events)
+        self.to_count.extend(other.to_count)
 
 
-def _count_missed(trigger: Trigger, first: datetime, now: datetime) -> int:
-    count, slot = 1, first
-    while count < MISSED_COUNT_CAP:
-        following = trigger.next_after(slot)
-        if following is None or following > now:
-            break
-        slot = following
-        count += 1
-    return count
+@dataclass(frozen=True, slots=True)
+class SlotCount:
+    """Slots in (after, until] of one schedule that one execution row stands for."""
+
+    execution_id: uuid.UUID
+    trigger: Trigger
+    after: datetime
+    until: datetime
+    message: str  # with {count} and {first} to fill in
+
+
+def count_slots(items: list[SlotCount]) -> list[SlotTally]:
+    """Count the slots each record stands for. Arithmetic per day, but for many schedules
+    after a long downtime still worth doing outside the claim's transaction."""
+    tallies = []
+    for item in items:
+        count = count_fires(item.trigger, item.after, item.until, MISSED_COUNT_CAP)
+        first = item.trigger.next_after(item.after)
+        tallies.append(
+            SlotTally(
+                item.execution_id,
+                count,
+                item.message.format(
+                    count=f"{count:,}" + ("+" if count >= MISSED_COUNT_CAP else ""),
+                    first=first.isoformat() if first else "?",
+                ),
+            )
+        )
+    return tallies
+
+
+def _coalesced(
+    row: DueSchedule, trigger: Trigger, slot: datetime, now: datetime, ids: TimeOrderedIds
+) -> tuple[NewExecution, SlotCount]:
+    """The record of the slots after `slot` that came due while the schedule was behind:
+    they are folded into the run of `slot` (late, within the misfire grace) rather than run
+    one after another, and history says so instead of keeping quiet about them."""
+    first = trigger.next_after(slot)
+    assert first is not None
+    execution = NewExecution(
+        ids(),
+        row.id,
+        row.user_id,
+        row.agent_id,
+        first,
+        now,
+        ExecutionStatus.SKIPPED,
+        missed_count=1,
+        finished_at=now,
+        error_message="skipped: slots came due while this schedule was behind",
+    )
+    message = (
+        "skipped: {count} slot(s) from {first} to " + now.isoformat() + " came due while this "
+        f"schedule was behind; they were folded into the run of {slot.isoformat()} (within "
+        f"the misfire grace of {row.misfire_grace_s} s)"
+    )
+    return execution, SlotCount(execution.id, trigger, slot, now, message)
 
 
 def _work(execution_id: uuid.UUID, row: DueSchedule | PendingExecution, attempt: int) -> Work:
@@ -95,16 +149,19 @@ def claim_schedules(
         session, (row.id for row in due if row.overlap == Overlap.SKIP.value)
     )
     planner = SlotPlanner()
-    new_id = TimeOrderedIds(len(due))
+    new_id = TimeOrderedIds(2 * len(due))
     lease_expires_at = now + lease
-    executions: list[NewExecution] = []
+    executions: list[tuple[NewExecution, DueSchedule]] = []
     advances: list[ScheduleAdvance] = []
     for row in due:
         slot = row.next_run_at
         trigger = planner.trigger(row)
         lateness = now - slot
+        following = planner.next_after(row, trigger, slot)
+        behind = following is not None and following <= now  # more slots came due since
+        if behind:
+            following = planner.next_after(row, trigger, now)
         if lateness > timedelta(seconds=row.misfire_grace_s):
-            missed = _count_missed(trigger, slot, now)
             status = ExecutionStatus.MISSED
             execution = NewExecution(
                 new_id(),
@@ -114,13 +171,20 @@ def claim_schedules(
                 slot,
                 now,
                 status,
-                missed_count=missed,
+                missed_count=1,
                 finished_at=now,
-                error_message=(
-                    f"{missed} slot(s) missed from {slot.isoformat()}: found "
+                error_message=f"slots missed from {slot.isoformat()}",
+            )
+            result.to_count.append(
+                SlotCount(
+                    execution.id,
+                    trigger,
+                    slot - timedelta(microseconds=1),
+                    now,
+                    f"{{count}} slot(s) missed from {slot.isoformat()}: found "
                     f"{int(lateness.total_seconds())} s late, beyond the misfire grace of "
-                    f"{row.misfire_grace_s} s"
-                ),
+                    f"{row.misfire_grace_s} s",
+                )
             )
             result.missed += 1
         elif row.id in busy:
@@ -153,8 +217,12 @@ def claim_schedules(
                 worker_id=worker_id,
                 lease_expires_at=lease_expires_at,
             )
-        executions.append(execution)
-        following = planner.next_after(row, trigger, max(slot, now))
+        executions.append((execution, row))
+        if behind and status is not ExecutionStatus.MISSED:
+            folded, tally = _coalesced(row, trigger, slot, now, new_id)
+            executions.append((folded, row))
+            result.to_count.append(tally)
+            result.skipped += 1
         advances.append(
             ScheduleAdvance(
                 row.id,
@@ -164,9 +232,10 @@ def claim_schedules(
                 status,
             )
         )
-    written = claims.insert_executions(session, executions)
+    written = claims.insert_executions(session, [execution for execution, _ in executions])
+    result.to_count = [item for item in result.to_count if item.execution_id in written]
     claims.advance_schedules(session, advances)
-    for execution, row in zip(executions, due, strict=True):
+    for execution, row in executions:
         if execution.id not in written:
             continue
         kind = "execution.started"

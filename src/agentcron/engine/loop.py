@@ -21,7 +21,7 @@ from typing import Any
 from agentcron import __version__
 from agentcron.config import Settings
 from agentcron.engine import metrics
-from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules
+from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules, count_slots
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
 from agentcron.engine.recorder import Recorder
@@ -221,6 +221,11 @@ class Engine:
                         claims.earliest_due(session),
                         claims.earliest_pending(session),
                     )
+        if result.to_count:
+            # Counted after the claim committed: the database is free meanwhile.
+            tallies = count_slots(result.to_count)
+            with self.store.write() as session:
+                claims.set_slot_tallies(session, tallies)
         return result
 
     def _launch(self, claim: ClaimResult) -> None:

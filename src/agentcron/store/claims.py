@@ -27,6 +27,7 @@ from agentcron.store.records import (
     NewExecution,
     PendingExecution,
     ScheduleAdvance,
+    SlotTally,
 )
 from agentcron.store.tables import (
     Attempt,
@@ -317,6 +318,23 @@ def skip_pending(
             next_attempt_at=None,
             error_message=reason,
         )
+    )
+
+
+def set_slot_tallies(session: Session, tallies: Sequence[SlotTally]) -> None:
+    """Fill in how many slots each missed or folded execution stands for."""
+    statement = bulk.update(
+        table_of(Execution).name,
+        (("b_id", "id"),),
+        (bulk.Assign("missed_count"), bulk.Assign("error_message")),
+    )
+    bulk.run(
+        session,
+        statement,
+        [
+            {"b_id": t.execution_id, "missed_count": t.count, "error_message": t.message}
+            for t in tallies
+        ],
     )
 
 

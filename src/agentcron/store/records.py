@@ -135,3 +135,12 @@ class LostExecution:
     attempt: int
     max_retries: int
     failures: int  # failed or timed-out attempts recorded before this one
+
+
+@dataclass(frozen=True, slots=True)
+class SlotTally:
+    """How many slots a missed (or folded) execution stands for, counted after its claim."""
+
+    execution_id: uuid.UUID
+    count: int
+    message: str
