@@ -106,10 +106,10 @@ backend = "echo"
     assert problems[0] == ("unknown top-level key 'title'; agents go under [agents.<handle>]")
     assert problems[1].startswith("[agents.1bad] handle must be a letter")
     assert problems[2] == (
-        "[agents.nobackend] backend is required (one of echo, webhook, openai, shell, python)"
+        "[agents.nobackend] backend is required (one of echo, webhook, llm, openai, shell, python)"
     )
     assert problems[3] == (
-        "[agents.weird] unknown backend 'carrier-pigeon' (one of echo, webhook, openai, shell, python)"
+        "[agents.weird] unknown backend 'carrier-pigeon' (one of echo, webhook, llm, openai, shell, python)"
     )
     assert problems[4].startswith("[agents.hook] url: URL scheme should be 'http' or 'https'")
     assert problems[5].startswith("[agents.ops] argv: List should have at least 1 item")

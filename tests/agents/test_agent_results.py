@@ -18,7 +18,6 @@ from agentcron.agents.results import (
     first_line,
     last_line,
     redact,
-    result_from_mapping,
 )
 from agentcron.agents.settings import EchoSettings
 
@@ -74,22 +73,6 @@ def test_bounded_derives_a_summary_from_output() -> None:
         "line one\nline two",
         3,
     )
-
-
-def test_a_reply_mapping_may_carry_any_subset() -> None:
-    assert result_from_mapping({}) == AgentResult()
-    assert result_from_mapping({"llm_calls": 2, "cost": 0.004}) == AgentResult(
-        llm_calls=2, cost=0.004
-    )
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [{"status": "maybe"}, {"tokens_used": -1}, {"llm_calls": "lots"}, {"summary": ["a"]}],
-)
-def test_a_reply_mapping_with_bad_values_is_refused(reply: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="invalid fields in the agent's reply"):
-        result_from_mapping(reply)
 
 
 def test_redact_blanks_every_secret() -> None:
