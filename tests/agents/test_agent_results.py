@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -104,3 +105,21 @@ def test_instruction_drops_only_the_leading_own_handle(
     command: str, instruction: str, context: Callable[..., AgentContext]
 ) -> None:
     assert context(command, handle="alice").instruction == instruction
+
+
+@pytest.mark.anyio
+async def test_echo_reports_its_output_as_it_answers(context: Callable[..., AgentContext]) -> None:
+    chunks: list[str] = []
+    echo = EchoAgent("alice", EchoSettings(), AgentDeps())
+
+    result = await echo.run(
+        replace(context("@alice ping", handle="alice"), on_output=chunks.append)
+    )
+
+    assert chunks == [result.output] == ["ping"]
+
+
+def test_bounded_keeps_a_short_notify_and_drops_a_blank_one() -> None:
+    assert bounded(AgentResult(notify="  look  ")).notify == "look"
+    assert bounded(AgentResult(notify="   ")).notify is None
+    assert len(bounded(AgentResult(notify="x" * 5000)).notify or "") == 2000

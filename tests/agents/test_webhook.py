@@ -250,3 +250,87 @@ async def test_credentials_in_the_url_stay_out_of_errors(
 
     assert "url-password" not in caught.value.message
     assert caught.value.retryable
+
+
+async def test_json_reply_reports_usage_steps_and_a_message_for_the_user(
+    server: Any,
+    http_client: httpx2.AsyncClient,
+    context: Callable[..., AgentContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    server.respond(
+        200,
+        {
+            "summary": "gpt-x retires Friday",
+            "input_tokens": 900,
+            "output_tokens": 40,
+            "llm_calls": 2,
+            "cost": 0.0031,
+            "model": "gpt-4o",
+            "notify": True,
+            "message": "gpt-x retires on Friday: migrate the nightly job",
+            "steps": [
+                {"kind": "llm", "name": "gpt-4o", "duration_ms": 700, "input_tokens": 400},
+                {
+                    "kind": "tool",
+                    "name": "search",
+                    "started_at": "2026-03-02T09:00:03Z",
+                    "duration_ms": 120,
+                    "detail": {"arguments": {"q": "gpt-x", "token": "t"}, "result": SECRET},
+                },
+            ],
+        },
+    )
+
+    result = await agent(http_client, server.url, secret_env="HOOK_SECRET").run(context())
+
+    assert (result.input_tokens, result.output_tokens, result.tokens_used) == (900, 40, 940)
+    assert (result.llm_calls, result.cost_usd, result.model) == (2, 0.0031, "gpt-4o")
+    assert result.notify == "gpt-x retires on Friday: migrate the nightly job"
+    llm, tool = result.steps
+    assert (llm.kind, llm.name, llm.started_at, llm.input_tokens) == (
+        "llm",
+        "gpt-4o",
+        SIGNED_AT,
+        400,
+    )
+    assert tool.started_at == datetime(2026, 3, 2, 9, 0, 3, tzinfo=UTC)
+    assert json.loads(tool.detail["arguments"]) == {"q": "gpt-x", "token": "***"}
+    assert tool.detail["result"] == "***"  # the signing secret, echoed back, is masked
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "seconds"),
+    [
+        ("120", 120.0),
+        ("Mon, 02 Mar 2026 09:01:07 GMT", 60.0),
+        ("Mon, 02 Mar 2026 08:00:00 GMT", 0.0),
+        ("soon", None),
+    ],
+)
+async def test_a_429_passes_on_how_long_to_wait(
+    retry_after: str,
+    seconds: float | None,
+    server: Any,
+    http_client: httpx2.AsyncClient,
+    context: Callable[..., AgentContext],
+) -> None:
+    server.respond(429, "slow down", {"Retry-After": retry_after})
+
+    with pytest.raises(AgentError) as caught:
+        await agent(http_client, server.url).run(context())
+
+    assert caught.value.retryable
+    assert (caught.value.retry_after_s, caught.value.code) == (seconds, "rate_limited")
+
+
+async def test_a_retry_after_on_a_permanent_error_is_ignored(
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
+) -> None:
+    server.respond(400, "bad request", {"Retry-After": "30"})
+
+    with pytest.raises(AgentError) as caught:
+        await agent(http_client, server.url).run(context())
+
+    assert (caught.value.retryable, caught.value.retry_after_s) == (False, None)

@@ -25,6 +25,8 @@ __all__ = [
     "AgentRegistry",
     "AgentResult",
     "ReloadOutcome",
+    "Step",
     "UnknownAgent",
+    "Usage",
     "check_file",
 ]

@@ -17,14 +17,11 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
 from pydantic_ai.models import Model
-from pydantic_ai.models.anthropic import AnthropicModel
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.profiles import merge_profile
 from pydantic_ai.profiles.openai import OpenAIModelProfile
-from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RequestUsage
@@ -73,6 +70,11 @@ def build_model(
     """A fresh model for one attempt; building it opens no connection."""
     key = api_key or NO_KEY
     if settings.provider == "anthropic":
+        # Imported here: the Anthropic SDK takes seconds to import, and most set-ups never use it.
+        from anthropic import AsyncAnthropic
+        from pydantic_ai.models.anthropic import AnthropicModel
+        from pydantic_ai.providers.anthropic import AnthropicProvider
+
         anthropic = AsyncAnthropic(
             base_url=base_url(settings),
             api_key=key,

@@ -21,11 +21,9 @@ import os
 import tempfile
 from collections.abc import Generator
 from contextlib import AsyncExitStack
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx2
-from fastmcp.client.transports import StdioTransport
-from pydantic_ai.mcp import MCPToolset
 from pydantic_ai.toolsets import AbstractToolset, FunctionToolset
 
 from agentcron.agents.base import AgentContext, AgentError
@@ -33,6 +31,9 @@ from agentcron.agents.deps import AgentDeps
 from agentcron.agents.httpcall import BACKSTOP_S, secret_from_env
 from agentcron.agents.results import MESSAGE_LIMIT, redact, shorten, tail
 from agentcron.agents.settings import ToolServerSettings
+
+if TYPE_CHECKING:
+    from pydantic_ai.mcp import MCPToolset
 
 STDERR_TAIL = 4096
 
@@ -91,6 +92,10 @@ def _toolset(
     secrets: list[str],
     stderr: TextIO,
 ) -> MCPToolset[Any]:
+    # Imported here: the MCP client takes a second to import, and agents without tools skip it.
+    from fastmcp.client.transports import StdioTransport
+    from pydantic_ai.mcp import MCPToolset
+
     purpose = f"{what} tool server {server.label}"
     options: dict[str, Any] = {
         "id": server.name,
