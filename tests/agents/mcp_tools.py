@@ -34,6 +34,12 @@ def whoami(password: str = "") -> str:
 
 
 @mcp.tool()
+def crash() -> str:
+    """Takes the whole server down."""
+    os._exit(70)
+
+
+@mcp.tool()
 async def wait_forever() -> str:
     """Never answers (and says it has been called, beside MCP_PID_FILE)."""
     pid_file = os.environ.get("MCP_PID_FILE")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 from datetime import timedelta
@@ -274,3 +275,18 @@ async def test_the_runners_timeout_stops_a_tool_server_busy_in_a_call(
     pid = int(pid_file.read_text())
     assert len(server.received) == 1
     assert not alive(pid)
+
+
+async def test_a_tool_server_that_dies_mid_call_is_reported_to_the_model(
+    server: Any, http_client: httpx2.AsyncClient
+) -> None:
+    server.answer = openai_tool_then_answer("crash")
+
+    result = await llm_agent(f"{server.url}/v1", http_client, tools=[STDIO_TOOLS]).run(
+        scout_context()
+    )
+
+    tool = result.steps[1]
+    assert (tool.name, tool.error) == ("crash", "Connection closed")
+    assert "Connection closed" in server.received[1].json()["messages"][-1]["content"]
+    assert logging.getLogger("fastmcp").propagate  # its lines go to agentcron's logs

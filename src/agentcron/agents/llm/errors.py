@@ -17,6 +17,8 @@ from datetime import datetime
 from pydantic_ai.exceptions import (
     ModelAPIError,
     ModelHTTPError,
+    ToolFailedError,
+    ToolRetryError,
     UnexpectedModelBehavior,
     UsageLimitExceeded,
     UserError,
@@ -50,6 +52,8 @@ def describe(exc: BaseException) -> str:
         return f"HTTP {exc.status_code}: {_server_words(exc.body)}".rstrip(": ")
     if isinstance(exc, ModelAPIError | UnexpectedModelBehavior | UserError):
         return exc.message
+    if isinstance(exc, ToolFailedError | ToolRetryError):  # what the model was told
+        return str(exc)
     return f"{type(exc).__name__}: {exc}".rstrip(": ")
 
 

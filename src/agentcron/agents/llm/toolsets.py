@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import tempfile
 from collections.abc import Generator
@@ -96,6 +97,8 @@ def _toolset(
     from fastmcp.client.transports import StdioTransport
     from pydantic_ai.mcp import MCPToolset
 
+    _into_our_logs(logging.getLogger("fastmcp"))
+
     purpose = f"{what} tool server {server.label}"
     options: dict[str, Any] = {
         "id": server.name,
@@ -125,6 +128,15 @@ def _toolset(
         secrets.append(headers[header])
     auth = _Headers(headers) if headers else None
     return MCPToolset(str(server.url), http_client=deps.http, auth=auth, **options)
+
+
+def _into_our_logs(logger: logging.Logger) -> None:
+    """FastMCP gives its logger a console handler of its own when imported; its lines belong
+    in agentcron's logs, formatted (plain or JSON) like every other."""
+    if not logger.propagate:
+        logger.handlers.clear()
+        logger.propagate = True
+        logger.setLevel(logging.NOTSET)
 
 
 def _start_failure(
