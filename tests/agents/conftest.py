@@ -51,9 +51,13 @@ class LoopbackServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_GET(self) -> None:
+                self.do_POST()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                request = Received("POST", self.path, self.headers, self.rfile.read(length))
+                body = self.rfile.read(length)
+                request = Received(self.command, self.path, self.headers, body)
                 server.received.append(request)
                 if server.hanging:
                     server.released.wait(30)
