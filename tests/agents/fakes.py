@@ -8,9 +8,9 @@ from that result, so a test sees the tool's words travel through the model into 
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,15 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import uvicorn
 
 from agentcron.agents import AgentContext
 from agentcron.agents.deps import AgentDeps
 from agentcron.agents.llm import LLMAgent
 from agentcron.agents.settings import LLMSettings
 from tests.agents.conftest import Received, Reply, make_context
-from tests.agents.mcp_tools import mcp
 from tests.support.live import free_port
+from tests.support.processes import wait_for
 
 Usage = tuple[int, int]
 
@@ -168,39 +167,37 @@ def _anthropic_events(message: dict[str, Any]) -> str:
 
 
 class MCPHttpServer:
-    """The test tools over streamable HTTP (uvicorn in a thread, 127.0.0.1), recording the
-    headers of every request it gets."""
+    """The test tools over streamable HTTP on 127.0.0.1, in a process of their own; `headers`
+    are those of every request the server got."""
 
-    def __init__(self) -> None:
-        self.headers: list[dict[str, str]] = []
+    def __init__(self, log_dir: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/mcp"
-        app = mcp.streamable_http_app()
+        self._log = log_dir / "mcp-headers.jsonl"
+        self._process: subprocess.Popen[bytes] | None = None
 
-        async def recording(scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] == "http":
-                self.headers.append(
-                    {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
-                )
-            await app(scope, receive, send)
-
-        config = uvicorn.Config(
-            recording, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+    @property
+    def headers(self) -> list[dict[str, str]]:
+        if not self._log.exists():
+            return []
+        return [json.loads(line) for line in self._log.read_text().splitlines()]
 
     def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the MCP test server did not start")
-            time.sleep(0.01)
+        command = [sys.executable, TOOLS_SCRIPT, "--http", str(self.port), str(self._log)]
+        self._process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        wait_for(self._listening, timeout=20, what="the MCP test server to listen")
+
+    def _listening(self) -> bool:
+        assert self._process is not None
+        if self._process.poll() is not None:
+            raise RuntimeError("the MCP test server exited")
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
 
 
 TOOLS_SCRIPT = str(Path(__file__).with_name("mcp_tools.py"))

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -45,8 +46,8 @@ async def traced_client() -> AsyncIterator[tuple[httpx2.AsyncClient, list[str]]]
 
 
 @pytest.fixture
-def mcp_http() -> Iterator[MCPHttpServer]:
-    server = MCPHttpServer()
+def mcp_http(tmp_path: Path) -> Iterator[MCPHttpServer]:
+    server = MCPHttpServer(tmp_path)
     server.start()
     yield server
     server.stop()
@@ -62,9 +63,12 @@ def price(*usages: tuple[int, int], model: str = "gpt-4o") -> float:
 
 
 async def test_a_tool_call_then_an_answer_over_stdio(
-    server: Any, traced_client: tuple[httpx2.AsyncClient, list[str]]
+    server: Any,
+    traced_client: tuple[httpx2.AsyncClient, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client, through_our_client = traced_client
+    monkeypatch.setenv("SCOUT_DEBUG", "1")  # too short to be a secret: not masked
     server.answer = openai_tool_then_answer(arguments={"vendor": "openai"})
     reported: list[Step] = []
     chunks: list[str] = []
@@ -72,7 +76,7 @@ async def test_a_tool_call_then_an_answer_over_stdio(
         f"{server.url}/v1",
         client,
         system_prompt="You are a careful release engineer.",
-        tools=[STDIO_TOOLS],
+        tools=[{**STDIO_TOOLS, "env": {"TOOLS_DEBUG": "SCOUT_DEBUG"}}],
     )
 
     result = await scout.run(scout_context(on_step=reported.append, on_output=chunks.append))

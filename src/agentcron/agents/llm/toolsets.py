@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from pydantic_ai.mcp import MCPToolset
 
 STDERR_TAIL = 4096
+MASKED_MIN = 8
+"""A server's variables are masked in what agentcron keeps, unless too short to be a secret:
+masking a `1` or a `true` would garble every answer."""
 
 
 class _Headers(httpx2.Auth):
@@ -112,7 +115,8 @@ def _toolset(
         env = {}
         for name, source in server.env.items():
             env[name] = secret_from_env(source, purpose=f"{purpose} variable {name}")
-            secrets.append(env[name])
+            if len(env[name]) >= MASKED_MIN:
+                secrets.append(env[name])
         transport = StdioTransport(
             server.command[0],
             server.command[1:],
