@@ -17,7 +17,7 @@ from agentcron.config import Settings
 
 CONTEXT = ("execution_id", "schedule_id", "user_id", "agent", "attempt", "worker_id")
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-QUIET = ("alembic.runtime.migration", "httpx", "httpcore")
+QUIET = ("alembic.runtime.migration", "httpx", "httpcore", "httpx2", "httpcore2")
 
 
 def context_of(record: logging.LogRecord) -> dict[str, str]:

@@ -12,7 +12,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from agentcron.agents import AgentContext
@@ -51,9 +51,13 @@ class LoopbackServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def do_GET(self) -> None:
+                self.do_POST()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                request = Received("POST", self.path, self.headers, self.rfile.read(length))
+                body = self.rfile.read(length)
+                request = Received(self.command, self.path, self.headers, body)
                 server.received.append(request)
                 if server.hanging:
                     server.released.wait(30)
@@ -127,8 +131,8 @@ def refusing_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def http_client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(trust_env=False) as client:
+async def http_client() -> AsyncIterator[httpx2.AsyncClient]:
+    async with httpx2.AsyncClient(trust_env=False) as client:
         yield client
 
 

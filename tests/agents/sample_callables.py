@@ -47,3 +47,12 @@ class Tools:
 
 
 NOT_CALLABLE = "just a string"
+
+
+async def reply_with_steps(command: str, context: AgentContext) -> dict[str, Any]:
+    context.report_output("working…\n")
+    return {
+        "output": "working…\ndone",
+        "notify": "done early",
+        "steps": [{"kind": "tool", "name": "lookup", "duration_ms": 5}],
+    }

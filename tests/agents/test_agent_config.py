@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agentcron.agents.config import AgentConfigError, read_file
-from agentcron.agents.settings import ShellSettings, WebhookSettings
+from agentcron.agents.settings import LLMSettings, ShellSettings, WebhookSettings
 
 
 def problems_in(tmp_path: Path, text: str) -> list[str]:
@@ -106,10 +106,10 @@ backend = "echo"
     assert problems[0] == ("unknown top-level key 'title'; agents go under [agents.<handle>]")
     assert problems[1].startswith("[agents.1bad] handle must be a letter")
     assert problems[2] == (
-        "[agents.nobackend] backend is required (one of echo, webhook, openai, shell, python)"
+        "[agents.nobackend] backend is required (one of echo, webhook, llm, openai, shell, python)"
     )
     assert problems[3] == (
-        "[agents.weird] unknown backend 'carrier-pigeon' (one of echo, webhook, openai, shell, python)"
+        "[agents.weird] unknown backend 'carrier-pigeon' (one of echo, webhook, llm, openai, shell, python)"
     )
     assert problems[4].startswith("[agents.hook] url: URL scheme should be 'http' or 'https'")
     assert problems[5].startswith("[agents.ops] argv: List should have at least 1 item")
@@ -148,3 +148,74 @@ def test_shell_defaults_pass_only_harmless_variables() -> None:
 
     assert settings.env == ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
     assert settings.retry_on_failure is False
+
+
+def test_an_llm_agent_with_tools_reads_as_in_the_issue(tmp_path: Path) -> None:
+    path = tmp_path / "agents.toml"
+    path.write_text(
+        """
+[agents.scout]
+backend = "llm"
+provider = "openai"
+base_url = "http://127.0.0.1:11434/v1"
+model = "llama3.2"
+api_key_env = "OPENAI_API_KEY"
+system_prompt = "You are a careful release engineer."
+max_llm_calls = 10
+max_tokens = 50000
+[[agents.scout.tools]]
+command = ["python", "-m", "my_tools"]
+env = { API_TOKEN_ENV = "MY_TOOLS_TOKEN" }
+[[agents.scout.tools]]
+url = "http://user:pw@127.0.0.1:9100/mcp?key=k"
+headers_env = { Authorization = "TOOLS_AUTH" }
+"""
+    )
+
+    [spec] = read_file(path)
+
+    assert isinstance(spec.settings, LLMSettings)
+    assert (spec.settings.max_llm_calls, spec.settings.max_tokens) == (10, 50000)
+    stdio, http = spec.settings.tools
+    assert (stdio.command, stdio.env, stdio.label) == (
+        ["python", "-m", "my_tools"],
+        {"API_TOKEN_ENV": "MY_TOOLS_TOKEN"},
+        "python -m my_tools",
+    )
+    assert http.label == "127.0.0.1:9100/mcp"  # never the URL's credentials or query
+
+
+def test_llm_defaults_are_ten_calls_and_no_token_limit() -> None:
+    settings = LLMSettings(model="gpt-4o")
+
+    assert (settings.provider, settings.max_llm_calls, settings.max_tokens) == ("openai", 10, None)
+    assert settings.tools == []
+
+
+@pytest.mark.parametrize(
+    ("tool", "problem"),
+    [
+        ('{ command = ["t"], url = "http://127.0.0.1:1/mcp" }', "either command"),
+        ("{ }", "either command"),
+        ('{ url = "http://127.0.0.1:1/mcp", env = { A = "B" } }', "env and cwd apply"),
+        ('{ command = ["t"], headers_env = { A = "B" } }', "headers_env applies to a url"),
+        ('{ command = ["t"], env = { A = "not a name" } }', "env.A"),
+        ('{ command = ["t"], token = "x" }', "token"),
+    ],
+)
+def test_a_tool_server_is_one_of_command_or_url(tmp_path: Path, tool: str, problem: str) -> None:
+    text = f'[agents.scout]\nbackend = "llm"\nmodel = "m"\ntools = [{tool}]\n'
+
+    [line] = problems_in(tmp_path, text)
+
+    assert "tools.0" in line
+    assert problem in line
+
+
+def test_an_unknown_key_of_a_tool_server_lists_the_tool_servers_keys(tmp_path: Path) -> None:
+    text = '[agents.scout]\nbackend = "llm"\nmodel = "m"\n[[agents.scout.tools]]\nurl = "http://127.0.0.1:1/mcp"\nheaders = { A = "b" }\n'
+
+    [line] = problems_in(tmp_path, text)
+
+    assert line.startswith("[agents.scout] unknown key tools.0.headers for the llm backend")
+    assert "(known: name, command, env, cwd, url, headers_env, prefix, startup_timeout_s)" in line

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from agentcron.agents import (
@@ -62,11 +62,18 @@ def test_the_example_file_loads_alice_bob_and_maya() -> None:
 
 def test_the_examples_commented_out_in_the_file_are_valid() -> None:
     text = EXAMPLE.read_text()
-    uncommented = re.sub(r"(?m)^# (?=\[agents\.|[a-z_]+ = )", "", text)
+    uncommented = re.sub(r"(?m)^# (?=\[{1,2}agents\.|[a-z_]+ = )", "", text)
 
     specs = parse(tomllib.loads(uncommented), source=str(EXAMPLE))
 
-    assert {spec.backend for spec in specs} == {"echo", "webhook", "openai", "shell", "python"}
+    assert {spec.backend for spec in specs} == {
+        "echo",
+        "webhook",
+        "llm",
+        "openai",
+        "shell",
+        "python",
+    }
 
 
 @pytest.mark.parametrize("handle", ["alice", "Alice", "@ALICE", " @alice "])
@@ -129,7 +136,7 @@ api_key_env = "OPENAI_API_KEY"
 """,
     )
     registry = loaded(
-        path, deps=AgentDeps(http_client_factory=lambda: httpx.AsyncClient(trust_env=False))
+        path, deps=AgentDeps(http_client_factory=lambda: httpx2.AsyncClient(trust_env=False))
     )
 
     shown = repr(registry.infos())
@@ -171,7 +178,7 @@ def test_load_refuses_a_broken_file_with_every_problem(tmp_path: Path) -> None:
 
     assert caught.value.problems == [
         f"{path}: [agents.hook] url is required for the webhook backend",
-        f"{path}: [agents.x] unknown backend '?' (one of echo, webhook, openai, shell, python)",
+        f"{path}: [agents.x] unknown backend '?' (one of echo, webhook, llm, openai, shell, python)",
     ]
 
 
@@ -299,10 +306,10 @@ backend = "webhook"
 url = "{server.url}/other"
 """,
     )
-    made: list[httpx.AsyncClient] = []
+    made: list[httpx2.AsyncClient] = []
 
-    def factory() -> httpx.AsyncClient:
-        made.append(httpx.AsyncClient(trust_env=False))
+    def factory() -> httpx2.AsyncClient:
+        made.append(httpx2.AsyncClient(trust_env=False))
         return made[-1]
 
     registry = loaded(path, deps=AgentDeps(http_client_factory=factory))
@@ -324,7 +331,7 @@ url = "{server.url}/other"
 
 
 def test_echo_only_registry_never_makes_an_http_client(tmp_path: Path) -> None:
-    def factory() -> httpx.AsyncClient:
+    def factory() -> httpx2.AsyncClient:
         raise AssertionError("no HTTP agent is configured")
 
     assert loaded(

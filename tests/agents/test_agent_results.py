@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -18,7 +19,6 @@ from agentcron.agents.results import (
     first_line,
     last_line,
     redact,
-    result_from_mapping,
 )
 from agentcron.agents.settings import EchoSettings
 
@@ -76,22 +76,6 @@ def test_bounded_derives_a_summary_from_output() -> None:
     )
 
 
-def test_a_reply_mapping_may_carry_any_subset() -> None:
-    assert result_from_mapping({}) == AgentResult()
-    assert result_from_mapping({"llm_calls": 2, "cost": 0.004}) == AgentResult(
-        llm_calls=2, cost=0.004
-    )
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [{"status": "maybe"}, {"tokens_used": -1}, {"llm_calls": "lots"}, {"summary": ["a"]}],
-)
-def test_a_reply_mapping_with_bad_values_is_refused(reply: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="invalid fields in the agent's reply"):
-        result_from_mapping(reply)
-
-
 def test_redact_blanks_every_secret() -> None:
     assert redact("key sk-1 and sk-2", ["sk-1", "", "sk-2"]) == "key *** and ***"
 
@@ -121,3 +105,21 @@ def test_instruction_drops_only_the_leading_own_handle(
     command: str, instruction: str, context: Callable[..., AgentContext]
 ) -> None:
     assert context(command, handle="alice").instruction == instruction
+
+
+@pytest.mark.anyio
+async def test_echo_reports_its_output_as_it_answers(context: Callable[..., AgentContext]) -> None:
+    chunks: list[str] = []
+    echo = EchoAgent("alice", EchoSettings(), AgentDeps())
+
+    result = await echo.run(
+        replace(context("@alice ping", handle="alice"), on_output=chunks.append)
+    )
+
+    assert chunks == [result.output] == ["ping"]
+
+
+def test_bounded_keeps_a_short_notify_and_drops_a_blank_one() -> None:
+    assert bounded(AgentResult(notify="  look  ")).notify == "look"
+    assert bounded(AgentResult(notify="   ")).notify is None
+    assert len(bounded(AgentResult(notify="x" * 5000)).notify or "") == 2000

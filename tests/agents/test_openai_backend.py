@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from agentcron.agents import AgentContext, AgentError
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 API_KEY = "sk-test-9f8e7d6c5b4a"
 
 
-def agent(client: httpx.AsyncClient, server: Any, **settings: object) -> OpenAIAgent:
+def agent(client: httpx2.AsyncClient, server: Any, **settings: object) -> OpenAIAgent:
     config = OpenAISettings.model_validate(
         {"base_url": f"{server.url}/v1", "model": "llama3.2", **settings}
     )
@@ -57,7 +57,7 @@ def chat_server(server: Any, content: str, usage: dict[str, int] | None = None) 
 
 async def test_one_completion_gives_output_tokens_and_one_llm_call(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -80,54 +80,87 @@ async def test_one_completion_gives_output_tokens_and_one_llm_call(
 
     assert result.status == "success"
     assert result.output == "Two models are deprecated:\n- gpt-x\n- gpt-y"
-    assert result.summary == "Two models are deprecated:"
-    assert (result.tokens_used, result.llm_calls) == (57, 1)
+    assert result.summary == "Two models are deprecated: - gpt-x - gpt-y"
+    assert (result.tokens_used, result.input_tokens, result.output_tokens) == (57, 40, 17)
+    assert (result.llm_calls, result.model) == (1, "llama3.2")
+    [step] = result.steps
+    assert (step.kind, step.name, step.input_tokens, step.output_tokens) == (
+        "llm",
+        "llama3.2",
+        40,
+        17,
+    )
     [request] = server.received
-    assert request.json() == {
-        "model": "llama3.2",
-        "messages": [
-            {"role": "system", "content": "You watch model deprecations."},
-            {"role": "user", "content": "check deprecated models"},
-        ],
-        "max_tokens": 300,
-        "temperature": 0.1,
-    }
+    sent = request.json()
+    assert sent["model"] == "llama3.2"
+    assert sent["messages"] == [
+        {"role": "system", "content": "You watch model deprecations."},
+        {"role": "user", "content": "check deprecated models"},
+    ]
+    assert sent["max_tokens"] == 300
+    assert sent["temperature"] == 0.1
+    assert "tools" not in sent
 
 
-async def test_tokens_fall_back_to_prompt_plus_completion(
+async def test_tokens_are_prompt_plus_completion(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    chat_server(server, "ok", {"prompt_tokens": 11, "completion_tokens": 5})
+    chat_server(server, "ok", {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16})
 
     result = await agent(http_client, server, api_key_env="OPENAI_API_KEY").run(context())
 
     assert (result.tokens_used, result.llm_calls) == (16, 1)
 
 
-async def test_without_api_key_env_no_authorization_is_sent(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+async def test_without_api_key_env_no_key_from_the_environment_is_sent(
+    server: Any,
+    http_client: httpx2.AsyncClient,
+    context: Callable[..., AgentContext],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    server.respond(200, completion(None))
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)  # the SDK's own default: never read
+    server.respond(200, completion("ok"))
 
     result = await agent(http_client, server).run(context())
 
-    assert (result.output, result.tokens_used, result.llm_calls) == ("", 0, 1)
-    assert "Authorization" not in server.received[0].headers
+    assert (result.output, result.tokens_used, result.llm_calls) == ("ok", 0, 1)
+    assert API_KEY not in str(server.received[0].headers)
     assert [m["role"] for m in server.received[0].json()["messages"]] == ["user"]
+
+
+async def test_an_empty_answer_is_asked_for_again_then_fails_for_good(
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
+) -> None:
+    server.respond(
+        200, completion(None, {"prompt_tokens": 4, "completion_tokens": 0, "total_tokens": 4})
+    )
+
+    with pytest.raises(AgentError) as caught:
+        await agent(http_client, server).run(context())
+
+    assert not caught.value.retryable
+    assert "answer could not be used" in caught.value.message
+    assert len(server.received) == 2
+    assert caught.value.usage is not None
+    assert (caught.value.usage.llm_calls, caught.value.usage.tokens_used) == (2, 8)
 
 
 async def test_long_answer_is_bounded(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    chat_server(server, "é" * 3000 + "\n" + "word " * 50_000, {"total_tokens": 9})
+    chat_server(
+        server,
+        "é" * 3000 + "\n" + "word " * 50_000,
+        {"prompt_tokens": 4, "completion_tokens": 5, "total_tokens": 9},
+    )
 
     result = await agent(http_client, server, api_key_env="OPENAI_API_KEY").run(context())
 
@@ -137,7 +170,7 @@ async def test_long_answer_is_bounded(
 
 async def test_wrong_key_is_permanent_with_the_servers_message(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -153,7 +186,7 @@ async def test_wrong_key_is_permanent_with_the_servers_message(
 
 async def test_a_key_echoed_by_the_server_is_redacted(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -180,7 +213,7 @@ async def test_client_errors_are_permanent(
     body: Any,
     message: str,
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
 ) -> None:
     server.respond(status, body)
@@ -194,7 +227,7 @@ async def test_client_errors_are_permanent(
 
 @pytest.mark.parametrize("status", [429, 500, 503])
 async def test_overload_and_server_errors_are_retryable(
-    status: int, server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    status: int, server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.respond(status, {"error": {"message": "Rate limit reached"}})
 
@@ -205,7 +238,7 @@ async def test_overload_and_server_errors_are_retryable(
 
 
 async def test_connection_refused_is_retryable(
-    refusing_url: str, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    refusing_url: str, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     config = OpenAISettings(base_url=refusing_url, model="llama3.2")  # type: ignore[arg-type]
 
@@ -216,7 +249,7 @@ async def test_connection_refused_is_retryable(
 
 
 async def test_a_reply_that_is_not_a_completion_is_permanent(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.respond(200, {"object": "list", "data": []})
 
@@ -224,4 +257,5 @@ async def test_a_reply_that_is_not_a_completion_is_permanent(
         await agent(http_client, server).run(context())
 
     assert not caught.value.retryable
-    assert "not a chat completion" in caught.value.message
+    assert "answer could not be used: Invalid response" in caught.value.message
+    assert "pydantic.dev" not in caught.value.message

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,11 +16,14 @@ from agentcron.agents.settings import PythonSettings
 pytestmark = pytest.mark.anyio
 
 SAMPLES = "tests.agents.sample_callables"
+CLOCK = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
 
 
 def agent(module: str, name: str) -> PythonAgent:
     return PythonAgent(
-        "py", PythonSettings.model_validate({"callable": f"{module}:{name}"}), AgentDeps()
+        "py",
+        PythonSettings.model_validate({"callable": f"{module}:{name}"}),
+        AgentDeps(now=lambda: CLOCK),
     )
 
 
@@ -105,3 +110,17 @@ def test_a_bad_target_is_refused_when_the_agent_is_built(target: str, message: s
     module, _, name = target.partition(":")
     with pytest.raises(ValueError, match=message):
         agent(module, name)
+
+
+async def test_a_mapping_may_report_steps_and_progress(
+    context: Callable[..., AgentContext],
+) -> None:
+    chunks: list[str] = []
+    ctx = replace(context(), on_output=chunks.append)
+
+    result = await agent(SAMPLES, "reply_with_steps").run(ctx)
+
+    [step] = result.steps
+    assert (step.kind, step.name, step.duration_ms, step.started_at) == ("tool", "lookup", 5, CLOCK)
+    assert result.notify == "done early"
+    assert chunks == ["working…\n"]

@@ -10,6 +10,7 @@ import select
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import anyio
@@ -120,6 +121,39 @@ async def test_non_zero_exit_may_be_retryable(context: Callable[..., AgentContex
 
     assert caught.value.retryable
     assert caught.value.message == f"@ops: {sys.executable} exited with status 3"
+
+
+async def test_a_failed_run_keeps_what_it_printed(context: Callable[..., AgentContext]) -> None:
+    code = (
+        "print('checked 3 of 5 feeds'); print('x' * 200_000); import sys; sys.exit('feed 4 down')"
+    )
+
+    with pytest.raises(AgentError) as caught:
+        await python(code).run(context())
+
+    output = caught.value.output
+    assert output is not None
+    assert output.startswith("checked 3 of 5 feeds\n")
+    assert len(output.encode()) <= OUTPUT_LIMIT
+    assert caught.value.message.endswith("feed 4 down")
+
+
+async def test_stdout_streams_to_the_hook_as_it_arrives(
+    context: Callable[..., AgentContext],
+) -> None:
+    code = (
+        "import sys, time\n"
+        "sys.stdout.write('étape 1\\n'); sys.stdout.flush()\n"
+        "sys.stdout.buffer.write('é'.encode()[:1]); sys.stdout.flush(); time.sleep(0.05)\n"
+        "sys.stdout.buffer.write('é'.encode()[1:] + b' fin\\n')"
+    )
+    chunks: list[str] = []
+
+    result = await python(code).run(replace(context(), on_output=chunks.append))
+
+    assert "".join(chunks) == result.output == "étape 1\né fin\n"
+    assert chunks[0] == "étape 1\n"
+    assert "\ufffd" not in "".join(chunks)  # a character split across reads is kept whole
 
 
 async def test_output_is_bounded_keeping_head_and_tail(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from agentcron.agents import AgentContext, AgentError
@@ -21,14 +21,14 @@ SECRET = "whsec-5f1d2c9a8b7e"
 SIGNED_AT = datetime(2026, 3, 2, 9, 0, 7, tzinfo=UTC)
 
 
-def agent(client: httpx.AsyncClient, url: str, **settings: object) -> WebhookAgent:
+def agent(client: httpx2.AsyncClient, url: str, **settings: object) -> WebhookAgent:
     config = WebhookSettings.model_validate({"url": url, **settings})
     return WebhookAgent("hook", config, AgentDeps(http_client=client, now=lambda: SIGNED_AT))
 
 
 async def test_posts_signed_json_the_receiver_can_verify(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -56,7 +56,7 @@ async def test_posts_signed_json_the_receiver_can_verify(
 
 
 async def test_without_secret_env_the_call_is_unsigned(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     await agent(http_client, server.url).run(context())
 
@@ -66,7 +66,7 @@ async def test_without_secret_env_the_call_is_unsigned(
 
 
 async def test_json_reply_reports_metrics(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.respond(
         200,
@@ -91,7 +91,7 @@ async def test_json_reply_reports_metrics(
 
 
 async def test_json_reply_may_report_its_own_failure(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.respond(200, {"status": "failed", "output": "no access\nat all"})
 
@@ -101,7 +101,7 @@ async def test_json_reply_may_report_its_own_failure(
 
 
 async def test_invalid_json_fields_are_a_permanent_error(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.respond(200, {"tokens_used": -5})
 
@@ -113,7 +113,7 @@ async def test_invalid_json_fields_are_a_permanent_error(
 
 
 async def test_text_reply_gives_first_line_and_bounded_output(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     body = "\nAll models current\n" + "detail line\n" * 20_000 + "THE END"
     server.respond(200, body, {"Content-Type": "text/plain"})
@@ -131,7 +131,7 @@ async def test_text_reply_gives_first_line_and_bounded_output(
 async def test_server_trouble_is_retryable(
     status: int,
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
 ) -> None:
     server.respond(status, "upstream overloaded")
@@ -147,7 +147,7 @@ async def test_server_trouble_is_retryable(
 async def test_client_errors_are_permanent(
     status: int,
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
 ) -> None:
     server.respond(status, {"error": "no such agent"})
@@ -160,7 +160,7 @@ async def test_client_errors_are_permanent(
 
 
 async def test_connection_refused_is_retryable(
-    refusing_url: str, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    refusing_url: str, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     with pytest.raises(AgentError) as caught:
         await agent(http_client, refusing_url).run(context())
@@ -171,7 +171,7 @@ async def test_connection_refused_is_retryable(
 
 
 async def test_timeout_is_retryable(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.hang()
 
@@ -183,7 +183,7 @@ async def test_timeout_is_retryable(
 
 
 async def test_without_timeout_s_a_backstop_trails_the_runners_deadline(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.hang()
 
@@ -193,7 +193,7 @@ async def test_without_timeout_s_a_backstop_trails_the_runners_deadline(
 
 async def test_missing_secret_is_permanent_and_sends_nothing(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -209,7 +209,7 @@ async def test_missing_secret_is_permanent_and_sends_nothing(
 
 async def test_headers_from_config_and_environment_never_echo_into_errors(
     server: Any,
-    http_client: httpx.AsyncClient,
+    http_client: httpx2.AsyncClient,
     context: Callable[..., AgentContext],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -240,7 +240,7 @@ async def test_headers_from_config_and_environment_never_echo_into_errors(
 
 
 async def test_credentials_in_the_url_stay_out_of_errors(
-    server: Any, http_client: httpx.AsyncClient, context: Callable[..., AgentContext]
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
 ) -> None:
     server.respond(500, "boom")
     url = server.url.replace("http://", "http://user:url-password@")
@@ -250,3 +250,87 @@ async def test_credentials_in_the_url_stay_out_of_errors(
 
     assert "url-password" not in caught.value.message
     assert caught.value.retryable
+
+
+async def test_json_reply_reports_usage_steps_and_a_message_for_the_user(
+    server: Any,
+    http_client: httpx2.AsyncClient,
+    context: Callable[..., AgentContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    server.respond(
+        200,
+        {
+            "summary": "gpt-x retires Friday",
+            "input_tokens": 900,
+            "output_tokens": 40,
+            "llm_calls": 2,
+            "cost": 0.0031,
+            "model": "gpt-4o",
+            "notify": True,
+            "message": "gpt-x retires on Friday: migrate the nightly job",
+            "steps": [
+                {"kind": "llm", "name": "gpt-4o", "duration_ms": 700, "input_tokens": 400},
+                {
+                    "kind": "tool",
+                    "name": "search",
+                    "started_at": "2026-03-02T09:00:03Z",
+                    "duration_ms": 120,
+                    "detail": {"arguments": {"q": "gpt-x", "token": "t"}, "result": SECRET},
+                },
+            ],
+        },
+    )
+
+    result = await agent(http_client, server.url, secret_env="HOOK_SECRET").run(context())
+
+    assert (result.input_tokens, result.output_tokens, result.tokens_used) == (900, 40, 940)
+    assert (result.llm_calls, result.cost_usd, result.model) == (2, 0.0031, "gpt-4o")
+    assert result.notify == "gpt-x retires on Friday: migrate the nightly job"
+    llm, tool = result.steps
+    assert (llm.kind, llm.name, llm.started_at, llm.input_tokens) == (
+        "llm",
+        "gpt-4o",
+        SIGNED_AT,
+        400,
+    )
+    assert tool.started_at == datetime(2026, 3, 2, 9, 0, 3, tzinfo=UTC)
+    assert json.loads(tool.detail["arguments"]) == {"q": "gpt-x", "token": "***"}
+    assert tool.detail["result"] == "***"  # the signing secret, echoed back, is masked
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "seconds"),
+    [
+        ("120", 120.0),
+        ("Mon, 02 Mar 2026 09:01:07 GMT", 60.0),
+        ("Mon, 02 Mar 2026 08:00:00 GMT", 0.0),
+        ("soon", None),
+    ],
+)
+async def test_a_429_passes_on_how_long_to_wait(
+    retry_after: str,
+    seconds: float | None,
+    server: Any,
+    http_client: httpx2.AsyncClient,
+    context: Callable[..., AgentContext],
+) -> None:
+    server.respond(429, "slow down", {"Retry-After": retry_after})
+
+    with pytest.raises(AgentError) as caught:
+        await agent(http_client, server.url).run(context())
+
+    assert caught.value.retryable
+    assert (caught.value.retry_after_s, caught.value.code) == (seconds, "rate_limited")
+
+
+async def test_a_retry_after_on_a_permanent_error_is_ignored(
+    server: Any, http_client: httpx2.AsyncClient, context: Callable[..., AgentContext]
+) -> None:
+    server.respond(400, "bad request", {"Retry-After": "30"})
+
+    with pytest.raises(AgentError) as caught:
+        await agent(http_client, server.url).run(context())
+
+    assert (caught.value.retryable, caught.value.retry_after_s) == (False, None)

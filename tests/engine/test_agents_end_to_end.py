@@ -66,12 +66,18 @@ async def test_an_openai_agent_records_tokens_and_llm_calls(
         return (
             200,
             {
+                "id": "chatcmpl-1",
+                "object": "chat.completion",
+                "created": 1767000000,
+                "model": "tiny",
                 "choices": [
                     {
+                        "index": 0,
+                        "finish_reason": "stop",
                         "message": {
                             "role": "assistant",
                             "content": "gpt-old is deprecated\nreplace it",
-                        }
+                        },
                     }
                 ],
                 "usage": {"prompt_tokens": 30, "completion_tokens": 12, "total_tokens": 42},
@@ -89,7 +95,7 @@ async def test_an_openai_agent_records_tokens_and_llm_calls(
     [execution] = world.executions(row.id)
     assert execution.status == "success"
     assert (execution.tokens_used, execution.llm_calls) == (42, 1)
-    assert execution.result_summary == "gpt-old is deprecated"
+    assert execution.result_summary == "gpt-old is deprecated replace it"
     assert "replace it" in execution.output
 
 

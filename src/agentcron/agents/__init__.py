@@ -6,7 +6,7 @@ Errors a caller meets here:
     UnknownAgent      (LookupError) no agent has this handle; `.suggestion` names a close one
     AgentConfigError  (ValueError) the agents file cannot be used; `.problems` lists why
 
-Backends (echo, webhook, openai, shell, python) live in their own modules and are
+Backends (echo, webhook, llm, openai, shell, python) live in their own modules and are
 imported only when the agents file configures one.
 """
 
@@ -25,6 +25,8 @@ __all__ = [
     "AgentRegistry",
     "AgentResult",
     "ReloadOutcome",
+    "Step",
     "UnknownAgent",
+    "Usage",
     "check_file",
 ]

@@ -3,7 +3,7 @@
     [agents.alice]
     name = "Alice"                      # optional, defaults to the handle title-cased
     description = "Watches model deprecations"
-    backend = "openai"                  # echo | webhook | openai | shell | python
+    backend = "llm"                     # echo | webhook | llm | openai | shell | python
     model = "llama3.2"                  # …and the backend's own settings
 
 Every problem in the file is reported at once, each naming the file and the agent,
@@ -16,9 +16,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from agentcron.agents.settings import BACKENDS, BackendSettings
 
@@ -120,6 +120,29 @@ def _parse_agent(
     return AgentSpec(handle, name, description, kind, validated)
 
 
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:
+    """The settings model of a nested table (`tools.0` is a tool server), to list its keys."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        nested = _nested_model(field.annotation) if field else None
+        if nested is None:
+            break
+        model = nested
+    return model
+
+
+def _nested_model(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _nested_model(argument)
+        if found is not None:
+            return found
+    return None
+
+
 def _describe(
     exc: ValidationError, where: str, kind: str, model: type[BackendSettings]
 ) -> list[str]:
@@ -129,7 +152,8 @@ def _describe(
         if error["type"] == "missing":
             lines.append(f"{where} {field} is required for the {kind} backend")
         elif error["type"] == "extra_forbidden":
-            known = ", ".join(info.alias or name for name, info in model.model_fields.items())
+            table = _model_at(model, error["loc"][:-1])
+            known = ", ".join(info.alias or name for name, info in table.model_fields.items())
             lines.append(f"{where} unknown key {field} for the {kind} backend (known: {known})")
         else:
             lines.append(f"{where} {field}: {error['msg']}")

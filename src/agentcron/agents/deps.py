@@ -9,12 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import httpx
+import httpx2
+
+CONNECT_TIMEOUT_S = 10.0
 
 
-def default_http_client() -> httpx.AsyncClient:
-    """One client for every HTTP agent; each call sets its own timeout from the attempt's."""
-    return httpx.AsyncClient(follow_redirects=False)
+def default_http_client() -> httpx2.AsyncClient:
+    """One client for every HTTP agent, model provider and MCP tool server.
+
+    Each call sets its own timeout from the attempt's; what sets none (an MCP session, which
+    times its requests itself) waits as long as the attempt lasts, so only connecting is capped
+    here. httpx2, not httpx: the model SDKs and the MCP SDK take an httpx2 client.
+    """
+    return httpx2.AsyncClient(
+        follow_redirects=False, timeout=httpx2.Timeout(None, connect=CONNECT_TIMEOUT_S)
+    )
 
 
 def system_now() -> datetime:
@@ -33,8 +42,8 @@ class AgentDeps:
         self,
         *,
         now: Callable[[], datetime] = system_now,
-        http_client: httpx.AsyncClient | None = None,
-        http_client_factory: Callable[[], httpx.AsyncClient] = default_http_client,
+        http_client: httpx2.AsyncClient | None = None,
+        http_client_factory: Callable[[], httpx2.AsyncClient] = default_http_client,
     ) -> None:
         self.now = now
         self._http = http_client
@@ -42,7 +51,7 @@ class AgentDeps:
         self._factory = http_client_factory
 
     @property
-    def http(self) -> httpx.AsyncClient:
+    def http(self) -> httpx2.AsyncClient:
         if self._http is None:
             self._http = self._factory()
         return self._http

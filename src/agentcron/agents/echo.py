@@ -25,4 +25,5 @@ class EchoAgent:
     async def run(self, context: AgentContext) -> AgentResult:
         if self._settings.delay_s:
             await asyncio.sleep(self._settings.delay_s)
+        context.report_output(context.instruction)
         return bounded(AgentResult(output=context.instruction))

@@ -1,17 +1,22 @@
 """One POST to an HTTP agent, with the failure rules both HTTP backends share.
 
 Network trouble, timeouts, 408, 429 and 5xx may pass: they are retryable. Any
-other non-2xx answer will not change by asking again. Replies are read up to
-`REPLY_LIMIT` bytes, so a runaway server cannot fill our memory.
+other non-2xx answer will not change by asking again. A `Retry-After` on such an
+answer travels with the error (`retry_after_s`), so the runner can wait as long
+as the server asked. Replies are read up to `REPLY_LIMIT` bytes, so a runaway
+server cannot fill our memory.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
-import httpx
+import httpx2
 
 from agentcron.agents.base import AgentContext, AgentError
 from agentcron.agents.results import MESSAGE_LIMIT, redact, shorten
@@ -26,6 +31,8 @@ class Reply:
     status: int
     body: bytes
     truncated: bool
+    retry_after: str | None = None
+    """The raw `Retry-After` header, if the server sent one."""
 
     @property
     def text(self) -> str:
@@ -53,8 +60,31 @@ def retryable_status(status: int) -> bool:
     return status >= 500 or status in _RETRYABLE_STATUS
 
 
+def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110).
+
+    A date in the past gives 0; anything unreadable gives None, as if the header were absent.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # the obsolete asctime form carries no zone; it is GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
 async def post(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     url: str,
     *,
     content: bytes,
@@ -80,19 +110,28 @@ async def post(
                     del body[REPLY_LIMIT:]
                     truncated = True
                     break
-            return Reply(response.status_code, bytes(body), truncated)
-    except httpx.TimeoutException:
+            retry_after = response.headers.get("Retry-After")
+            return Reply(response.status_code, bytes(body), truncated, retry_after)
+    except httpx2.TimeoutException:
         raise AgentError(f"{what} timed out after {timeout_s:g}s", retryable=True) from None
-    except httpx.HTTPError as exc:
+    except httpx2.HTTPError as exc:
         detail = redact(str(exc), (url, *secrets)) or type(exc).__name__
         message = f"{what} failed: {type(exc).__name__}: {detail}"
         raise AgentError(shorten(message, MESSAGE_LIMIT), retryable=True) from None
 
 
-def status_error(what: str, reply: Reply, detail: str, *, secrets: tuple[str, ...]) -> AgentError:
+def status_error(
+    what: str, reply: Reply, detail: str, *, secrets: tuple[str, ...], now: datetime
+) -> AgentError:
     """The error for a non-2xx answer, with the server's own words where it gave any."""
     message = f"{what} answered HTTP {reply.status}"
     detail = redact(detail.strip(), secrets)
     if detail:
         message = f"{message}: {detail}"
-    return AgentError(shorten(message, MESSAGE_LIMIT), retryable=retryable_status(reply.status))
+    retryable = retryable_status(reply.status)
+    return AgentError(
+        shorten(message, MESSAGE_LIMIT),
+        retryable=retryable,
+        retry_after_s=parse_retry_after(reply.retry_after, now=now) if retryable else None,
+        code="rate_limited" if reply.status == 429 else None,
+    )

@@ -1,90 +1,38 @@
-"""An agent that is one chat completion on an OpenAI-compatible server.
+"""The `openai` backend: an `llm` agent on an OpenAI-compatible server, without tools.
 
-Works with OpenAI itself and with local servers speaking the same protocol
-(Ollama, llama.cpp, vLLM): `POST {base_url}/chat/completions`. The command,
-without its `@handle`, is the user message; the reply's text is the output and
-its `usage` the token count.
+Kept so agents files written before the `llm` backend keep working, with the
+meaning their keys had: `max_tokens` caps one answer's length (it is sent to
+the server), not a run's total. Works with OpenAI itself and with local servers
+speaking the same protocol (Ollama, llama.cpp, vLLM). The command, without its
+`@handle`, is the user message; the answer is the output.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from agentcron.agents.base import AgentContext, AgentError, AgentResult
 from agentcron.agents.deps import AgentDeps
-from agentcron.agents.httpcall import Reply, post, request_timeout, secret_from_env, status_error
-from agentcron.agents.results import bounded, shorten
-from agentcron.agents.settings import OpenAISettings
+from agentcron.agents.llm import LLMAgent
+from agentcron.agents.settings import LLMSettings, OpenAISettings
+
+MAX_LLM_CALLS = 3
+"""One answer is one request; pydantic-ai asks again when an answer is empty or unusable."""
 
 
-class OpenAIAgent:
+class OpenAIAgent(LLMAgent):
     kind: ClassVar[str] = "openai"
+    offers_notify: ClassVar[bool] = False
 
     def __init__(self, handle: str, settings: OpenAISettings, deps: AgentDeps) -> None:
-        self.handle = handle
-        self._settings = settings
-        self._deps = deps
-        self._url = str(settings.base_url).rstrip("/") + "/chat/completions"
-
-    def _request(self, context: AgentContext) -> dict[str, Any]:
-        settings = self._settings
-        messages = []
-        if settings.system_prompt:
-            messages.append({"role": "system", "content": settings.system_prompt})
-        messages.append({"role": "user", "content": context.instruction})
-        request: dict[str, Any] = {"model": settings.model, "messages": messages}
-        if settings.max_tokens is not None:
-            request["max_tokens"] = settings.max_tokens
-        if settings.temperature is not None:
-            request["temperature"] = settings.temperature
-        return request
-
-    async def run(self, context: AgentContext) -> AgentResult:
-        what = f"openai @{self.handle}"
-        headers = {"Content-Type": "application/json", "User-Agent": "agentcron"}
-        secrets: tuple[str, ...] = ()
-        if self._settings.api_key_env:
-            key = secret_from_env(self._settings.api_key_env, purpose=f"{what} API key")
-            headers["Authorization"] = f"Bearer {key}"
-            secrets = (key,)
-        reply = await post(
-            self._deps.http,
-            self._url,
-            content=json.dumps(self._request(context)).encode("utf-8"),
-            headers=headers,
-            timeout_s=request_timeout(self._settings.timeout_s, context),
-            what=what,
-            secrets=secrets,
+        as_llm = LLMSettings(
+            provider="openai",
+            base_url=settings.base_url,
+            model=settings.model,
+            api_key_env=settings.api_key_env,
+            system_prompt=settings.system_prompt,
+            max_llm_calls=MAX_LLM_CALLS,
+            max_output_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+            timeout_s=settings.timeout_s,
         )
-        if not 200 <= reply.status < 300:
-            raise status_error(what, reply, _error_message(reply), secrets=secrets)
-        try:
-            return _completion(json.loads(reply.body))
-        except (ValueError, LookupError, TypeError, AttributeError) as exc:
-            raise AgentError(
-                f"{what} sent a reply that is not a chat completion: {exc}", retryable=False
-            ) from None
-
-
-def _completion(data: Any) -> AgentResult:
-    content = data["choices"][0]["message"].get("content") or ""
-    if not isinstance(content, str):
-        raise TypeError("message.content is not text")
-    usage = data.get("usage") or {}
-    tokens = usage.get("total_tokens")
-    if tokens is None:
-        tokens = (usage.get("prompt_tokens") or 0) + (usage.get("completion_tokens") or 0)
-    return bounded(AgentResult(output=content, tokens_used=int(tokens), llm_calls=1))
-
-
-def _error_message(reply: Reply) -> str:
-    """The server's own complaint: `{"error": {"message": …}}`, `{"error": "…"}`, or the text."""
-    try:
-        error = json.loads(reply.body)["error"]
-        message = error["message"] if isinstance(error, dict) else error
-        if isinstance(message, str):
-            return shorten(message, 500)
-    except (ValueError, LookupError, TypeError, AttributeError):
-        pass
-    return shorten(" ".join(reply.text.split()), 300)
+        super().__init__(handle, as_llm, deps)

@@ -21,7 +21,8 @@ from typing import Any, ClassVar
 
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
 from agentcron.agents.deps import AgentDeps
-from agentcron.agents.results import MESSAGE_LIMIT, bounded, result_from_mapping, shorten
+from agentcron.agents.reports import result_from_mapping
+from agentcron.agents.results import MESSAGE_LIMIT, bounded, shorten
 from agentcron.agents.settings import PythonSettings
 
 
@@ -44,6 +45,7 @@ class PythonAgent:
 
     def __init__(self, handle: str, settings: PythonSettings, deps: AgentDeps) -> None:
         self.handle = handle
+        self._deps = deps
         self._target = settings.target
         self._function = resolve(settings.target)
         self._is_async = inspect.iscoroutinefunction(self._function)
@@ -73,7 +75,7 @@ class PythonAgent:
             return bounded(AgentResult(output=returned))
         if isinstance(returned, Mapping):
             try:
-                return result_from_mapping(returned)
+                return result_from_mapping(returned, now=self._deps.now())
             except ValueError as exc:
                 raise AgentError(f"@{self.handle}: {exc}", retryable=False) from None
         raise AgentError(

@@ -2,19 +2,17 @@
 
 Agents are other people's programs: their output can be huge, binary, or carry
 a secret back to us. Every backend passes what it got through here, so an
-execution row never holds more than `OUTPUT_LIMIT` bytes of output, a summary
-stays one short line, and error messages never echo a key.
+execution row never holds more than `OUTPUT_LIMIT` bytes of output nor more than
+`STEP_LIMIT` steps, a summary stays one short line, and error messages never
+echo a key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from agentcron.agents.base import AgentResult
+from agentcron.agents.base import AgentResult, Step
 
 OUTPUT_LIMIT = 64 * 1024
 """Bytes (UTF-8) of output kept per result; the middle of longer output is dropped."""
@@ -22,6 +20,8 @@ SUMMARY_LIMIT = 500
 """Characters of a summary: one line a person reads in a table."""
 MESSAGE_LIMIT = 2000
 """Characters of an error message, enough for a stderr tail or a server's complaint."""
+STEP_LIMIT = 500
+"""Steps kept per attempt; past it the middle ones are dropped (the first and the last tell most)."""
 _MARK_RESERVE = 64
 
 
@@ -106,49 +106,23 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 def bounded(result: AgentResult) -> AgentResult:
     """The same result with summary and output within their limits; a missing summary is derived."""
     summary = first_line(result.summary) or first_line(result.output)
-    return replace(result, summary=summary, output=bound_text(result.output))
-
-
-class _Reported(BaseModel):
-    """The fields an agent may report; anything else in its reply is ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    status: Literal["success", "failed"] = "success"
-    summary: str | None = None
-    output: str | None = None
-    tokens_used: int = Field(default=0, ge=0)
-    llm_calls: int = Field(default=0, ge=0)
-    cost: float | None = Field(default=None, ge=0)
-    task_id: str | None = None
-
-
-def result_from_mapping(data: Mapping[str, object]) -> AgentResult:
-    """Build a result from a reply such as `{"summary": …, "tokens_used": 12}`; any subset will do.
-
-    Raises ValueError naming the bad fields, so the caller can say which agent sent them.
-    """
-    try:
-        reported = _Reported.model_validate(dict(data))
-    except ValidationError as exc:
-        fields = ", ".join(
-            f"{'.'.join(str(part) for part in error['loc'])} ({error['msg']})"
-            for error in exc.errors()
-        )
-        raise ValueError(f"invalid fields in the agent's reply: {fields}") from None
-    return bounded(
-        AgentResult(
-            status=reported.status,
-            summary=reported.summary or "",
-            output=reported.output or "",
-            tokens_used=reported.tokens_used,
-            llm_calls=reported.llm_calls,
-            cost=reported.cost,
-            task_id=reported.task_id,
-        )
+    notify = shorten(result.notify.strip(), MESSAGE_LIMIT) if result.notify else None
+    return replace(
+        result,
+        summary=summary,
+        output=bound_text(result.output),
+        notify=notify or None,
+        steps=bound_steps(result.steps),
     )
 
 
-def result_from_text(text: str) -> AgentResult:
-    """A plain-text answer: the whole text is the output, its first line the summary."""
-    return bounded(AgentResult(output=text))
+def bound_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
+    if len(steps) <= STEP_LIMIT:
+        return tuple(steps)
+    half = STEP_LIMIT // 2
+    return (*steps[:half], *steps[-half:])
+
+
+def opening(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The first `limit` characters of `text` on one line: a model's answer as a summary."""
+    return shorten(" ".join(text.split()), limit)

@@ -7,15 +7,20 @@ agentcron's own environment, so keys meant for other agents stay ours.
 
 The program runs in its own session; when the runner cancels the attempt (its
 timeout), the whole process group is killed and reaped before `run` returns.
+
+Its stdout streams to `context.report_output` as it arrives; a program that
+fails keeps its stdout (head and tail) on the error, beside its stderr's tail.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import os
 import signal
 from asyncio.subprocess import PIPE
+from collections.abc import Callable
 from typing import ClassVar
 
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
@@ -50,7 +55,7 @@ class ShellAgent:
         loop = asyncio.get_running_loop()
         try:
             transport, collector = await loop.subprocess_exec(
-                lambda: _Collector(loop),
+                lambda: _Collector(loop, context.report_output if context.on_output else None),
                 *settings.argv,
                 stdin=PIPE,
                 stdout=PIPE,
@@ -90,16 +95,22 @@ class ShellAgent:
             raise AgentError(
                 f"{message}: {errors}" if errors else message,
                 retryable=settings.retry_on_failure,
+                output=output or None,
             )
         return bounded(AgentResult(summary=last_line(output), output=output))
 
 
 class _Collector(asyncio.SubprocessProtocol):
-    """Keeps the head and tail of stdout and stderr as they arrive; says when the program ends."""
+    """Keeps the head and tail of stdout and stderr as they arrive, passes stdout on as text
+    (a character split across two reads waits for its second half); says when the program ends."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, on_output: Callable[[str], None] | None
+    ) -> None:
         self.stdout = HeadTail()
         self.stderr = HeadTail()
+        self._on_output = on_output
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.exited: asyncio.Future[None] = loop.create_future()
         """The program has exited and been reaped."""
         self.finished: asyncio.Future[None] = loop.create_future()
@@ -107,7 +118,16 @@ class _Collector(asyncio.SubprocessProtocol):
 
     def pipe_data_received(self, fd: int, data: bytes | str) -> None:
         chunk = data.encode() if isinstance(data, str) else data
-        (self.stdout if fd == 1 else self.stderr).feed(chunk)
+        if fd == 1:
+            self.stdout.feed(chunk)
+            if self._on_output is not None:
+                self._on_output(self._decoder.decode(chunk))
+        else:
+            self.stderr.feed(chunk)
+
+    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
+        if fd == 1 and self._on_output is not None:
+            self._on_output(self._decoder.decode(b"", final=True))
 
     def process_exited(self) -> None:
         if not self.exited.done():

@@ -8,8 +8,9 @@ The request body:
 
 With `secret_env` set, the call carries `X-Agentcron-Timestamp` and
 `X-Agentcron-Signature` (see `agentcron.agents.signing`). A JSON object in the
-reply may report any of `summary`, `output`, `tokens_used`, `llm_calls`,
-`status`, `cost`, `task_id`; any other 2xx body is taken as plain text.
+reply may report what it did and spent (see `agentcron.agents.reports`: summary,
+output, tokens, cost, model, steps, notify…); any other 2xx body is taken as
+plain text. A 429 or 503 with `Retry-After` says how long to wait before retrying.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import ClassVar
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
 from agentcron.agents.deps import AgentDeps
 from agentcron.agents.httpcall import post, request_timeout, secret_from_env, status_error
-from agentcron.agents.results import result_from_mapping, result_from_text, shorten
+from agentcron.agents.reports import result_from_mapping, result_from_text
+from agentcron.agents.results import shorten
 from agentcron.agents.settings import WebhookSettings
 from agentcron.agents.signing import EXECUTION_HEADER, signature_headers
 
@@ -75,7 +77,7 @@ class WebhookAgent:
         )
         if not 200 <= reply.status < 300:
             detail = shorten(" ".join(reply.text.split()), 300)
-            raise status_error(what, reply, detail, secrets=tuple(secrets))
+            raise status_error(what, reply, detail, secrets=tuple(secrets), now=self._deps.now())
         if not reply.truncated:
             try:
                 data = json.loads(reply.body)
@@ -83,7 +85,7 @@ class WebhookAgent:
                 data = None
             if isinstance(data, dict):
                 try:
-                    return result_from_mapping(data)
+                    return result_from_mapping(data, now=self._deps.now(), secrets=secrets)
                 except ValueError as exc:
                     raise AgentError(f"{what}: {exc}", retryable=False) from None
         return result_from_text(reply.text)
