@@ -14,6 +14,7 @@ from agentcron import __version__
 from agentcron.agents import AgentRegistry
 from agentcron.config import Settings, ensure_secret_key
 from agentcron.engine.clock import Clock
+from agentcron.forwarded import TrustedProxies, parse_networks
 from agentcron.logs import configure_logging
 from agentcron.service.usecases import UseCases, build_use_cases
 from agentcron.store.database import Store
@@ -50,6 +51,7 @@ def create_app(
     # For tests and operators' scripts in this process; the faces never read it.
     app.state.runtime = use_cases.runtime
     install_faces(app, use_cases, ensure_secret_key(settings))
+    app.add_middleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies))
     return app
 
 

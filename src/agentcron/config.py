@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+    # empty: nobody's, the socket's peer is the client.
+    trusted_proxies: str = ""
 
     # Scheduling policy (ARCHITECTURE.md, "Scheduling semantics")
     min_gap_s: int = Field(300, ge=1)

@@ -68,4 +68,7 @@ def uvicorn_options(**overrides: Any) -> dict[str, Any]:
         "http": GuardedHttpProtocol,
         "timeout_keep_alive": 5,
         "limit_concurrency": 1000,
+        # X-Forwarded-For is judged by agentcron itself (forwarded.py), against the
+        # operator's list of trusted proxies, not by uvicorn's default of trusting localhost.
+        "proxy_headers": False,
     } | overrides

@@ -61,9 +61,9 @@ class Caller:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def new_caller(app: FastAPI, name: str | None = None) -> Caller:
+def new_caller(app: FastAPI, name: str | None = None, *, admin: bool = False) -> Caller:
     users = UserService(app.state.runtime.services)
-    user = users.create(name or f"u{uuid.uuid4().hex[:8]}")
+    user = users.create(name or f"u{uuid.uuid4().hex[:8]}", admin=admin)
     return Caller(user, users.issue_token(user).token)
 
 

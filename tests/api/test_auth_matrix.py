@@ -43,7 +43,8 @@ ROUTES = [
     Route("GET", "/api/executions/{eid}", 200),
     Route("DELETE", f"{S}/{{gone}}", 204),
     Route("GET", "/api/agents", 200, shared=True),
-    Route("POST", "/api/agents/reload", 200, shared=True),
+    # Neither caller here is an administrator (test_schedules reloads as one).
+    Route("POST", "/api/agents/reload", 403, shared=True),
     Route("GET", "/api/me", 200, shared=True),
     Route("POST", "/api/schedules/preview", 200, shared=True, body=CRON_BODY),
     # The event stream never ends, so only its refusals are here; tests/api/test_events.py

@@ -278,7 +278,7 @@ async def test_a_sentence_creates_and_previews(app: FastAPI, client: httpx.Async
 async def test_agents_me_and_reload(
     app: FastAPI, client: httpx.AsyncClient, agents_file: Any
 ) -> None:
-    caller = new_caller(app, "ada")
+    caller = new_caller(app, "ada", admin=True)
     agents = (await client.get("/api/agents", headers=caller.headers)).json()
     assert [a["handle"] for a in agents] == ["alice", "bob", "maya"]
     assert set(agents[0]) == {"handle", "name", "description", "backend"}
@@ -293,6 +293,15 @@ async def test_agents_me_and_reload(
     kept = await client.post("/api/agents/reload", headers=caller.headers)
     assert kept.status_code == 200
     assert kept.json()["ok"] is False and "zed" in kept.json()["handles"]
+    # Reloading changes the agents for everyone: not for ordinary users, and not too often.
+    someone = new_caller(app, "bob")
+    refused = await client.post("/api/agents/reload", headers=someone.headers)
+    assert refused.status_code == 403 and "administrators" in refused.json()["detail"]
+    statuses = [
+        (await client.post("/api/agents/reload", headers=caller.headers)).status_code
+        for _ in range(6)
+    ]
+    assert statuses[-1] == 429 and statuses.count(200) == 4  # 2 used above, 6 a minute
 
 
 async def test_unknown_routes_and_methods_are_problems(

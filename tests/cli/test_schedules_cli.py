@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from agentcron.store.tables import User
 from tests.cli.helpers import Cli
 
 
@@ -202,6 +203,10 @@ def test_status_reports_the_running_engine(cli: Cli) -> None:
 def test_agents_list_and_reload(cli: Cli) -> None:
     handles = [a["handle"] for a in json.loads(cli.ok("agents", "list", "--json").stdout)]
     table = cli.ok("agents", "list").stdout
+    refused = cli("agents", "reload")  # an operator action: administrators only
+    assert refused.exit_code != 0 and "administrators" in refused.stderr
+    with cli.server.services.store.write() as session:
+        session.get(User, cli.user.id).is_admin = True  # type: ignore[union-attr]
     reloaded = cli.ok("agents", "reload").stdout
 
     assert {"alice", "bob", "maya"} <= set(handles)

@@ -57,3 +57,36 @@ def test_concurrent_creates_with_one_key_make_one_schedule(
         token = token_for(app, "ada")
         statuses = _post_all(server.url, token, [{**BODY, "key": "nightly"}] * 12)
     assert statuses == Counter({201: 1, 409: 11})
+
+
+def test_a_login_link_signs_in_once_under_concurrent_use(postgres_url: str, tmp_path: Any) -> None:
+    import threading
+
+    from agentcron.config import Settings
+    from agentcron.errors import Unauthorized
+    from agentcron.service import build_use_cases
+
+    settings = Settings(_env_file=None, database_url=postgres_url, data_dir=tmp_path)  # type: ignore[call-arg]
+    use_cases = build_use_cases(settings, load_agents=False)
+    try:
+        users = use_cases.users
+        raw = users.issue_login_link(users.create("ada"))
+        start = threading.Barrier(12)
+        outcomes: list[str] = []
+
+        def redeem() -> None:
+            start.wait()
+            try:
+                users.redeem_login_link(raw)
+                outcomes.append("signed in")
+            except Unauthorized:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=redeem) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        use_cases.close()
+    assert Counter(outcomes) == Counter({"signed in": 1, "refused": 11})

@@ -3,7 +3,6 @@ the session cookie codec."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -203,8 +202,7 @@ def _request(cookie: str = "") -> Request:
 
 def test_session_cookies_round_trip_and_refuse_tampering() -> None:
     cookies = SessionCookies("k" * 40, max_age_s=3600, secure=False)
-    user_id = uuid.uuid4()
-    session = cookies.for_user(user_id)
+    session = cookies.signed_in_as("s" * 43)
     response = Response()
     cookies.write(response, session)
     header = response.headers["set-cookie"]

@@ -26,12 +26,12 @@ def list_agents(api: ApiDep, user: CurrentUser) -> list[AgentOut]:
 @router.post(
     "/reload",
     response_model=ReloadOut,
-    summary="Re-read the agents file",
-    responses=responses(401, 429, 500),
+    summary="Re-read the agents file (administrators)",
+    responses=responses(401, 403, 429, 500),
 )
 def reload_agents(api: ApiDep, user: CurrentUser) -> ReloadOut:
     """Reads the operator's agents file again (as SIGHUP does). A file with problems changes
     nothing: the answer has `ok: false`, says why, and lists the agents still serving.
     Nothing in the request can add or change an agent."""
-    outcome = api.agents.reload()
+    outcome = api.agents.reload(user)
     return ReloadOut(ok=outcome.ok, message=outcome.message, handles=outcome.handles)

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from agentcron.api.deps import ApiDep
 from agentcron.api.problems import responses
@@ -37,15 +40,38 @@ def encode(event: Event) -> str:
     return f"event: {event.kind}\ndata: {data}\n\n"
 
 
-async def stream(bus: EventBus, user_id: str) -> AsyncIterator[str]:
+def ends_stream(event: Event, token_id: uuid.UUID | None) -> bool:
+    """Whether `event` revokes the token this stream was opened with."""
+    return (
+        event.kind == "auth.revoked"
+        and token_id is not None
+        and str(token_id) in event.data.get("tokens", ())
+    )
+
+
+async def stream(
+    bus: EventBus,
+    user_id: str,
+    token_id: uuid.UUID | None = None,
+    still_valid: Callable[[], bool] | None = None,
+) -> AsyncIterator[str]:
+    """The caller's events until they leave, or until the token they opened it with is
+    revoked: at once when the revocation is published (here, or on any instance over
+    PostgreSQL), else at the next keep-alive, which re-checks the token."""
     async with bus.subscribe(user_id) as queue:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
         while True:
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_S)
             except TimeoutError:
+                if still_valid is not None and not await run_in_threadpool(still_valid):
+                    yield "event: auth.revoked\ndata: {}\n\n"
+                    return
                 yield ": keep-alive\n\n"
                 continue
+            if ends_stream(event, token_id):
+                yield encode(event)
+                return
             yield encode(event)
 
 
@@ -64,9 +90,11 @@ async def stream(bus: EventBus, user_id: str) -> AsyncIterator[str]:
         **responses(401, 429, 500),
     },
 )
-async def events(api: ApiDep, user: CurrentUser) -> StreamingResponse:
+async def events(api: ApiDep, user: CurrentUser, request: Request) -> StreamingResponse:
+    token_id: uuid.UUID | None = getattr(request.state, "token_id", None)
+    still_valid = None if token_id is None else partial(api.users.token_is_live, token_id)
     return StreamingResponse(
-        stream(api.bus, str(user.id)),
+        stream(api.bus, str(user.id), token_id, still_valid),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

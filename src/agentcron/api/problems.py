@@ -259,6 +259,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problems a route may answer (with the headers they carry)."""
     described = {
         401: "No valid bearer token (`WWW-Authenticate: Bearer`).",
+        403: "Signed in, but this is for administrators.",
         404: "No such resource, or it belongs to someone else (the two are indistinguishable).",
         409: "A limit or the resource's state forbids it.",
         413: "The request body is larger than the server accepts.",

@@ -8,6 +8,8 @@ Failed attempts are counted per client address; an address over the limit is ref
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -30,6 +32,12 @@ bearer_scheme = HTTPBearer(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User
+    token_id: uuid.UUID | None  # None for a JWT from the identity provider
+
+
 class BearerAuth:
     """Who is calling; one per app, holding the failure counter of each client address."""
 
@@ -38,12 +46,12 @@ class BearerAuth:
         self.jwt = JwtVerifier(use_cases.settings, use_cases.clock.now)
         self.failures = RateLimiter(use_cases.settings.auth_failures_per_minute)
 
-    def authenticate(self, token: str, address: str) -> User:
+    def authenticate(self, token: str, address: str) -> Caller:
         wait = self.failures.wait(address)
         if wait:
             raise RateLimited("too many failed authentications from your address", wait)
         try:
-            return self._user_for(token)
+            return self._caller_for(token)
         except Unauthorized:
             wait = self.failures.take(address)
             if wait:
@@ -52,11 +60,12 @@ class BearerAuth:
                 ) from None
             raise
 
-    def _user_for(self, token: str) -> User:
+    def _caller_for(self, token: str) -> Caller:
         if token.startswith(TOKEN_PREFIX):
-            return self.users.authenticate(token)
+            holder = self.users.authenticate_token(token)
+            return Caller(holder.user, holder.token_id)
         if self.jwt.enabled and token.count(".") == 2:
-            return self.users.for_subject(self.jwt.subject(token))
+            return Caller(self.users.for_subject(self.jwt.subject(token)), None)
         raise Unauthorized("invalid token")
 
 
@@ -77,9 +86,10 @@ def current_user(
     if credentials is None or not credentials.credentials:
         raise Unauthorized("send Authorization: Bearer <token>")
     address = request.client.host if request.client else "unknown"
-    user = bearer_auth(request).authenticate(credentials.credentials, address)
-    request.state.user = user
-    return user
+    caller = bearer_auth(request).authenticate(credentials.credentials, address)
+    request.state.user = caller.user
+    request.state.token_id = caller.token_id
+    return caller.user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

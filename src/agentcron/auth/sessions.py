@@ -1,23 +1,21 @@
 """Browser sessions and CSRF protection for the web UI.
 
-A session is a signed cookie (itsdangerous, keyed by the app's secret key) holding the user's
-id and a per-session CSRF token; nothing is stored server-side, so any instance can read it.
+A session is a signed cookie (itsdangerous, keyed by the app's secret key) holding a
+per-session CSRF token and, once signed in, the raw id of a server-side session row
+(`service.sessions`), which every request checks: signing out, revoking the token that
+signed in, or `agentcron users sign-out` ends it on every instance, stolen copies included.
 Visitors who have not signed in get an anonymous session too, so the sign-in form itself is
 CSRF-protected. Signing in issues a fresh session (a new CSRF token: no fixation), and the
 cookie is HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix when configured so.
 
 State-changing requests must echo the session's token, in the `csrf_token` form field or the
-`X-CSRF-Token` header; the comparison is constant-time. A signed-out cookie stays valid until
-it expires (14 days by default): signing out deletes it from the browser, it cannot recall a
-copy stolen earlier.
+`X-CSRF-Token` header; the comparison is constant-time.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,22 +25,22 @@ from starlette.responses import Response
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-_SALT = "agentcron.browser-session.v1"
+_SALT = "agentcron.browser-session.v2"  # v1 cookies (no server-side row) read as anonymous
 
 
 @dataclass(frozen=True, slots=True)
 class BrowserSession:
     csrf: str
-    user_id: uuid.UUID | None = None
-    signed_in_at: int | None = None  # unix seconds
+    session_id: str | None = None  # the server-side session's raw id, once signed in
 
     @property
     def signed_in(self) -> bool:
-        return self.user_id is not None
+        return self.session_id is not None
 
 
 class SessionCookies:
-    """Reads and writes the session cookie; knows nothing of users beyond their id."""
+    """Reads and writes the session cookie; knows nothing of users: the id it carries is
+    looked up in the database on each request."""
 
     def __init__(self, secret_key: str, *, max_age_s: int, secure: bool) -> None:
         if not secret_key:
@@ -63,29 +61,22 @@ class SessionCookies:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str) or len(data["c"]) < 16:
             return None
-        user_id: uuid.UUID | None = None
-        if data.get("u") is not None:
-            try:
-                user_id = uuid.UUID(str(data["u"]))
-            except ValueError:
-                return None
-        at = data.get("t")
-        return BrowserSession(data["c"], user_id, at if isinstance(at, int) else None)
+        sid = data.get("s")
+        if sid is not None and (not isinstance(sid, str) or not 16 <= len(sid) <= 200):
+            return None
+        return BrowserSession(data["c"], sid)
 
     @staticmethod
     def anonymous() -> BrowserSession:
         return BrowserSession(secrets.token_urlsafe(32))
 
     @staticmethod
-    def for_user(user_id: uuid.UUID) -> BrowserSession:
-        return BrowserSession(secrets.token_urlsafe(32), user_id, int(time.time()))
+    def signed_in_as(session_id: str) -> BrowserSession:
+        """A fresh cookie (new CSRF token) for a new server-side session."""
+        return BrowserSession(secrets.token_urlsafe(32), session_id)
 
     def write(self, response: Response, session: BrowserSession) -> None:
-        payload = {
-            "c": session.csrf,
-            "u": str(session.user_id) if session.user_id else None,
-            "t": session.signed_in_at,
-        }
+        payload = {"c": session.csrf, "s": session.session_id}
         response.set_cookie(
             self.cookie_name,
             self._serializer.dumps(payload),

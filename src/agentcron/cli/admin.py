@@ -128,7 +128,7 @@ def _print_sign_in(settings: Settings, host: str, port: int) -> None:
     with _use_cases(settings) as use_cases:
         users = use_cases.users
         existing = users.list()
-        user = existing[0] if existing else users.create("admin")
+        user = existing[0] if existing else users.create("admin", admin=True)
         link = users.issue_login_link(user)
     base = settings.public_url or f"http://{host}:{port}"
     console.print(f"\n[bold]agentcron[/] is starting on [link={base}]{base}[/link]")
@@ -174,13 +174,16 @@ async def _run_worker(settings: Settings) -> None:
 def users_create(
     name: str,
     timezone: Annotated[str, typer.Option("--tz", help="Default IANA time zone.")] = "UTC",
+    admin: Annotated[
+        bool, typer.Option("--admin", help="May reload the agents file for everyone.")
+    ] = False,
     database_url: DatabaseOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a user. Example: agentcron users create alice --tz Europe/Berlin"""
     try:
         with _users(database_url) as service:
-            user = service.create(name, timezone)
+            user = service.create(name, timezone, admin=admin)
     except AgentcronError as exc:
         fail(str(exc))
     if as_json:
@@ -239,10 +242,30 @@ def tokens_revoke(
     """Revoke a token. Example: agentcron tokens revoke alice acr_AbCdEfGh"""
     try:
         with _users(database_url) as service:
-            count = service.revoke_token(service.by_name(user), token)
+            ended = service.revoke_token(service.by_name(user), token)
     except AgentcronError as exc:
         fail(str(exc))
-    console.print(f"revoked {count} token(s)")
+    console.print(
+        f"revoked {ended.tokens} token(s); ended {ended.sessions} browser session(s) signed in "
+        "with it (those pages sign out); event streams opened with it close within 15 s"
+    )
+
+
+@users_app.command("sign-out")
+def users_sign_out(
+    user: Annotated[str, typer.Argument(help="User name.")],
+    database_url: DatabaseOpt = None,
+) -> None:
+    """End every browser session of a user, on every instance.
+
+    Example: agentcron users sign-out alice
+    """
+    try:
+        with _use_cases(settings_with(database_url)) as use_cases:
+            ended = use_cases.sessions.end_all(use_cases.users.by_name(user))
+    except AgentcronError as exc:
+        fail(str(exc))
+    console.print(f"ended {ended} browser session(s) of {user}")
 
 
 @tokens_app.command("list")

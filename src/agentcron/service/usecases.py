@@ -23,6 +23,7 @@ from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
 from agentcron.service.schedules import ScheduleService
+from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
@@ -60,6 +61,7 @@ class UseCases:
     history: HistoryService
     dashboard: DashboardService
     users: UserService
+    sessions: SessionService
     agents: AgentsService
     status: StatusService
     runtime: Runtime = field(repr=False)
@@ -145,6 +147,7 @@ def build_use_cases(
         history=HistoryService(services),
         dashboard=DashboardService(services),
         users=UserService(services),
+        sessions=SessionService(services),
         agents=AgentsService(registry),
         status=StatusService(services, state),
         runtime=Runtime(services, registry, engine, state),

@@ -34,6 +34,18 @@ def hash_token(raw: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenHolder:
+    user: User
+    token_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    tokens: int
+    sessions: int  # browser sessions signed in with them, ended now
+
+
+@dataclass(frozen=True, slots=True)
 class IssuedToken:
     token: str  # shown once, never stored
     record: ApiToken
@@ -43,7 +55,7 @@ class UserService:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    def create(self, name: str, timezone: str = "UTC") -> User:
+    def create(self, name: str, timezone: str = "UTC", *, admin: bool = False) -> User:
         if not NAME_RE.match(name or ""):
             raise InvalidInput.one(
                 "name", f"{name!r} is not a valid user name", "use 1-64 letters, digits, . _ @ -"
@@ -52,7 +64,13 @@ class UserService:
             timezone = check_timezone(timezone)
         except InvalidSchedule as exc:
             raise InvalidInput.from_schedule(exc) from exc
-        user = User(id=uuid.uuid4(), name=name, timezone=timezone, created_at=self.s.clock.now())
+        user = User(
+            id=uuid.uuid4(),
+            name=name,
+            timezone=timezone,
+            is_admin=admin,
+            created_at=self.s.clock.now(),
+        )
         try:
             with self.s.store.write() as session:
                 session.add(user)
@@ -126,8 +144,9 @@ class UserService:
                 select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
             ).all()
 
-    def revoke_token(self, user: User, prefix_or_id: str) -> int:
-        """Revoke the user's tokens whose id or shown prefix matches; returns how many."""
+    def revoke_token(self, user: User, prefix_or_id: str) -> Revocation:
+        """Revoke the user's tokens whose id or shown prefix matches, and end the browser
+        sessions they signed in (their live event streams close with them)."""
         now = self.s.clock.now()
         with self.s.store.write() as session:
             rows = session.scalars(
@@ -144,10 +163,23 @@ class UserService:
                 row.revoked_at = now
         if not hits:
             raise NotFound("token", prefix_or_id)
-        return len(hits)
+        from agentcron.service.sessions import SessionService
+
+        ended = SessionService(self.s).end_for_token(user, [r.id for r in hits])
+        return Revocation(tokens=len(hits), sessions=ended)
+
+    def token_is_live(self, token_id: uuid.UUID) -> bool:
+        """For a long-lived stream: is the token it was opened with still valid?"""
+        with self.s.store.read() as session:
+            record = session.get(ApiToken, token_id)
+        return record is not None and record.revoked_at is None
 
     def authenticate(self, raw: str) -> User:
         """The user a bearer token belongs to, or Unauthorized (never says which part failed)."""
+        return self.authenticate_token(raw).user
+
+    def authenticate_token(self, raw: str) -> TokenHolder:
+        """The user and the token record behind a bearer token, or Unauthorized."""
         if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
             raise Unauthorized("invalid token")
         digest = hash_token(raw)
@@ -168,7 +200,7 @@ class UserService:
                 session.execute(
                     update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now)
                 )
-        return user
+        return TokenHolder(user, record.id)
 
     # -- one-time login links -----------------------------------------------------------------
 
@@ -186,13 +218,22 @@ class UserService:
         return raw
 
     def redeem_login_link(self, raw: str) -> User:
+        """The user a one-time link signs in; the link works once, even when two browsers
+        open it at the same moment (the conditional update lets exactly one through)."""
         now = self.s.clock.now()
+        digest = hash_token(raw)
         with self.s.store.write() as session:
-            link = session.get(LoginLink, hash_token(raw))
-            if link is None or link.used_at is not None or link.expires_at < now:
-                raise Unauthorized("this sign-in link is invalid, used or expired")
-            link.used_at = now
-            user = session.get(User, link.user_id)
+            taken = session.execute(
+                update(LoginLink)
+                .where(
+                    LoginLink.token_hash == digest,
+                    LoginLink.used_at.is_(None),
+                    LoginLink.expires_at >= now,
+                )
+                .values(used_at=now)
+                .returning(LoginLink.user_id)
+            ).first()
+            user = session.get(User, taken[0]) if taken is not None else None
         if user is None:
             raise Unauthorized("this sign-in link is invalid, used or expired")
         return user

@@ -79,6 +79,7 @@ class Visitor:
     session: BrowserSession
     user: User | None
     fresh: bool  # the session was made for this response and must be written
+    session_hash: str | None = None  # the server-side session, once signed in
 
     @property
     def csrf(self) -> str:
@@ -98,16 +99,19 @@ async def visitor(request: Request) -> Visitor:
     session = state.cookies.read(request)
     user = None
     fresh = session is None
+    session_hash = None
     if session is None:
         session = state.cookies.anonymous()
-    elif session.user_id is not None:
-        user = await run(state.users.by_id, session.user_id)
-        if user is None:  # the user was deleted: carry on as a visitor
+    elif session.session_id is not None:
+        signed_in = await run(state.sessions.check, session.session_id)
+        if signed_in is None:  # signed out, revoked or expired: carry on as a visitor
             session, fresh = state.cookies.anonymous(), True
+        else:
+            user, session_hash = signed_in.user, signed_in.session_hash
     found = (
         Visitor(state, session, user, fresh)
         if user is None
-        else Member(state, session, user, fresh)
+        else Member(state, session, user, fresh, session_hash)
     )
     request.state.visitor = found
     return found

@@ -17,6 +17,7 @@ from agentcron.service.history import HistoryService
 from agentcron.service.limits import RateLimiter
 from agentcron.service.models import Clock, EventBus
 from agentcron.service.schedules import ScheduleService
+from agentcron.service.sessions import SessionService
 from agentcron.service.status import StatusService
 from agentcron.service.usecases import UseCases
 from agentcron.service.users import UserService
@@ -62,6 +63,10 @@ class WebState:
     @property
     def users(self) -> UserService:
         return self.use_cases.users
+
+    @property
+    def sessions(self) -> SessionService:
+        return self.use_cases.sessions
 
     @property
     def dashboard(self) -> DashboardService:

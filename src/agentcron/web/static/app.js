@@ -192,6 +192,14 @@
       source.addEventListener(kind, onEvent);
     }
     source.addEventListener("error", () => { document.body.dataset.live = "reconnecting"; });
+    // This browser's session was ended elsewhere (another tab, its token revoked). A form
+    // this page is submitting (signing out here) navigates by itself.
+    let leaving = false;
+    document.addEventListener("submit", () => { leaving = true; }, true);
+    source.addEventListener("signed-out", () => {
+      source.close();
+      if (!leaving) window.location.reload();
+    });
     window.addEventListener("pagehide", () => source.close());
   }
 

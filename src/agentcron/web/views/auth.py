@@ -60,13 +60,14 @@ async def login(request: Request) -> Response:
         context["error"] = "Enter your user name and an API token."
         return page(request, who, "login.html", context, status=400)
     try:
-        user = await run(who.state.users.authenticate, token)
+        holder = await run(who.state.users.authenticate_token, token)
     except Unauthorized:
         return page(request, who, "login.html", context, status=401)
-    if not hmac.compare_digest(user.name.encode(), name.encode()):
+    if not hmac.compare_digest(holder.user.name.encode(), name.encode()):
         return page(request, who, "login.html", context, status=401)
     response = see_other(target)
-    who.state.cookies.write(response, who.state.cookies.for_user(user.id))
+    raw = await run(who.state.sessions.start, holder.user, token_id=holder.token_id)
+    who.state.cookies.write(response, who.state.cookies.signed_in_as(raw))
     return response
 
 
@@ -90,7 +91,8 @@ async def login_link(request: Request, token: str = "") -> Response:
         response = page(request, who, "login.html", context, status=400)
     else:
         response = see_other("/")
-        who.state.cookies.write(response, who.state.cookies.for_user(user.id))
+        raw = await run(who.state.sessions.start, user)
+        who.state.cookies.write(response, who.state.cookies.signed_in_as(raw))
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -99,6 +101,8 @@ async def login_link(request: Request, token: str = "") -> Response:
 async def logout(request: Request) -> Response:
     who = await visitor(request)
     await form(request, who)
+    if who.session.session_id is not None:
+        await run(who.state.sessions.end, who.session.session_id)
     response = see_other("/login")
     who.state.cookies.clear(response)
     set_flash(response, who, "You are signed out.")

@@ -39,7 +39,11 @@ FIELDS = (
 )
 
 
-async def _stream(bus: EventBus, user_id: str, life_s: float) -> AsyncIterator[str]:
+async def _stream(
+    bus: EventBus, user_id: str, life_s: float, session_hash: str | None = None
+) -> AsyncIterator[str]:
+    """Ends after `life_s` (the browser reconnects, re-checking its session), or at once
+    when this browser's session is ended (signed out, its token revoked)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + life_s
     async with bus.subscribe(user_id) as queue:
@@ -51,6 +55,9 @@ async def _stream(bus: EventBus, user_id: str, life_s: float) -> AsyncIterator[s
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
+            if event.kind == "auth.revoked" and session_hash in event.data.get("sessions", ()):
+                yield "event: signed-out\ndata: {}\n\n"
+                return
             if not event.kind.startswith(FORWARDED):
                 continue
             data = {k: event.data[k] for k in FIELDS if k in event.data}
@@ -61,7 +68,7 @@ async def _stream(bus: EventBus, user_id: str, life_s: float) -> AsyncIterator[s
 async def events(request: Request) -> Response:
     who = await member(request)
     return StreamingResponse(
-        _stream(who.state.bus, str(who.user.id), STREAM_LIFE_S),
+        _stream(who.state.bus, str(who.user.id), STREAM_LIFE_S, who.session_hash),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
