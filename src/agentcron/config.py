@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     instance_dead_after_s: float = Field(60.0, gt=0)
     shutdown_grace_s: float = Field(30.0, ge=0)
     output_max_bytes: int = Field(65_536, ge=1024)
+    agent_sync_threads: int = Field(8, ge=1, le=1024)
+    """Synchronous Python agent calls at once, in threads of their own (agents/threads.py)."""
 
     # Identity
     secret_key: str = ""

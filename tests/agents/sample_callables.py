@@ -7,6 +7,18 @@ from typing import Any
 
 from agentcron.agents import AgentContext, AgentError, AgentResult
 
+HOLD = threading.Event()
+"""`hold` blocks until a test sets this: a synchronous call that overruns its attempt."""
+
+
+def hold(command: str, context: AgentContext) -> str:
+    HOLD.wait(60)
+    return "let go"
+
+
+def exit_process(command: str, context: AgentContext) -> str:
+    raise SystemExit(3)
+
 
 def reply_text(command: str, context: AgentContext) -> str:
     return f"done: {command}\nthread={threading.get_ident()}\nexecution={context.execution_id}"
