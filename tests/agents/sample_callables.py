@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -18,6 +19,16 @@ def hold(command: str, context: AgentContext) -> str:
 
 def exit_process(command: str, context: AgentContext) -> str:
     raise SystemExit(3)
+
+
+def leak_password(command: str, context: AgentContext) -> str:
+    raise RuntimeError(f"login refused for {os.environ['OPS_DB_PASSWORD']}")
+
+
+def fail_quoting_a_url(command: str, context: AgentContext) -> AgentResult:
+    return AgentResult(
+        status="failed", summary="upload to https://u:pw-9@x.test/p?sig=abc42 failed"
+    )
 
 
 def reply_text(command: str, context: AgentContext) -> str:
