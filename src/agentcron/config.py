@@ -92,7 +92,7 @@ def ensure_secret_key(settings: Settings) -> str:
     path = Path(settings.data_dir) / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only when new
     key = secrets.token_urlsafe(48)
     path.touch(mode=0o600)
     path.write_text(key)

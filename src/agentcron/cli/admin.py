@@ -271,7 +271,7 @@ def backup(
 
     from sqlalchemy.engine import make_url
 
-    from agentcron.store.database import normalize_url
+    from agentcron.store.database import create_private_file, normalize_url
 
     url = make_url(normalize_url(settings_with(database_url).database_url))
     if url.get_backend_name() != "sqlite":
@@ -287,9 +287,9 @@ def backup(
         fail(f"{path} exists; choose a new file or pass --force")
     if path.resolve() == source_path.resolve():
         fail("the backup must not overwrite the database itself")
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private_file(partial)  # a copy of the database: owner-only, as the database
     source = sqlite3.connect(source_path)
     target = sqlite3.connect(partial)
     try:
