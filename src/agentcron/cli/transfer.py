@@ -82,7 +82,7 @@ def export(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {len(items)} schedule(s) to {output}", highlight=False)
+        console.print(f"wrote {len(items)} schedule(s) to {out.text(output)}", highlight=False)
 
 
 # -- import -------------------------------------------------------------------------------------
