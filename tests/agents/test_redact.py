@@ -70,8 +70,9 @@ def test_a_capability_url_gives_up_its_path_query_and_credentials() -> None:
     assert {"pw99", "/services/T01/XyZsecret9876", "XyZsecret9876", "token=abc", "abc"} <= set(
         secrets
     )
-    assert "hooks.example.test" not in secrets
-    assert url_secrets("http://127.0.0.1:11434") == ["http://127.0.0.1:11434"]
+    assert "hooks.example.test" not in secrets and "services" not in secrets
+    for plain in ("http://127.0.0.1:11434/v1", "http://127.0.0.1:9000/api/notifications"):
+        assert url_secrets(plain) == []
 
 
 def test_configured_secrets_come_from_urls_headers_and_env_settings(

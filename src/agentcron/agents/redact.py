@@ -33,8 +33,9 @@ MIN_SECRET = 4
 """Shorter given secrets are not masked: blanking every `ab` would garble a message."""
 MIN_ENV_SECRET = 8
 """Environment values found by name alone must be this long (`DEBUG_TOKEN=1` is no secret)."""
-MIN_SEGMENT = 8
-"""Path segments of configured URLs this long are masked on their own, as capability tokens."""
+MIN_SEGMENT = 10
+"""Path segments of configured URLs this long (and not a lowercase word) are masked on their
+own, as capability tokens."""
 
 _SECRET_NAME = re.compile(
     r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|AUTH|SIGNATURE|COOKIE)",
@@ -44,6 +45,7 @@ _URL = re.compile(
     r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s/?#@\"'<>]*@)?"
     r"(?P<rest>[^\s?#\"'<>]*)(?P<query>\?[^\s#\"'<>]*)?(?P<fragment>#[^\s\"'<>]*)?"
 )
+_WORDISH = re.compile(r"[a-z_.-]+")
 _WHOLE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 _SCHEME_CREDENTIAL = re.compile(r"\b(Bearer|Basic)(\s+)[^\s\"',;]+", re.IGNORECASE)
 _SECRET_PAIR = re.compile(
@@ -87,17 +89,24 @@ def _mask_url(match: re.Match[str]) -> str:
 
 
 def url_secrets(url: str) -> list[str]:
-    """What a configured URL holds that nobody should read back: the URL itself, its
-    credentials, its query (whole and each value), and its path when it has one, since
-    webhook URLs are often capabilities (`/hooks/T0/B0/XYZ`), with long segments alone."""
+    """What a configured URL holds that nobody should read back: its credentials, its query
+    (whole and each value), and its path where a segment looks like a token, since webhook
+    URLs are often capabilities (`/hooks/T0/B0/XyZ123…`); then the URL itself too. A plain
+    URL (`http://127.0.0.1:11434/v1`, `/agent`) gives nothing: it stays readable in errors."""
     parts = urlsplit(url)
-    found = [url, parts.query, parts.fragment]
+    found = [parts.query, parts.fragment]
     found += [part for part in (parts.username, parts.password) if part]
     found += [value for _, value in parse_qsl(parts.query, keep_blank_values=True)]
-    if parts.path.strip("/"):
-        found.append(parts.path)
-        found += [seg for seg in parts.path.split("/") if len(seg) >= MIN_SEGMENT]
-    return [secret for secret in found if secret]
+    tokens = [segment for segment in parts.path.split("/") if _looks_like_token(segment)]
+    if tokens:
+        found += [parts.path, *tokens]
+    found = [secret for secret in found if secret]
+    return [url, *found] if found else []
+
+
+def _looks_like_token(segment: str) -> bool:
+    """Long, and not a lowercase word such as `notifications` or `deploy-production`."""
+    return len(segment) >= MIN_SEGMENT and not _WORDISH.fullmatch(segment)
 
 
 def configured_secrets(settings: BaseModel) -> list[str]:
