@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from agentcron.agents.redact import configured_secrets, redact, url_secrets
-from agentcron.agents.settings import OpenAISettings, ShellSettings, WebhookSettings
+from agentcron.agents.settings import (
+    LLMSettings,
+    OpenAISettings,
+    ShellSettings,
+    WebhookSettings,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +104,28 @@ def test_configured_secrets_come_from_urls_headers_and_env_settings(
     )
     # A shell agent's `env` names variables passed through (PATH, HOME), not secrets.
     assert configured_secrets(ShellSettings(argv=["true"])) == []
+
+
+def test_configured_secrets_reach_into_an_llm_agent_s_tool_servers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCOUT_GITHUB_TOKEN", "ghp-0123456789")
+    monkeypatch.setenv("SCOUT_DEBUG", "1")
+    monkeypatch.setenv("TOOLS_AUTH", "Bearer tools-42")
+    scout = LLMSettings.model_validate(
+        {
+            "model": "m",
+            "tools": [
+                {
+                    "command": ["srv"],
+                    "env": {"GITHUB_TOKEN": "SCOUT_GITHUB_TOKEN", "D": "SCOUT_DEBUG"},
+                },
+                {"url": "http://127.0.0.1:9100/mcp?key=k-77", "headers_env": {"A": "TOOLS_AUTH"}},
+            ],
+        }
+    )
+
+    found = configured_secrets(scout)
+
+    assert {"ghp-0123456789", "Bearer tools-42", "k-77"} <= set(found)
+    assert "1" not in found

@@ -111,7 +111,8 @@ def _looks_like_token(segment: str) -> bool:
 
 def configured_secrets(settings: BaseModel) -> list[str]:
     """Secrets in a backend's settings, read now (environment values may change): URLs'
-    parts, header values and their credentials, and the values of every `*_env` setting."""
+    parts, header values and their credentials, the values of every `*_env` setting, and
+    those of a tool server's `env` mapping (nested settings are searched too)."""
     found: list[str] = []
     _collect(settings, found)
     return found
@@ -121,6 +122,11 @@ def _collect(model: BaseModel, found: list[str]) -> None:
     for name, value in model:
         if name.endswith("_env"):
             found += [os.environ.get(env, "") for env in _strings(value)]
+        elif name == "env" and isinstance(value, dict):
+            # A tool server's variables, read from ours: secrets unless too short to be one
+            # (a shell agent's `env` is a list of names passed through, such as PATH).
+            values = (os.environ.get(env, "") for env in _strings(value))
+            found += [secret for secret in values if len(secret) >= MIN_ENV_SECRET]
         elif name == "headers" and isinstance(value, dict):
             for header in value.values():
                 found += [header, *header.split()[1:]]  # "Bearer abc" and "abc"
