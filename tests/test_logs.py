@@ -56,3 +56,37 @@ def test_configuring_twice_keeps_one_handler(capsys: pytest.CaptureFixture[str])
             if handler not in before:
                 root.removeHandler(handler)
         root.setLevel(level)
+
+
+LEAKY = "POST https://bot:pa55word@hooks.example.test/h/1?sig=s1gn3d failed; Bearer eyJhbGciOi.x"
+
+
+def leaky_record() -> logging.LogRecord:
+    logger = logging.getLogger("agentcron.agents")
+    try:
+        raise RuntimeError(f"refused {LEAKY}; key {SECRET_VALUE}")
+    except RuntimeError:
+        import sys
+
+        exc_info = sys.exc_info()
+    return logger.makeRecord(
+        logger.name, logging.WARNING, __file__, 1, "%s", (LEAKY,), exc_info, extra={}
+    )
+
+
+SECRET_VALUE = "ops-0f3c9d2e7a"
+MASKED = "POST https://***@hooks.example.test/h/1?*** failed; Bearer ***"
+
+
+@pytest.mark.parametrize("formatter", [PlainFormatter, JsonFormatter])
+def test_log_lines_mask_url_credentials_queries_bearer_tokens_and_secret_variables(
+    formatter: type[logging.Formatter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPS_API_TOKEN", SECRET_VALUE)
+
+    line = formatter().format(leaky_record())
+
+    for secret in ("pa55word", "s1gn3d", "eyJhbGciOi", SECRET_VALUE):
+        assert secret not in line
+    assert MASKED in line
+    assert "RuntimeError: refused" in line  # the traceback is kept, masked

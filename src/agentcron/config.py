@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     instance_dead_after_s: float = Field(60.0, gt=0)
     shutdown_grace_s: float = Field(30.0, ge=0)
     output_max_bytes: int = Field(65_536, ge=1024)
+    agent_sync_threads: int = Field(8, ge=1, le=1024)
+    """Synchronous Python agent calls at once, in threads of their own (agents/threads.py)."""
 
     # Identity
     secret_key: str = ""
@@ -93,7 +95,7 @@ def ensure_secret_key(settings: Settings) -> str:
     path = Path(settings.data_dir) / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only when new
     key = secrets.token_urlsafe(48)
     path.touch(mode=0o600)
     path.write_text(key)

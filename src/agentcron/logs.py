@@ -1,7 +1,8 @@
 """One logging set-up for every process: plain lines for people, JSON lines for collectors
 (`AGENTCRON_LOG_JSON=true`). Either way, the ids a line is about (`execution_id`,
 `schedule_id`, ... passed as `extra=`) travel with it, so one execution can be followed
-through the logs of every instance.
+through the logs of every instance; and every message and traceback passes through
+`agents.redact.redact` (URLs' credentials and queries, bearer tokens, secret variables).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
+from agentcron.agents.redact import redact
 from agentcron.config import Settings
 
 CONTEXT = ("execution_id", "schedule_id", "user_id", "agent", "attempt", "worker_id")
@@ -38,8 +40,11 @@ class PlainFormatter(logging.Formatter):
         super().__init__(PLAIN_FORMAT)
 
     def formatMessage(self, record: logging.LogRecord) -> str:
-        record.message = escape_controls(record.message)
+        record.message = escape_controls(redact(record.message))
         return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return redact(super().formatException(ei))
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
@@ -57,11 +62,11 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
             **context_of(record),
         }
         if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
+            payload["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(payload, default=str)
 
 

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
 from agentcron.agents import AgentContext, AgentError, AgentResult
+
+HOLD = threading.Event()
+"""`hold` blocks until a test sets this: a synchronous call that overruns its attempt."""
+
+
+def hold(command: str, context: AgentContext) -> str:
+    HOLD.wait(60)
+    return "let go"
+
+
+def exit_process(command: str, context: AgentContext) -> str:
+    raise SystemExit(3)
+
+
+def leak_password(command: str, context: AgentContext) -> str:
+    raise RuntimeError(f"login refused for {os.environ['OPS_DB_PASSWORD']}")
+
+
+def fail_quoting_a_url(command: str, context: AgentContext) -> AgentResult:
+    return AgentResult(
+        status="failed", summary="upload to https://u:pw-9@x.test/p?sig=abc42 failed"
+    )
 
 
 def reply_text(command: str, context: AgentContext) -> str:

@@ -15,6 +15,7 @@ import pytest
 from agentcron.agents import (
     AgentConfigError,
     AgentContext,
+    AgentError,
     AgentInfo,
     AgentRegistry,
     UnknownAgent,
@@ -340,3 +341,39 @@ def test_echo_only_registry_never_makes_an_http_client(tmp_path: Path) -> None:
         "alice",
         "bob",
     ]
+
+
+LEAKY_AGENTS = """
+[agents.pyleak]
+backend = "python"
+callable = "tests.agents.sample_callables:leak_password"
+
+[agents.pyfail]
+backend = "python"
+callable = "tests.agents.sample_callables:fail_quoting_a_url"
+
+[agents.shleak]
+backend = "shell"
+argv = ["{python}", "-c", "import sys; sys.exit('push to https://ci:{token}@git.test/r.git?t=1')"]
+"""
+
+
+@pytest.mark.anyio
+async def test_every_backend_s_failure_is_masked_by_the_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, context: Callable[..., AgentContext]
+) -> None:
+    monkeypatch.setenv("OPS_DB_PASSWORD", "pg-pass-5150")
+    registry = loaded(write(tmp_path, LEAKY_AGENTS.format(python=sys.executable, token="ghp-Q8x")))
+
+    with pytest.raises(AgentError) as python_error:
+        await registry.get("pyleak").run(context("@pyleak go", handle="pyleak"))
+    failed = await registry.get("pyfail").run(context("@pyfail go", handle="pyfail"))
+    with pytest.raises(AgentError) as shell_error:
+        await registry.get("shleak").run(context("@shleak go", handle="shleak"))
+
+    assert python_error.value.message.endswith("raised RuntimeError: login refused for ***")
+    assert str(python_error.value) == python_error.value.message
+    assert failed.summary == "upload to https://***@x.test/p?*** failed"
+    assert shell_error.value.message.endswith(
+        "exited with status 1: push to https://***@git.test/r.git?***"
+    )

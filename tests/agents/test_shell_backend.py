@@ -34,6 +34,18 @@ print(json.dumps({
 """
 
 
+@pytest.fixture(
+    params=[
+        pytest.param("asyncio", id="asyncio"),
+        pytest.param(("asyncio", {"use_uvloop": True}), id="uvloop"),
+    ]
+)
+def anyio_backend(request: pytest.FixtureRequest) -> object:
+    """Every test on both loops: `agentcron worker` runs plain asyncio, `agentcron serve`
+    uvicorn's uvloop, whose pipe transports are not asyncio's classes."""
+    return request.param
+
+
 def agent(*argv: str, **settings: object) -> ShellAgent:
     config = ShellSettings.model_validate({"argv": list(argv), **settings})
     return ShellAgent("ops", config, AgentDeps())
@@ -55,6 +67,28 @@ async def test_command_text_reaches_the_program_as_data(
     assert seen["stdin"] == hostile
     assert seen["env"]["AGENTCRON_COMMAND"] == hostile
     assert not (tmp_path / "pwned").exists()
+
+
+async def test_a_program_reading_stdin_to_the_end_gets_the_command_and_finishes(
+    context: Callable[..., AgentContext],
+) -> None:
+    code = "import sys; data = sys.stdin.read(); print(len(data)); print(data)"
+
+    with anyio.fail_after(20):  # a stdin left open would block the program until its timeout
+        result = await python(code).run(context("@ops count the lines", handle="ops"))
+
+    assert result.output == "15\ncount the lines\n"
+
+
+async def test_a_program_that_never_reads_stdin_finishes_even_with_a_long_command(
+    context: Callable[..., AgentContext],
+) -> None:
+    long_command = "@ops " + "x" * 100_000  # more than a pipe holds: the write meets a closed pipe
+
+    with anyio.fail_after(20):
+        result = await python("print('done')").run(context(long_command, handle="ops"))
+
+    assert result.summary == "done"
 
 
 async def test_program_gets_the_attempt_and_only_allowed_variables(

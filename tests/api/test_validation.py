@@ -308,3 +308,18 @@ async def test_half_a_surrogate_pair_is_refused_not_stored(
         errors = response.json()["errors"]
         assert {e["field"] for e in errors} == {"command_text", "description"}
         assert errors[0]["fix"] == "send valid UTF-8 text"
+
+
+@pytest.mark.parametrize("name", ["offset", "limit"])
+async def test_a_huge_offset_or_limit_answers_422_on_every_list(
+    app: FastAPI, client: httpx.AsyncClient, name: str
+) -> None:
+    caller = new_caller(app)
+    created = await client.post(S, json=CRON_BODY, headers=caller.headers)
+    lists = (S, f"{S}/{created.json()['id']}/executions")
+
+    for path in lists:
+        for value in ("9" * 30, "9" * 5000, "1e400", "1000001", "²"):
+            response = await client.get(path, params={name: value}, headers=caller.headers)
+            assert response.status_code == 422, (path, value, response.text[:200])
+            assert response.json()["errors"][0]["field"] == name

@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from tests.cli.helpers import Cli
+from tests.cli.helpers import Cli, one_error_line
 
 
 def test_export_import_round_trip(cli: Cli) -> None:
@@ -79,3 +79,55 @@ def test_a_key_added_in_the_file_updates_the_exported_schedule(cli: Cli) -> None
     assert "key: — → models" in dry
     [item] = json.loads(cli.ok("ls", "--json").stdout)
     assert (item["id"], item["key"]) == (schedule_id, "models")
+
+
+def _bomb(levels: int, width: int = 10) -> str:
+    """Each level repeats the one below `width` times: `width ** levels` strings in all."""
+    lines = [f"l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * width)}]")
+    return "\n".join(lines) + f"\nschedules:\n  - key: bomb\n    command_text: *l{levels - 1}\n"
+
+
+def test_import_refuses_an_alias_bomb_before_building_it(cli: Cli) -> None:
+    path = cli.home / "bomb.yaml"
+    path.write_text(_bomb(6))  # a million strings from 1 KiB; nine levels would be a billion
+
+    line = one_error_line(cli("import", str(path)))
+
+    assert "expands to more than 100,000 values through its aliases" in line
+
+
+def test_import_refuses_too_many_aliases_and_a_loop(cli: Cli) -> None:
+    many = cli.home / "many.yaml"
+    many.write_text(
+        "x: &x one\nschedules:\n  - key: many\n    command_text: ["
+        + ", ".join(["*x"] * 150)
+        + "]\n"
+    )
+    loop = cli.home / "loop.yaml"
+    loop.write_text("schedules:\n  - key: loop\n    command_text: &me [*me]\n")
+
+    assert "has more than 100 aliases" in one_error_line(cli("import", str(many)))
+    assert "alias inside the value it names" in one_error_line(cli("import", str(loop)))
+
+
+def test_import_refuses_a_file_over_a_mebibyte_without_reading_it_all(cli: Cli) -> None:
+    path = cli.home / "huge.yaml"
+    path.write_text("# padding\n" * 110_000 + "schedules: []\n")
+
+    line = one_error_line(cli("import", str(path)))
+
+    assert "is larger than 1,048,576 bytes" in line
+
+
+def test_anchors_for_shared_settings_still_import(cli: Cli) -> None:
+    path = cli.home / "shared.yaml"
+    path.write_text(
+        "defaults: &defaults {agent_id: alice, schedule_type: cron, timezone: UTC}\n"
+        "schedules:\n"
+        "  - {<<: *defaults, key: a, command_text: check a, cron_expression: '0 9 * * *'}\n"
+        "  - {<<: *defaults, key: b, command_text: check b, cron_expression: '0 10 * * *'}\n"
+    )
+
+    assert "2 to create" in cli.ok("import", str(path)).stdout

@@ -61,6 +61,13 @@ async def sleeper(command: str, context: AgentContext) -> AgentResult:
     return AgentResult(summary="woke up")
 
 
+def sync_blocker(command: str, context: AgentContext) -> AgentResult:
+    """Synchronous, and holds its thread until the test sets RELEASE: an overrunning call."""
+    CALLS[context.execution_id] += 1
+    RELEASE.wait(120)
+    return AgentResult(summary="released")
+
+
 AGENTS_TOML = """
 [agents.alice]
 backend = "echo"
@@ -95,4 +102,8 @@ callable = "tests.support.agents:blocker"
 [agents.sleeper]
 backend = "python"
 callable = "tests.support.agents:sleeper"
+
+[agents.syncblocker]
+backend = "python"
+callable = "tests.support.agents:sync_blocker"
 """

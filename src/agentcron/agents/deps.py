@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 
 import httpx2
 
+from agentcron.agents.threads import AgentThreads
+
 CONNECT_TIMEOUT_S = 10.0
+DEFAULT_SYNC_THREADS = 8
 
 
 def default_http_client() -> httpx2.AsyncClient:
@@ -36,6 +39,8 @@ class AgentDeps:
     `http` is built on first use (an HTTP client costs a TLS context; echo-only set-ups never
     need one). A client passed in is the caller's to close; one made here is closed by
     `aclose()`. `now` is the engine's clock, so signatures and usage periods agree with it.
+    `threads` runs synchronous agent code (at most `sync_threads` calls at once), never in the
+    loop's default pool, which the engine's database work needs; `aclose()` refuses new calls.
     """
 
     def __init__(
@@ -44,8 +49,10 @@ class AgentDeps:
         now: Callable[[], datetime] = system_now,
         http_client: httpx2.AsyncClient | None = None,
         http_client_factory: Callable[[], httpx2.AsyncClient] = default_http_client,
+        sync_threads: int = DEFAULT_SYNC_THREADS,
     ) -> None:
         self.now = now
+        self.threads = AgentThreads(sync_threads)
         self._http = http_client
         self._owns_http = http_client is None
         self._factory = http_client_factory
@@ -57,6 +64,7 @@ class AgentDeps:
         return self._http
 
     async def aclose(self) -> None:
+        self.threads.close()
         if self._http is not None and self._owns_http:
             await self._http.aclose()
             self._http = None

@@ -3,9 +3,11 @@
 `callable = "package.module:function"` names a function taking
 `(command: str, context: AgentContext)`, sync or async. It may return an
 `AgentResult`, a string (the output), a mapping with the webhook reply's fields,
-or None. Sync functions run in a worker thread so they cannot stall the engine;
-a thread cannot be killed, so a sync function that overruns its timeout keeps
-running after the attempt is recorded as timed out.
+or None. Sync functions run in the agents' own threads (`agents.threads`), never
+in the pool the engine's database work uses, so they cannot stall the engine. A
+thread cannot be killed: a sync function that overruns its timeout keeps running
+(and holding its thread) after the attempt is recorded as timed out; when all
+threads are held, a new sync call fails at once with a retryable error.
 
 The callable is imported when the agent is built (at load or reload), so a typo
 shows up there; a reload does not re-import a module already imported.
@@ -13,7 +15,6 @@ shows up there; a reload does not re-import a module already imported.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import inspect
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from agentcron.agents.deps import AgentDeps
 from agentcron.agents.reports import result_from_mapping
 from agentcron.agents.results import MESSAGE_LIMIT, bounded, shorten
 from agentcron.agents.settings import PythonSettings
+from agentcron.agents.threads import ThreadsBusy, ThreadsClosed
 
 
 def resolve(target: str) -> Callable[..., Any]:
@@ -49,6 +51,7 @@ class PythonAgent:
         self._target = settings.target
         self._function = resolve(settings.target)
         self._is_async = inspect.iscoroutinefunction(self._function)
+        self._threads = deps.threads
 
     async def run(self, context: AgentContext) -> AgentResult:
         function = self._function
@@ -56,11 +59,15 @@ class PythonAgent:
             if self._is_async:
                 returned = await function(context.instruction, context)
             else:
-                returned = await asyncio.to_thread(function, context.instruction, context)
+                returned = await self._threads.run(
+                    function, context.instruction, context, name=f"@{self.handle} ({self._target})"
+                )
                 if inspect.isawaitable(returned):
                     returned = await returned
         except AgentError:
             raise
+        except (ThreadsBusy, ThreadsClosed) as exc:
+            raise AgentError(f"@{self.handle}: {exc}", retryable=True) from None
         except Exception as exc:
             message = f"@{self.handle}: {self._target} raised {type(exc).__name__}: {exc}"
             raise AgentError(shorten(message, MESSAGE_LIMIT), retryable=False) from exc

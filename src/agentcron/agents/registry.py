@@ -25,6 +25,7 @@ from typing import Any
 from agentcron.agents.base import Agent, AgentInfo
 from agentcron.agents.config import AgentConfigError, AgentSpec, read_file
 from agentcron.agents.deps import AgentDeps
+from agentcron.agents.redact import RedactedAgent
 from agentcron.agents.settings import BACKENDS
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class AgentRegistry:
         if backend.runs_local_code and not self._allow_code_backends:
             raise ValueError(f"the {spec.backend} backend is disabled on this server")
         agent: Agent = _import(backend.target)(spec.handle, spec.settings, self.deps)
-        return agent
+        return RedactedAgent(agent, spec.settings)
 
 
 def _import(target: str) -> Any:

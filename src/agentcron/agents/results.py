@@ -96,7 +96,11 @@ def tail(text: str, limit: int = MESSAGE_LIMIT) -> str:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Blank out every secret value, whatever echoed it (a server's error page, a traceback)."""
+    """Blank out every secret value, whatever echoed it (a server's error page, a traceback).
+
+    Only the values given: fit for output and steps, which may quote URLs with queries on
+    purpose. Errors and log lines get `agents.redact.redact`, which masks patterns as well.
+    """
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")

@@ -21,7 +21,7 @@ import os
 import signal
 from asyncio.subprocess import PIPE
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from agentcron.agents.base import AgentContext, AgentError, AgentResult
 from agentcron.agents.deps import AgentDeps
@@ -71,8 +71,10 @@ class ShellAgent:
             ) from None
 
         try:
-            stdin = transport.get_pipe_transport(0)
-            if isinstance(stdin, asyncio.WriteTransport):
+            # A cast, not an isinstance check: uvloop's pipe transports (under `agentcron
+            # serve`) are not asyncio's classes, and a stdin never closed hangs a reader.
+            stdin = cast(asyncio.WriteTransport | None, transport.get_pipe_transport(0))
+            if stdin is not None:
                 stdin.write(context.instruction.encode("utf-8"))
                 stdin.close()  # a program that never reads stdin only loses the pipe
             # Shielded: a cancellation must reach us, not mark the program finished.

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from agentcron.cli import output as out
 from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import console, fail
 from agentcron.cli.config_file import ConfigError, config_path, load, normal_url, save
@@ -51,7 +52,8 @@ def login(
     path = save(config)
     name = me.get("name") if isinstance(me, dict) else None
     console.print(
-        f"signed in to {base} as {name or 'you'}; token saved in {path}",
+        f"signed in to {out.text(base)} as {out.text(name or 'you')}; token saved in "
+        f"{out.text(path)}",
         highlight=False,
         soft_wrap=True,
     )

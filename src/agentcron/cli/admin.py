@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from agentcron.cli import output as out
 from agentcron.cli.common import EXIT_USAGE, console, fail
 from agentcron.errors import AgentcronError
 
@@ -189,7 +190,10 @@ def users_create(
     if as_json:
         print(json.dumps({"user_id": str(user.id), "name": user.name, "timezone": user.timezone}))
     else:
-        console.print(f"created user [bold]{user.name}[/] ({user.id}), time zone {user.timezone}")
+        console.print(
+            f"created user [bold]{out.text(user.name)}[/] ({user.id}), "
+            f"time zone {out.text(user.timezone)}"
+        )
 
 
 @users_app.command("list")
@@ -207,7 +211,7 @@ def users_list(
         )
         return
     for u in users:
-        console.print(f"{u.name}\t{u.id}\t{u.timezone}")
+        console.print(f"{out.text(u.name)}\t{u.id}\t{out.text(u.timezone)}")
 
 
 @tokens_app.command("create")
@@ -229,7 +233,7 @@ def tokens_create(
     if as_json:
         print(json.dumps({"user_id": str(issued.record.user_id), "token": issued.token}))
     else:
-        console.print(f"token for [bold]{user}[/] (shown once):")
+        console.print(f"token for [bold]{out.text(user)}[/] (shown once):")
         print(issued.token)
 
 
@@ -278,7 +282,7 @@ def tokens_list(user: str, database_url: DatabaseOpt = None) -> None:
         fail(str(exc))
     for row in rows:
         state = "revoked" if row.revoked_at else "active"
-        console.print(f"{row.id}\t{row.prefix}…\t{row.name}\t{state}")
+        console.print(f"{row.id}\t{out.text(row.prefix)}…\t{out.text(row.name)}\t{state}")
 
 
 def backup(
@@ -294,7 +298,7 @@ def backup(
 
     from sqlalchemy.engine import make_url
 
-    from agentcron.store.database import normalize_url
+    from agentcron.store.database import create_private_file, normalize_url
 
     url = make_url(normalize_url(settings_with(database_url).database_url))
     if url.get_backend_name() != "sqlite":
@@ -310,9 +314,9 @@ def backup(
         fail(f"{path} exists; choose a new file or pass --force")
     if path.resolve() == source_path.resolve():
         fail("the backup must not overwrite the database itself")
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private_file(partial)  # a copy of the database: owner-only, as the database
     source = sqlite3.connect(source_path)
     target = sqlite3.connect(partial)
     try:

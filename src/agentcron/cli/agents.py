@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from agentcron.cli import output as out
@@ -27,9 +26,9 @@ def _table(rows: list[dict[str, Any]]) -> Table:
     table.add_column("DESCRIPTION", overflow="fold")
     for row in rows:
         table.add_row(
-            escape(f"@{row.get('handle')}"),
-            escape(str(row.get("name") or "")),
-            escape(str(row.get("backend") or "")),
+            out.text(f"@{row.get('handle')}"),
+            out.text(row.get("name") or ""),
+            out.text(row.get("backend") or ""),
             out.clip(row.get("description"), 120),
         )
     return table
@@ -60,7 +59,7 @@ def check(
             problems = exc.problems
     if problems:
         for problem in problems:
-            console.print(f"  {escape(problem)}", highlight=False, soft_wrap=True)
+            console.print(f"  {out.text(problem)}", highlight=False, soft_wrap=True)
         fail(f"{path}: {len(problems)} problem(s)")
     rows = [
         {"handle": s.handle, "name": s.name, "backend": s.backend, "description": s.description}
@@ -70,10 +69,10 @@ def check(
         out.print_json(rows)
         return
     if not rows:
-        console.print(f"{escape(str(path))} is valid but defines no agents", highlight=False)
+        console.print(f"{out.text(path)} is valid but defines no agents", highlight=False)
         return
     console.print(_table(rows))
-    console.print(f"{escape(str(path))}: {len(rows)} agent(s), no problems", highlight=False)
+    console.print(f"{out.text(path)}: {len(rows)} agent(s), no problems", highlight=False)
 
 
 @agents_app.command("list")
@@ -105,4 +104,4 @@ def reload(url: UrlOpt = None, token: TokenOpt = None) -> None:
     if isinstance(answer, dict) and answer.get("ok") is False:
         fail(str(answer.get("message") or "the server kept its last good agents"))
     message = answer.get("message") if isinstance(answer, dict) else None
-    console.print(escape(str(message or "agents reloaded")), highlight=False)
+    console.print(out.text(message or "agents reloaded"), highlight=False)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 
 from agentcron.cli import output as out
@@ -72,16 +71,16 @@ def print_schedule(item: dict[str, Any], now: datetime) -> None:
     """The full card of one schedule (`show`, and after add/edit)."""
     timing = schedule_words(item)
     rows: list[tuple[str, str]] = [
-        ("id", escape(str(item["id"]))),
+        ("id", out.text(item["id"])),
         ("command", command_line(item, 400)),
-        ("when", escape(timing)),
+        ("when", out.text(timing)),
     ]
     if item.get("key"):
-        rows.append(("key", escape(str(item["key"]))))
+        rows.append(("key", out.text(item["key"])))
     if item.get("description"):
         rows.append(("description", out.clip(item["description"], 400)))
     if item.get("schedule_type") == "cron":
-        rows.append(("cron", escape(f"{item.get('cron_expression')}  ({item.get('timezone')})")))
+        rows.append(("cron", out.text(f"{item.get('cron_expression')}  ({item.get('timezone')})")))
     rows.append(("enabled", "yes" if item.get("enabled") else "[yellow]no[/]"))
     runs = item.get("next_runs") or ([item["next_run_at"]] if item.get("next_run_at") else [])
     zone = item.get("timezone")
@@ -101,7 +100,7 @@ def print_schedule(item: dict[str, Any], now: datetime) -> None:
         f"overlap {item.get('overlap', '?')}, retries {item.get('max_retries', '?')}, "
         f"timeout {item.get('timeout_s', '?')} s, grace {item.get('misfire_grace_s', '?')} s"
     )
-    rows.append(("policy", escape(policy)))
+    rows.append(("policy", out.text(policy)))
     for line in out.field_lines(rows):
         console.print(line, highlight=False)
 
@@ -111,7 +110,7 @@ def print_preview(preview: dict[str, Any], now: datetime, fallback_command: str)
     command = preview.get("command_text") or preview.get("command") or fallback_command
     rows = [
         ("command", command_line({"agent_id": agent, "command_text": command}, 400)),
-        ("when", escape(schedule_words(preview))),
+        ("when", out.text(schedule_words(preview))),
     ]
     runs = preview.get("next_runs") or []
     zone = preview.get("timezone")
@@ -133,9 +132,9 @@ def schedules_table(items: list[dict[str, Any]], now: datetime) -> Table:
     for item in items:
         table.add_row(
             out.short_id(item["id"]),
-            escape(f"@{item.get('agent_id')}"),
+            out.text(f"@{item.get('agent_id')}"),
             out.clip(without_handle(item), 80),
-            escape(schedule_words(item)),
+            out.text(schedule_words(item)),
             out.relative(item.get("next_run_at"), now) if item.get("enabled") else "[dim]—[/]",
             out.status(item.get("last_status")),
             "yes" if item.get("enabled") else "[yellow]no[/]",

@@ -6,10 +6,12 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-console = Console()
-err_console = Console(stderr=True)
+from agentcron.cli.output import text
+
+# emoji=False: `:warning:` in someone's command is text, not a picture.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -19,6 +21,6 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     """Print one line to stderr and exit non-zero."""
     first = " ".join(str(message).split())
     err_console.print(
-        f"[bold red]error:[/] {escape(first)}", markup=True, highlight=False, soft_wrap=True
+        f"[bold red]error:[/] {text(first)}", markup=True, highlight=False, soft_wrap=True
     )
     raise typer.Exit(code)

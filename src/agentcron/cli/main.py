@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from rich.markup import escape
 
 from agentcron import __version__
 from agentcron.cli import account, admin, runs, schedules, sentences, transfer, watch
+from agentcron.cli import output as out
 from agentcron.cli.agents import agents_app
 from agentcron.cli.common import EXIT_USAGE, err_console
 
@@ -86,7 +86,9 @@ def main() -> None:
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:
             message += f" (see `{ctx.command_path} --help`)"
-        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {out.text(message)}", highlight=False, soft_wrap=True
+        )
         code = getattr(exc, "exit_code", EXIT_USAGE)
     except typer.Abort:
         err_console.print("aborted")

@@ -1,12 +1,16 @@
 """How values read in a terminal: relative times, durations, statuses, and JSON for scripts.
 
 Pure functions over the API's JSON (ISO-8601 strings), with `now` passed in so a test can
-fix it. Rich markup is escaped wherever user text is shown.
+fix it. Text from people or agents (commands, descriptions, summaries, errors, names) goes
+through `inert` before it is printed and `text` (or `clip`) before it joins Rich markup: a
+control character could start a terminal escape sequence (retitle the window, clear the
+screen, forge output), and `[bold]` in a command must stay text.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -26,11 +30,32 @@ STATUS_STYLES = {
     "running": "cyan",
 }
 FINAL_STATUSES = frozenset({"success", "failed", "timed_out", "missed", "skipped", "cancelled"})
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 (but tab and newline), DEL and C1: what terminals may act on instead of showing."""
+_C1 = re.compile(r"[\x80-\x9f]")
+
+
+def inert(value: Any) -> str:
+    """`value` as text a terminal only shows: control characters become escapes (`\\x1b`)."""
+    text = "" if value is None else str(value)
+    return CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def text(value: Any) -> str:
+    """`inert`, and safe inside Rich markup."""
+    return escape(inert(value))
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """JSON for a terminal or a pipe. JSON escapes C0 controls itself; C1 ones (U+0080 to
+    U+009F, such as the one-byte CSI) are escaped here, which JSON readers undo alike."""
+    encoded = json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
 
 
 def print_json(value: Any) -> None:
     """Machine output: plain JSON on stdout, never Rich-wrapped or coloured."""
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(value, indent=2) + "\n")
     sys.stdout.flush()
 
 
@@ -107,12 +132,13 @@ def status(value: Any) -> str:
 
 
 def short_id(value: Any) -> str:
-    return str(value)[:8]
+    """The first 8 characters of an id, keeping only what ids are made of."""
+    return re.sub(r"[^0-9A-Za-z_-]", "", str(value))[:8]
 
 
 def clip(text: Any, limit: int = 60) -> str:
     """User text on one line, shortened with an ellipsis, safe for Rich markup."""
-    flat = " ".join(("" if text is None else str(text)).split())
+    flat = " ".join(inert(text).split())
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
     return escape(flat)

@@ -37,7 +37,7 @@ def follow(client: ApiClient, execution_id: str, timeout_s: float) -> dict[str, 
 
 def print_result(execution: dict[str, Any]) -> None:
     rows = [
-        ("execution", str(execution.get("id"))),
+        ("execution", out.text(execution.get("id"))),
         ("status", out.status(execution.get("status"))),
         ("duration", out.duration_ms(execution.get("duration_ms"))),
         ("tokens", out.number(execution.get("tokens_used"))),

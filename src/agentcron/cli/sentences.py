@@ -11,7 +11,6 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from rich.markup import escape
 
 from agentcron.cli import output as out
 from agentcron.cli.common import EXIT_USAGE, console, fail
@@ -77,11 +76,11 @@ def parse(
     rows = [
         (
             "agent",
-            escape(f"@{parsed.agent}") if parsed.agent else "[yellow]none: start with @handle[/]",
+            out.text(f"@{parsed.agent}") if parsed.agent else "[yellow]none: start with @handle[/]",
         ),
         ("command", out.clip(parsed.command, 400)),
-        ("when", escape(parsed.description)),
-        ("timing", escape(f"{timing} ({spec.timezone})")),
+        ("when", out.text(parsed.description)),
+        ("timing", out.text(f"{timing} ({spec.timezone})")),
     ]
     runs = parsed.next_runs
     rows.append(("next runs", out.when(runs[0], reference, spec.timezone) if runs else "— (never)"))

@@ -17,6 +17,7 @@ import typer
 import yaml
 
 from agentcron.cli import output as out
+from agentcron.cli import yamldoc
 from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import console, fail
 from agentcron.cli.remote import SCHEDULES, TokenOpt, UrlOpt, all_schedules, connect
@@ -81,7 +82,7 @@ def export(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {len(items)} schedule(s) to {output}", highlight=False)
+        console.print(f"wrote {len(items)} schedule(s) to {out.text(output)}", highlight=False)
 
 
 # -- import -------------------------------------------------------------------------------------
@@ -99,9 +100,13 @@ class Change:
 def read_entries(path: Path) -> list[dict[str, Any]]:
     """The file's entries, checked for shape; exits with a one-line error naming the entry."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yamldoc.read(path)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text")
+    except yamldoc.YamlRefused as exc:
+        fail(f"{path} {exc}")
     except yaml.YAMLError as exc:
         fail(f"{path} is not valid YAML: {' '.join(str(exc).split())}")
     if isinstance(document, dict):

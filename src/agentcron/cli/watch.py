@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -13,7 +12,6 @@ from types import FrameType
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from agentcron.cli import output as out
 from agentcron.cli.common import console, err_console
@@ -36,7 +34,7 @@ def status(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None)
     instances = data.get("instances") or []
     engine = "running here" if data.get("engine_running") else "[yellow]not running here[/]"
     if data.get("engine_refusal"):
-        engine += f" [red]({escape(str(data['engine_refusal']))})[/]"
+        engine += f" [red]({out.text(data['engine_refusal'])})[/]"
     rows: list[tuple[str, str]] = [
         ("engine", engine),
         ("instances", str(len(instances)) if instances else "[red]none alive: nothing fires[/]"),
@@ -45,7 +43,7 @@ def status(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None)
         rows.append(
             (
                 "",
-                escape(
+                out.text(
                     f"{instance.get('id')} {instance.get('role')} on {instance.get('host')} "
                     f"(pid {instance.get('pid')}, v{instance.get('version')}), "
                     f"heartbeat {out.relative(instance.get('heartbeat_at'), now)}"
@@ -73,11 +71,11 @@ def status(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None)
 
 
 def event_line(kind: str, data: Any) -> str:
-    """One plain line per event: time, kind, then the ids and facts it carries."""
+    """One plain line per event: time, kind, then the ids and facts it carries (inert)."""
     stamp = out.now_utc().astimezone().strftime("%H:%M:%S")
     parts = [stamp, kind]
     if not isinstance(data, dict):
-        return " ".join([*parts, str(data)])
+        return out.inert(" ".join([*parts, str(data)]))
     for field, label in (("schedule_id", "schedule"), ("execution_id", "execution")):
         if data.get(field):
             parts.append(f"{label} {out.short_id(data[field])}")
@@ -91,7 +89,7 @@ def event_line(kind: str, data: Any) -> str:
     rest = {k: v for k, v in data.items() if k not in shown and v not in (None, "")}
     if rest:
         parts.append(" ".join(f"{k}={v}" for k, v in rest.items()))
-    return " ".join(" ".join(parts).split())
+    return " ".join(out.inert(" ".join(parts)).split())
 
 
 def tail(
@@ -117,7 +115,7 @@ def tail(
         for event in client.events(on_open=opened):
             data = event.json()
             if as_json:
-                text = json.dumps({"kind": event.name, "data": data}, ensure_ascii=False)
+                text = out.json_text({"kind": event.name, "data": data})
             else:
                 text = event_line(event.name, data)
             sys.stdout.write(text + "\n")

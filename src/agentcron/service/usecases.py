@@ -132,7 +132,8 @@ def build_use_cases(
     bus = EventBus(worker_id)
     if registry is None:
         registry = AgentRegistry(
-            settings.agents_file if load_agents else None, deps=AgentDeps(now=clock.now)
+            settings.agents_file if load_agents else None,
+            deps=AgentDeps(now=clock.now, sync_threads=settings.agent_sync_threads),
         )
         if load_agents:
             log.info("agents: %s", registry.load().message)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from agentcron.service.dashboard import HistorySeries, user_zone
 from agentcron.web import text
 from agentcron.web.charts import Chart, Datum, bar_chart, sparse_ticks
+from agentcron.web.paging import page_number
 from agentcron.web.routing import WebRoute, here, member, page, run
 
 router = APIRouter(route_class=WebRoute)
@@ -126,7 +127,7 @@ async def history(
     who = await member(request)
     state = who.state
     view = await run(state.schedules.get, who.user, schedule_id)
-    number = int(page_no) if page_no.isdigit() and int(page_no) > 0 else 1
+    number = page_number(page_no)
     statuses = [status] if status in STATUS_FILTERS else None
     executions, total = await run(
         state.history.for_schedule,

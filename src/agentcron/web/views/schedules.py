@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from agentcron.service.models import ScheduleFilter
+from agentcron.web.paging import page_number
 from agentcron.web.routing import (
     WebRoute,
     form,
@@ -55,7 +56,7 @@ async def schedules(
     page_no: str = Query("1", alias="page"),
 ) -> Response:
     who = await member(request)
-    number = int(page_no) if page_no.isdigit() and int(page_no) > 0 else 1
+    number = page_number(page_no)
     views, total = await run(
         who.state.schedules.list,
         who.user,
