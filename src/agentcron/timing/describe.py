@@ -50,18 +50,24 @@ def describe_cron(expression: str) -> str:
 
 def _times_of_day(pattern: CronPattern) -> str:
     minute, hour = pattern.expression.split()[:2]
-    minute = _plain_field(minute, pattern.minutes)
-    hour = _plain_field(hour, pattern.hours)
+    minute = _plain_field(minute, pattern.minutes, 60)
+    hour = _plain_field(hour, pattern.hours, 24)
     return str(ExpressionDescriptor(f"{minute} {hour} * * *", _options()).get_description())
 
 
-def _plain_field(text: str, values: frozenset[int]) -> str:
-    """A stepped field that yields one or two values ("5/30" in hours is only 5), or mixes
-    steps into a list, as the plain list cronsim reads: cron-descriptor would say
-    "every 30 hours" of the first."""
-    if "/" not in text or ("," not in text and len(values) > 2):
+def _plain_field(text: str, values: frozenset[int], cycle: int) -> str:
+    """A step that does not say what fires, as the plain list cronsim reads.
+
+    cron-descriptor says "every 45 minutes" of `*/45` (which fires at :00 and :45, 15
+    minutes apart across the hour) and "every 30 hours" of `5/30` (only 05:00); a step
+    is kept only where it divides the hour or the day from its first value, or runs
+    within a range."""
+    if "/" not in text:
         return text
-    return ",".join(str(v) for v in sorted(values))
+    base, _, step = text.partition("/")
+    even = cycle % int(step) == 0 and (base == "*" or (base.isdigit() and int(base) < int(step)))
+    kept = "," not in text and len(values) > 1 and ("-" in base or even)
+    return text if kept else ",".join(str(v) for v in sorted(values))
 
 
 def describe_instant(instant: datetime, timezone: str) -> str:

@@ -42,15 +42,16 @@ Decisions a caller may rely on:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NoReturn
 
 from agentcron.timing import describe, preview, validate
-from agentcron.timing.language.assemble import Refusal, assemble
+from agentcron.timing.language import adjectives
+from agentcron.timing.language.assemble import Assembly, Refusal, assemble
 from agentcron.timing.language.clauses import find_clauses
 from agentcron.timing.language.command import agent_of, has_words, looks_like_timing, rebuild
-from agentcron.timing.language.facts import Unsupported, Zone
+from agentcron.timing.language.facts import Clause, Unsupported, Zone
 from agentcron.timing.language.lexicon import Kind, fold, tokenize
 from agentcron.timing.language.words import Words
 from agentcron.timing.problems import InvalidSchedule
@@ -64,11 +65,15 @@ DEFAULT = "check the logs every weekday at 9am"
 
 @dataclass(frozen=True)
 class ParsedSentence:
+    """`notes` say how words were read that a person may have meant otherwise
+    ("PT" as America/Los_Angeles, "weekly" kept in "the weekly digest")."""
+
     agent: str | None
     command: str
     spec: ScheduleSpec
     description: str
     next_runs: list[datetime]
+    notes: list[str] = field(default_factory=list)
 
 
 class SentenceNotUnderstood(ValueError):
@@ -88,7 +93,8 @@ def parse_sentence(
     min_gap: timedelta = timedelta(minutes=5),
 ) -> ParsedSentence:
     now = utc(now)
-    agent, command, spec, understood, base = understand(text, timezone=timezone, now=now)
+    agent, command, assembly, understood, base = understand(text, timezone=timezone, now=now)
+    spec = assembly.spec
     try:
         validate(spec, min_gap=min_gap, now=now)
     except InvalidSchedule as invalid:
@@ -99,31 +105,51 @@ def parse_sentence(
             "every weekday at 9am in Europe/Berlin" if zone_wrong else f"every {minutes} minutes"
         )
         _refuse(str(invalid), f"{base} {example}", understood)
-    return ParsedSentence(agent, command, spec, describe(spec), preview(spec, now, 5))
+    return ParsedSentence(
+        agent, command, spec, describe(spec), preview(spec, now, 5), assembly.notes
+    )
 
 
 def understand(
     text: str, *, timezone: str, now: datetime
-) -> tuple[str | None, str, ScheduleSpec, dict[str, object], str]:
-    """The sentence's agent, command and spec before validation; also what was understood
-    and the command to build examples from."""
+) -> tuple[str | None, str, Assembly, dict[str, object], str]:
+    """The sentence's agent, command and schedule before validation; also what was
+    understood and the command to build examples from."""
     source = fold(text)
     understood: dict[str, object] = {
         "agent": None,
         "command": "",
         "timing": [],
         "timezone": timezone,
+        "notes": [],
     }
     if len(source) > MAX_LENGTH:
         _refuse(f"the sentence is longer than {MAX_LENGTH} characters", DEFAULT, understood)
     tokens = tokenize(source)
-    words = Words(tokens, source)
-    clauses = find_clauses(words)
+    words = Words(tokens, source, timezone)
+
+    def works(clauses: list[Clause]) -> bool:
+        try:
+            assemble(clauses, timezone=timezone, now=now)
+        except Refusal:
+            return False
+        return True
+
+    clauses, kept = adjectives.choose(words, find_clauses(words), works)
     consumed = {k for clause in clauses for k in range(clause.start, clause.end)}
+    kept_tokens = {k for clause in kept for k in range(clause.start, clause.end)}
+    notes = [adjectives.note(words, clause) for clause in kept]
     agent = agent_of([t for k, t in enumerate(tokens) if k not in consumed and t.kind is Kind.WORD])
     command = rebuild(tokens, consumed)
-    zone = next((c.fact.name for c in clauses if isinstance(c.fact, Zone)), timezone)
-    understood.update(agent=agent, command=command, timing=[c.text for c in clauses], timezone=zone)
+    zones = [c.fact for c in clauses if isinstance(c.fact, Zone)]
+    notes += [z.note for z in zones if z.note]
+    understood.update(
+        agent=agent,
+        command=command,
+        timing=[c.text for c in clauses],
+        timezone=zones[0].name if zones else timezone,
+        notes=notes,
+    )
     base = (
         command
         if has_words(command, agent)
@@ -138,6 +164,7 @@ def understand(
         k
         for k, token in enumerate(tokens)
         if k not in consumed
+        and k not in kept_tokens
         and token.kind is Kind.WORD
         and looks_like_timing(words, k, after_clause=k - 1 in consumed)
     ]
@@ -151,13 +178,15 @@ def understand(
             understood,
         )
     try:
-        spec = assemble(clauses, timezone=timezone, now=now)
+        assembly = assemble(clauses, timezone=timezone, now=now)
     except Refusal as refusal:
         _refuse(refusal.reason, f"{base} {refusal.example}", understood)
     if not has_words(command, agent):
         timing = " ".join(c.text for c in clauses)
         _refuse("there is a schedule but no command to run", f"{base} {timing}", understood)
-    return agent, command, spec, understood, base
+    notes += [n for n in assembly.notes if n not in notes]
+    understood["notes"] = notes
+    return agent, command, Assembly(assembly.spec, notes), understood, base
 
 
 def _refuse(reason: str, example: str, understood: dict[str, object]) -> NoReturn:
@@ -165,14 +194,21 @@ def _refuse(reason: str, example: str, understood: dict[str, object]) -> NoRetur
 
 
 def _spec_json(spec: ScheduleSpec) -> dict[str, object]:
+    """`anchor` is an interval's first fire when the sentence fixed one ("every other friday
+    at 5pm"); None when the interval starts when it is saved."""
     return {
         "schedule_type": spec.schedule_type.value,
         "cron_expression": spec.cron_expression,
         "interval_value": spec.interval_value,
         "interval_unit": spec.interval_unit.value if spec.interval_unit else None,
         "run_at": spec.run_at.isoformat() if spec.run_at else None,
+        "anchor": spec.anchor.isoformat() if spec.anchor and _fixed_anchor(spec) else None,
         "timezone": spec.timezone,
     }
+
+
+def _fixed_anchor(spec: ScheduleSpec) -> bool:
+    return spec.interval_unit is not None and spec.interval_unit.value == "days"
 
 
 def to_json(parsed: ParsedSentence) -> dict[str, object]:
@@ -183,6 +219,7 @@ def to_json(parsed: ParsedSentence) -> dict[str, object]:
         **_spec_json(parsed.spec),
         "description": parsed.description,
         "next_runs": [run.isoformat() for run in parsed.next_runs],
+        "notes": parsed.notes,
     }
 
 

@@ -1,15 +1,18 @@
 """Times of day: "at 9", "9:30 pm", "21h", "noon", "at 9am, 1pm and 6pm", "between 9 and 17".
 
-A bare number is a time only after "at" (or inside "between"/"from"), and it is
-read on the 24-hour clock: "at 5" is 05:00. A day word with a period ("every
-evening") may later move a time that am/pm did not fix ("at 6" becomes 18:00).
+A bare number is a time only after "at" (or inside "between"/"from"). A clock
+whose am/pm is not said is kept unfixed (`Clock.fixed` False) for the assembler:
+a period ("every evening") moves it ("at 6" becomes 18:00), 7 to 11 are morning,
+12 is noon, and 1 to 6 are refused with both readings. 0, 13-23 and zero-padded
+hours ("05:00") are the 24-hour clock. In a window the last hour may take pm from
+the first ("from 9 to 5" is 09:00-17:00).
 """
 
 from __future__ import annotations
 
 import re
 
-from agentcron.timing.language.facts import Clock, HourWindow, Times, Unsupported
+from agentcron.timing.language.facts import Clock, Every, HourWindow, Times, Unsupported
 from agentcron.timing.language.lexicon import PERIODS
 from agentcron.timing.language.words import Match, Words
 
@@ -129,11 +132,40 @@ def match_times(w: Words, i: int) -> Match | None:
     return j, Times(tuple(clocks))
 
 
+WORKDAYS = frozenset(range(1, 6))
+_WORK_WORDS = ("business", "work", "working", "office")
+
+
+def match_business_hours(w: Words, i: int) -> Match | None:
+    """ "during business hours", "in office hours", "during the workday": Mon-Fri 9-17."""
+    lead = w.at(i)
+    j = w.skip(i, "during", "in", "within", "over")
+    if lead == "outside" or (lead == "after" and w.at(i + 1) in _WORK_WORDS):
+        j = i + 1
+        if w.at(j) in _WORK_WORDS and w.at(j + 1) == "hours":
+            return j + 2, Unsupported(
+                f'"{w.text(i, j + 2)}" is not a window I can keep to', WINDOW_EXAMPLE
+            )
+        return None
+    if w.at(j) in _WORK_WORDS and w.at(j + 1) == "hours":
+        return j + 2, HourWindow(9, 17, WORKDAYS)
+    k = w.skip(j, "the")
+    if j == i:
+        return None  # "the workday" without "during" is a noun, not hours
+    if w.at(k) == "workday":
+        return k + 1, HourWindow(9, 17, WORKDAYS)
+    end = w.seq(k, "work", "day") or w.seq(k, "working", "day")
+    return None if end is None else (end, HourWindow(9, 17, WORKDAYS))
+
+
 def match_hour_window(w: Words, i: int) -> Match | None:
-    """ "between 9 and 17", "from 9am to 5pm", "9am-5pm": whole hours, first before last."""
+    """ "between 9 and 17", "from 9am to 5pm", "9am-5pm": whole hours, first before last.
+
+    "9-5" without am/pm is a window only right after a repetition ("every hour 9-5").
+    """
     lead = w.at(i)
     if lead not in ("between", "from"):
-        return _hyphenated_window(w, i, needs_meridiem=True)
+        return _hyphenated_window(w, i, needs_meridiem=not isinstance(w.after(i), Every))
     joiners = ("and",) if lead == "between" else ("to", "till", "until", "through", "thru", "-")
     try:
         first = read_clock(w, i + 1, bare=True)
@@ -183,13 +215,23 @@ def _single(word: str) -> Clock | None:
 
 
 def window(text: str, start: Clock, stop: Clock) -> HourWindow | Unsupported:
+    """Whole hours; an unfixed first hour is morning (7-11) or noon, or takes pm from a
+    later fixed last hour ("from 1 to 5pm"); an unfixed last hour before the first is pm."""
     if start.minute or stop.minute:
         return Unsupported(
             f'"{text}": a window runs from one whole hour to another', WINDOW_EXAMPLE
         )
-    if stop.hour <= start.hour:
+    first, last = start.hour, stop.hour
+    if not start.fixed and 1 <= first <= 6:
+        if not (stop.fixed and last > first + 12):
+            return Unsupported(
+                f'"{text}": {first} could be {first}am or {first}pm, say which', WINDOW_EXAMPLE
+            )
+        first += 12
+    if not stop.fixed and last <= first and last + 12 > first:
+        last += 12
+    if last <= first:
         return Unsupported(
-            f'"{text}" ends before it starts (bare hours are 24-hour: say 17 or 5pm)',
-            WINDOW_EXAMPLE,
+            f'"{text}" ends before it starts (a window stays within one day)', WINDOW_EXAMPLE
         )
-    return HourWindow(start.hour, stop.hour)
+    return HourWindow(first, last)

@@ -22,6 +22,7 @@ from agentcron.timing.language.lexicon import (
     weekday,
 )
 from agentcron.timing.language.words import Words
+from agentcron.timing.language.zonewords import ABBREVIATIONS, AMBIGUOUS, WEAK_ABBREVIATIONS
 
 HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
 _SEPARATORS = frozenset(",;:")
@@ -52,8 +53,22 @@ _TIMING_WORDS = (
             "weekends",
             "workday",
             "workdays",
+            "quarterly",
+            "biweekly",
+            "bi-weekly",
+            "bimonthly",
+            "bi-monthly",
+            "semimonthly",
+            "semi-monthly",
+            "semiweekly",
+            "semi-weekly",
+            "twice",
+            "thrice",
         }
     )
+    # "UTC logs", "GMT offset": words people use in commands; other zone abbreviations
+    # left over would leave a zone in the command, so they are suspects.
+    | ((frozenset(ABBREVIATIONS) | frozenset(AMBIGUOUS)) - WEAK_ABBREVIATIONS - {"utc", "gmt"})
     | frozenset(WEEKDAY_NAMES)
     | frozenset(f"{day}s" for day in WEEKDAY_NAMES)
 )
@@ -99,11 +114,31 @@ def agent_of(tokens: Sequence[Token]) -> str | None:
     return None
 
 
+_MONTH_LEADS = frozenset(
+    {"in", "of", "during", "every", "each", "until", "till", "since", "from", "through", "except"}
+)
+_WORK_WORDS = frozenset({"business", "work", "working", "office", "the"})
+_STARTS = frozenset({"at", "on", "from", "next", "tomorrow", "today", "tonight", "this"})
+_WINDOW = re.compile(r"[0-9]{1,2}-[0-9]{1,2}")
+
+
 def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
     """Would this unconsumed word change the schedule if it had been understood?"""
     word, after = w.at(i), w.at(i + 1)
     if word in ("except", "excluding", "starting", "until", "till") and after_clause:
         return True  # "every weekday except holidays": a condition we cannot honour
+    if word in ("starting", "beginning") and (
+        after in _STARTS or after in MONTHS or weekday(after) is not None
+    ):
+        return True  # "starting next week": a start date, which a schedule does not take
+    if word in ("during", "outside") and after in _WORK_WORDS:
+        return True
+    if word in MONTHS and w.at(i - 1) in _MONTH_LEADS:
+        return True
+    if word == "times" and w.at(i - 1) and (w.at(i - 1).isdigit() or w.at(i - 1) in NUMBER_WORDS):
+        return after in ("a", "an", "per", "each", "every", "daily", "weekly", "monthly")
+    if after_clause and _WINDOW.fullmatch(word):
+        return True
     if word in _TIMING_WORDS or _TIMEISH.fullmatch(word):
         return True
     if word in ("am", "pm", "a.m.", "p.m.", "a.m", "p.m"):

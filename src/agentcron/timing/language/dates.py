@@ -1,8 +1,10 @@
 """Days of the month and of the year: "on the 1st and 15th", "the first monday of every month",
-"last day of the month", "every march 3rd", "on 2026-12-24", "tomorrow", "next friday".
+"last day of the month", "every march 3rd", "on 2026-12-24", "tomorrow", "next friday",
+"the 1st of january, april, july and october", "the last day of each quarter".
 
 A date without "every"/"yearly" is a one-off ("on december 18 at 2pm"); with it, a
-yearly schedule. A day of the month on its own ("on the 15th") repeats monthly.
+yearly schedule. A day of the month on its own ("on the 15th") repeats monthly;
+with a list of months ("of january and july") or a quarter, in those months.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from agentcron.timing.language.lexicon import (
     ordinal,
     weekday,
 )
+from agentcron.timing.language.months import QUARTER_FIRSTS, QUARTER_LASTS, month_list
 from agentcron.timing.language.words import Match, Words
 
 MONTH_DAY_EXAMPLE = "on the 1st of every month at 9am"
@@ -37,6 +40,37 @@ def _lead(w: Words, i: int) -> tuple[int, bool]:
     j = w.skip(i, "on")
     every = w.at(j) in ("every", "each")
     return w.skip(w.skip(j, "every", "each"), "the"), every
+
+
+_QUARTER = frozenset({0})  # a marker: which months depends on first or last days
+
+
+def _scope(w: Words, i: int) -> tuple[int, frozenset[int] | None] | None:
+    """Past "of every month" (None: all months), "of each quarter" (`_QUARTER`) or
+    "of january and july" (those months); None when nothing of the sort follows."""
+    suffix = w.month_suffix(i)
+    if suffix is not None:
+        return suffix, None
+    if w.at(i) == "quarterly":
+        return i + 1, _QUARTER
+    j = w.skip(i, "of", "in")
+    if w.at(j) in ("every", "each", "the", "a") and w.at(j + 1) == "quarter":
+        return j + 2, _QUARTER
+    if w.at(i) == "of" and (found := month_list(w, i + 1)) is not None:
+        return found[0], found[1]
+    return None
+
+
+def _in_quarter(ends: list[bool]) -> frozenset[int] | Unsupported:
+    """The first months of each quarter, or the last ones when every day is a last day."""
+    if all(ends):
+        return QUARTER_LASTS
+    if not any(ends):
+        return QUARTER_FIRSTS
+    return Unsupported(
+        "first and last days of a quarter fall in different months: one schedule each",
+        "on the first day of every quarter at 9am",
+    )
 
 
 def _month_day(w: Words, i: int) -> tuple[int, str] | None:
@@ -64,17 +98,27 @@ def match_month_days(w: Words, i: int) -> Match | None:
         words.append(w.at(j - 1))
     day_word = w.at(j) == "day"
     j = w.skip(j, "day")
-    suffix = w.month_suffix(j)
-    j = suffix if suffix is not None else j
+    scope = _scope(w, j)
+    j = scope[0] if scope is not None else j
     spelled = any(word in ORDINAL_WORDS or word == "last" for word in words)
-    if spelled and not (day_word or suffix is not None):
+    if spelled and not (day_word or scope is not None):
         return None  # "the first draft", "the last step": words, not days
-    if not (w.at(i) == "on" or every or suffix is not None or day_word):
+    if not (w.at(i) == "on" or every or scope is not None or day_word):
         return None
     bad = [d for d in days if d != "L" and not 1 <= int(d) <= 31]
     if bad:
         return j, Unsupported(f"there is no day {bad[0]} in a month", MONTH_DAY_EXAMPLE)
-    return j, MonthDays(tuple(dict.fromkeys(days)))
+    months = scope[1] if scope is not None else None
+    if months is _QUARTER:
+        months = _in_quarter([d == "L" for d in days])
+        if isinstance(months, Unsupported):
+            return j, months
+    elif months is not None and len(months) == 1 and not every:
+        return j, Unsupported(
+            f'"{w.text(i, j)}": once, or every year? say "every year on …"',
+            "every year on january 1st at 9am",
+        )
+    return j, MonthDays(tuple(dict.fromkeys(days)), months)
 
 
 def _nth(word: str) -> str | None:
@@ -108,14 +152,24 @@ def match_nth_weekdays(w: Words, i: int) -> Match | None:
         j = w.skip(k, "the")
     if end is None:
         return None
-    suffix = w.month_suffix(end)
-    if not (suffix is not None or every or had_the):
+    scope = _scope(w, end)
+    if not (scope is not None or every or had_the):
         return None
-    end = suffix if suffix is not None else end
+    end = scope[0] if scope is not None else end
     bad = [item for item in items if "#" in item and not 1 <= int(item.split("#")[1]) <= 5]
     if bad:
         return end, Unsupported("a month has at most five of each weekday", NTH_EXAMPLE)
-    return end, NthWeekdays(tuple(dict.fromkeys(items)), suffix is not None)
+    months = scope[1] if scope is not None else None
+    if months is _QUARTER:
+        months = _in_quarter([item.endswith("L") for item in items])
+        if isinstance(months, Unsupported):
+            return end, months
+    elif months is not None and len(months) == 1 and not every:
+        return end, Unsupported(
+            f'"{w.text(i, end)}": once, or every year? say "every …"',
+            "every first monday of january at 9am",
+        )
+    return end, NthWeekdays(tuple(dict.fromkeys(items)), scope is not None, months)
 
 
 def _day_number(word: str) -> int | None:

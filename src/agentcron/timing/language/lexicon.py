@@ -60,6 +60,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(raw, raw, start, found.end(), Kind.PUNCT, space))
         else:
             tokens.append(Token(raw, _norm(raw), start, found.end(), Kind.WORD, space))
+    tokens = [piece for token in tokens for piece in _split_zulu(token)]
     last = tokens[-1] if tokens else None
     if (
         last
@@ -75,6 +76,21 @@ def tokenize(text: str) -> list[Token]:
         alone = last.space_before and cut == last.start
         tokens.append(Token(".", ".", cut, last.end, Kind.PUNCT, alone))
     return tokens
+
+
+_ZULU = re.compile(r"([0-9]{1,2}:[0-9]{2})[zZ]")
+
+
+def _split_zulu(token: Token) -> list[Token]:
+    """ "09:00Z" is a time and a zone: two tokens, so each clause finds its own."""
+    found = _ZULU.fullmatch(token.text) if token.kind is Kind.WORD else None
+    if found is None:
+        return [token]
+    cut = token.start + len(found.group(1))
+    return [
+        Token(found.group(1), found.group(1), token.start, cut, Kind.WORD, token.space_before),
+        Token("Z", "z", cut, token.end, Kind.WORD, False),
+    ]
 
 
 def _norm(word: str) -> str:
