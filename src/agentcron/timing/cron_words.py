@@ -71,7 +71,7 @@ def days_phrase(pattern: CronPattern) -> str:
 
 
 def dom_restricted(pattern: CronPattern) -> bool:
-    return not _MONTH_DAYS <= pattern.days
+    return not pattern.days >= _MONTH_DAYS
 
 
 def month_days_phrase(pattern: CronPattern) -> str:

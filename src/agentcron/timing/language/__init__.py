@@ -52,7 +52,7 @@ from agentcron.timing.language.assemble import Assembly, Refusal, assemble
 from agentcron.timing.language.clauses import find_clauses
 from agentcron.timing.language.command import agent_of, has_words, looks_like_timing, rebuild
 from agentcron.timing.language.facts import Clause, Unsupported, Zone
-from agentcron.timing.language.lexicon import Kind, fold, tokenize
+from agentcron.timing.language.lexicon import Kind, Token, fold, tokenize
 from agentcron.timing.language.words import Words
 from agentcron.timing.problems import InvalidSchedule
 from agentcron.timing.spec import ScheduleSpec, utc
@@ -169,12 +169,15 @@ def understand(
         and looks_like_timing(words, k, after_clause=k - 1 in consumed)
     ]
     if leftovers:
-        suspect = tokens[leftovers[0]].text
-        generic = f"@{agent} check the logs" if agent else "check the logs"
+        first = leftovers[0]
+        span = range(first, _phrase_end(tokens, first, consumed | kept_tokens))
+        suspect = source[tokens[span[0]].start : tokens[span[-1]].end]
+        timing = " ".join(c.text for c in clauses)
+        said = f'; I understood "{timing}"' if timing else ""
         _refuse(
-            f'"{suspect}" looks like timing but is not part of a schedule I understand '
+            f'"{suspect}" looks like timing I cannot use{said} '
             "(put it in double quotes if it belongs to the command)",
-            f"{generic} every weekday at 9am",
+            _leftover_example(tokens, consumed | set(span), timing, agent, timezone, now),
             understood,
         )
     try:
@@ -187,6 +190,38 @@ def understand(
     notes += [n for n in assembly.notes if n not in notes]
     understood["notes"] = notes
     return agent, command, Assembly(assembly.spec, notes), understood, base
+
+
+def _phrase_end(tokens: list[Token], first: int, taken: set[int]) -> int:
+    """The suspect word and up to two free words after it ("for two weeks", "until march")."""
+    end = first + 1
+    while end < min(len(tokens), first + 3) and end not in taken:
+        if tokens[end].kind is not Kind.WORD:
+            break
+        end += 1
+    return end
+
+
+def _leftover_example(
+    tokens: list[Token],
+    dropped: set[int],
+    timing: str,
+    agent: str | None,
+    timezone: str,
+    now: datetime,
+) -> str:
+    """The sentence without the suspect, if that works; else a sentence that does."""
+    command = rebuild(tokens, dropped)
+    if timing and has_words(command, agent):
+        candidate = f"{command} {timing}"
+        try:
+            understand(candidate, timezone=timezone, now=now)
+        except SentenceNotUnderstood:
+            pass
+        else:
+            return candidate
+    generic = f"@{agent} check the logs" if agent else "check the logs"
+    return f"{generic} every weekday at 9am"
 
 
 def _refuse(reason: str, example: str, understood: dict[str, object]) -> NoReturn:

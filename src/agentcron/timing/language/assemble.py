@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from agentcron.timing.language.factset import DEFAULT_EXAMPLE, FactSet, Refusal
 from agentcron.timing.language.facts import (
     CalendarDate,
     Clause,
@@ -19,11 +18,13 @@ from agentcron.timing.language.facts import (
     Every,
     EveryMonths,
     HourWindow,
+    MinuteMark,
     MonthDays,
     Monthly,
     Months,
     NthWeekdays,
     Offset,
+    PartOfDay,
     Quarterly,
     RelativeDay,
     Times,
@@ -32,6 +33,7 @@ from agentcron.timing.language.facts import (
     Yearly,
     Zone,
 )
+from agentcron.timing.language.factset import DEFAULT_EXAMPLE, FactSet, Refusal
 from agentcron.timing.language.fields import hours, month_field, weekdays_field
 from agentcron.timing.language.instants import every_days, every_months, one_off
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
@@ -69,6 +71,9 @@ def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly
         spec, counted = every_months(facts, tz, now)
         return Assembly(spec, [*notes, counted])
     every = facts.get(Every)
+    if MinuteMark in facts.kinds and (every is None or every.unit != "hours"):
+        text = facts.text(MinuteMark)
+        raise Refusal(f'"{text}" needs a repetition by hours', f"every hour {text}")
     if every is not None and every.unit == "days":
         return Assembly(every_days(facts, every, tz, now), notes)
     if every is not None:
@@ -115,7 +120,7 @@ def _at_times(facts: FactSet) -> str:
             "every hour between 9am and 5pm",
         )
     allowed = {Times, Daily, Weekly, Monthly, Weekdays, MonthDays, NthWeekdays, Months}
-    facts.only(allowed | {Quarterly, Count}, Times, example)
+    facts.only(allowed | {Quarterly, Count, PartOfDay}, Times, example)
     day_kinds = [k for k in _DAY_KINDS if k in facts.kinds]
     if len(day_kinds) > 1:
         raise Refusal(
@@ -177,7 +182,7 @@ def _yearly(facts: FactSet) -> str:
         raise Refusal("a yearly date takes no year", example)
     if Times not in facts.kinds:
         raise Refusal(f'"{facts.text(CalendarDate)}" needs a time of day', example)
-    facts.only({CalendarDate, Yearly, Times}, CalendarDate, example)
+    facts.only({CalendarDate, Yearly, Times, PartOfDay}, CalendarDate, example)
     minute, hour = hours(facts, example)
     return f"{minute} {hour} {day.day} {day.month} *"
 
@@ -194,8 +199,9 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
     if daily is not None and daily.period is not None:
         facts.only({Every}, Every, text)
     bounds = {Weekdays, HourWindow, MonthDays, Months}
-    facts.only({Every, Daily} | bounds, Every, f"{text} on weekdays")
-    if not (facts.kinds & bounds or every.aligned):
+    facts.only({Every, Daily, MinuteMark} | bounds, Every, f"{text} on weekdays")
+    mark = facts.get(MinuteMark)
+    if not (facts.kinds & bounds or every.aligned or mark):
         return ScheduleSpec(
             ScheduleType.INTERVAL,
             timezone=tz,
@@ -203,7 +209,9 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
             interval_unit=IntervalUnit(every.unit),
             anchor=now,
         )
-    value, unit = (1, "hours") if (every.value, every.unit) == (60, "minutes") else (every.value, every.unit)
+    value, unit = (
+        (1, "hours") if (every.value, every.unit) == (60, "minutes") else (every.value, every.unit)
+    )
     window = facts.get(HourWindow)
     if unit == "minutes":
         if 60 % value:
@@ -221,7 +229,7 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
             else f"{window.first}-{last}"
         )
     else:
-        minute = "0"
+        minute = str(mark.minute) if mark else "0"
         step = "" if value == 1 else f"/{value}"
         if window is not None:
             hour = f"{window.first}-{window.last}{step}"
@@ -233,7 +241,11 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
         else:
             hour = f"*{step}"
     dom = ",".join(d.days) if (d := facts.get(MonthDays)) else "*"
-    dow = weekdays_field(facts, f"{text} on weekdays", marked=True) if Weekdays in facts.kinds else "*"
+    dow = (
+        weekdays_field(facts, f"{text} on weekdays", marked=True)
+        if Weekdays in facts.kinds
+        else "*"
+    )
     return ScheduleSpec(
         ScheduleType.CRON,
         timezone=tz,

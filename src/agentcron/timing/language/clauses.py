@@ -24,6 +24,7 @@ from agentcron.timing.language.days import (
 )
 from agentcron.timing.language.facts import Clause
 from agentcron.timing.language.lexicon import Kind
+from agentcron.timing.language.marks import match_minute_mark, match_odd_days, match_part_of_day
 from agentcron.timing.language.months import match_months, match_quarterly
 from agentcron.timing.language.spans import match_every, match_offset
 from agentcron.timing.language.words import Match, Matcher, Words
@@ -43,9 +44,12 @@ MATCHERS: tuple[Matcher, ...] = (
     match_month_days,
     match_weekdays,
     match_months,
+    match_odd_days,
     match_business_hours,
     match_hour_window,
+    match_minute_mark,
     match_times,
+    match_part_of_day,
     match_zone,
 )
 

@@ -19,6 +19,7 @@ from agentcron.timing.language.words import Match, Words
 _COLON = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?([ap]\.?m\.?)?")
 _DOTTED = re.compile(r"([0-9]{1,2})\.([0-9]{2})([ap]\.?m\.?)?")
 _SUFFIX_H = re.compile(r"([0-9]{1,2})h([0-9]{2})?")
+_MILITARY = re.compile(r"([01][0-9]|2[0-3])([0-5][0-9])")
 _MERIDIEM = re.compile(r"[ap]\.?m\.?")
 _OCLOCK = ("o'clock", "oclock")
 _NAMED_CLOCKS = {
@@ -42,12 +43,16 @@ class BadClock(ValueError):
 def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
     """A time of day starting at token i; `bare` allows a plain "9" (after "at")."""
     word = w.at(i)
+    if word.endswith("ish") and _COLON.fullmatch(word[:-3]):  # "9ish", "5pmish"
+        word = word[:-3]
     if word == "12" and w.at(i + 1) in _NAMED_CLOCKS:
         word, i = w.at(i + 1), i + 1
     if word in _NAMED_CLOCKS:
         return i + 1, _NAMED_CLOCKS[word]
     if word in ("half", "quarter") and w.at(i + 1) in ("past", "after", "to"):
         return _fraction(w, i)
+    if bare and word in _HOUR_WORDS and w.at(i + 1) not in ("of", "or", "more"):
+        return _spelled(w, i)  # "at one of the servers" is not a time
     found = _COLON.fullmatch(word)
     if found:
         hour_text, minute_text, meridiem = found.groups()
@@ -62,6 +67,9 @@ def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
         if meridiem is None and minute_text is None and not oclock and not bare:
             return None
         return j, make_clock(hour_text, minute_text, meridiem, j)
+    found = _MILITARY.fullmatch(word)
+    if found and bare:  # "at 0900", "at 1730": the 24-hour clock
+        return i + 1, make_clock(found.group(1), found.group(2), None, i + 1)
     found = _DOTTED.fullmatch(word)
     if found and (bare or found.group(3)):
         return i + 1, make_clock(found.group(1), found.group(2), found.group(3), i + 1)
@@ -69,6 +77,46 @@ def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
     if found and (bare or found.group(2) or int(found.group(1)) >= 13):
         return i + 1, make_clock(found.group(1), found.group(2), None, i + 1)
     return None
+
+
+_HOUR_WORDS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ],
+        start=1,
+    )
+}
+_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45}
+
+
+def _spelled(w: Words, i: int) -> tuple[int, Clock]:
+    """ "nine", "nine thirty", "five pm", "seven o'clock": a spelled hour after "at"."""
+    hour, j = _HOUR_WORDS[w.at(i)], i + 1
+    minute = 0
+    pair = f"{w.at(j)} {w.at(j + 1)}"
+    if pair in _MINUTE_WORDS:
+        minute, j = _MINUTE_WORDS[pair], j + 2
+    elif w.at(j) in _MINUTE_WORDS:
+        minute, j = _MINUTE_WORDS[w.at(j)], j + 1
+    elif w.at(j) in _OCLOCK:
+        j += 1
+    meridiem = None
+    if _MERIDIEM.fullmatch(w.at(j)):
+        meridiem, j = w.at(j), j + 1
+    return j, make_clock(str(hour), f"{minute:02d}" if minute else None, meridiem, j)
 
 
 def make_clock(hour_text: str, minute_text: str | None, meridiem: str | None, end: int) -> Clock:
@@ -109,8 +157,13 @@ def read_period(w: Words, i: int) -> tuple[int, str] | None:
     return None
 
 
+_APPROXIMATELY = ("around", "about", "approximately", "approx", "roughly", "circa", "~")
+
+
 def match_times(w: Words, i: int) -> Match | None:
-    j, after_at = (i + 1, True) if w.at(i) in ("at", "@") else (i, False)
+    """ "at 9am", "9:30 pm", "at 9, 12 and 15", "around 9am", "at 9 sharp", "9ish"."""
+    after_at = w.at(i) in ("at", "@")  # a bare "9" is a time only after "at"
+    j = w.skip(w.skip(i, "at", "@"), *_APPROXIMATELY)  # fires on the minute: "about 9" is 9
     try:
         first = read_clock(w, j, bare=after_at)
         if first is None:
@@ -126,6 +179,8 @@ def match_times(w: Words, i: int) -> Match | None:
             clocks.append(clock)
     except BadClock as bad:
         return bad.end, Unsupported(bad.reason, EXAMPLE)
+    j = w.skip(j, "sharp")
+    j = w.seq(j, "on", "the", "dot") or j
     period = read_period(w, j)
     if period:
         return period[0], Times(tuple(clocks), period[1])

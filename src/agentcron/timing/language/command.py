@@ -117,6 +117,8 @@ def agent_of(tokens: Sequence[Token]) -> str | None:
 _MONTH_LEADS = frozenset(
     {"in", "of", "during", "every", "each", "until", "till", "since", "from", "through", "except"}
 )
+_DAY_LEADS = frozenset({"on", "before", "after", "by"})
+_HOLIDAYS = frozenset({"christmas", "xmas", "easter", "thanksgiving", "halloween", "holidays"})
 _WORK_WORDS = frozenset({"business", "work", "working", "office", "the"})
 _STARTS = frozenset({"at", "on", "from", "next", "tomorrow", "today", "tonight", "this"})
 _WINDOW = re.compile(r"[0-9]{1,2}-[0-9]{1,2}")
@@ -133,12 +135,17 @@ def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
         return True  # "starting next week": a start date, which a schedule does not take
     if word in ("during", "outside") and after in _WORK_WORDS:
         return True
-    if word in MONTHS and w.at(i - 1) in _MONTH_LEADS:
-        return True
+    if (word in MONTHS or word in _HOLIDAYS) and w.at(i - 1) in _MONTH_LEADS | _DAY_LEADS:
+        return True  # "until march", "on easter": dates a schedule here does not take
     if word == "times" and w.at(i - 1) and (w.at(i - 1).isdigit() or w.at(i - 1) in NUMBER_WORDS):
         return after in ("a", "an", "per", "each", "every", "daily", "weekly", "monthly")
     if after_clause and _WINDOW.fullmatch(word):
         return True
+    if word == "for" and after_clause and _is_length(w, w.skip(w.skip(i + 1, "the"), "next")):
+        return True  # "for two weeks": a schedule here has no end date
+    deadline = _TIMEISH.fullmatch(after) or after in ("noon", "midnight")
+    if word in ("by", "before", "after", "until", "till") and deadline:
+        return True  # "by 9am": a deadline, not a time to run
     if word in _TIMING_WORDS or _TIMEISH.fullmatch(word):
         return True
     if word in ("am", "pm", "a.m.", "p.m.", "a.m", "p.m"):
@@ -165,6 +172,13 @@ def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
         count = after in ("a", "an", "half") or number(after) is not None
         return count and w.at(i + 2) in UNITS
     return False
+
+
+def _is_length(w: Words, i: int) -> bool:
+    """ "two weeks", "an hour", "5 days", "a while"."""
+    count = w.at(i) in ("a", "an", "few", "several", "couple") or number(w.at(i)) is not None
+    unit = w.at(i + 1) if w.at(i + 1) != "few" else w.at(i + 2)
+    return count and (unit in UNITS or unit in ("while", "moment"))
 
 
 def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:

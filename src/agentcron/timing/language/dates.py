@@ -110,9 +110,10 @@ def match_month_days(w: Words, i: int) -> Match | None:
         return j, Unsupported(f"there is no day {bad[0]} in a month", MONTH_DAY_EXAMPLE)
     months = scope[1] if scope is not None else None
     if months is _QUARTER:
-        months = _in_quarter([d == "L" for d in days])
-        if isinstance(months, Unsupported):
-            return j, months
+        quarter = _in_quarter([d == "L" for d in days])
+        if isinstance(quarter, Unsupported):
+            return j, quarter
+        months = quarter
     elif months is not None and len(months) == 1 and not every:
         return j, Unsupported(
             f'"{w.text(i, j)}": once, or every year? say "every year on …"',
@@ -161,15 +162,19 @@ def match_nth_weekdays(w: Words, i: int) -> Match | None:
         return end, Unsupported("a month has at most five of each weekday", NTH_EXAMPLE)
     months = scope[1] if scope is not None else None
     if months is _QUARTER:
-        months = _in_quarter([item.endswith("L") for item in items])
-        if isinstance(months, Unsupported):
-            return end, months
+        quarter = _in_quarter([item.endswith("L") for item in items])
+        if isinstance(quarter, Unsupported):
+            return end, quarter
+        months = quarter
     elif months is not None and len(months) == 1 and not every:
         return end, Unsupported(
             f'"{w.text(i, end)}": once, or every year? say "every …"',
             "every first monday of january at 9am",
         )
-    return end, NthWeekdays(tuple(dict.fromkeys(items)), scope is not None, months)
+    # "every first monday", "every last friday", "every 2nd and 4th tuesday" can only mean
+    # each month; a lone "every second tuesday" is every other week (days.match_weeks_apart).
+    monthly = every and (len(items) > 1 or all(item.endswith(("#1", "L")) for item in items))
+    return end, NthWeekdays(tuple(dict.fromkeys(items)), scope is not None or monthly, months)
 
 
 def _day_number(word: str) -> int | None:
@@ -195,9 +200,23 @@ def _yearly_suffix(w: Words, i: int) -> int | None:
     return None
 
 
+def _holiday(w: Words, j: int) -> tuple[int, tuple[int, int]] | None:
+    for size in (3, 2, 1):
+        key = tuple(w.at(j + k) for k in range(size))
+        if key in HOLIDAYS:
+            return j + size, HOLIDAYS[key]
+    return None
+
+
 def match_date(w: Words, i: int) -> Match | None:
-    """ "december 18", "18th of december 2026", "2026-12-24", "every march 3rd"."""
+    """ "december 18", "18th of december 2026", "2026-12-24", "every march 3rd", "christmas"."""
     j, every = _lead(w, i)
+    holiday = _holiday(w, j)
+    if holiday is not None and (every or w.at(i) == "on"):  # not "the christmas card list"
+        end, (holiday_month, holiday_day) = holiday
+        suffix = _yearly_suffix(w, end)
+        yearly = every or suffix is not None
+        return suffix or end, _checked_date(holiday_month, holiday_day, None, recurring=yearly)
     iso = ISO_DATE.fullmatch(w.at(j))
     if iso and not every:
         iso_year, iso_month, iso_day = (int(part) for part in iso.groups())
@@ -235,6 +254,21 @@ def _checked_date(month: int, day: int, year: int | None, *, recurring: bool) ->
 
 
 _DAYS_AHEAD = {"today": 0, "tomorrow": 1, "tmrw": 1, "tonight": 0}
+# Holidays on a fixed date; the ones that move (Easter, Thanksgiving) are refused as
+# leftovers that look like timing.
+HOLIDAYS: dict[tuple[str, ...], tuple[int, int]] = {
+    ("christmas",): (12, 25),
+    ("christmas", "day"): (12, 25),
+    ("xmas",): (12, 25),
+    ("christmas", "eve"): (12, 24),
+    ("new", "year's", "day"): (1, 1),
+    ("new", "years", "day"): (1, 1),
+    ("new", "year's", "eve"): (12, 31),
+    ("new", "years", "eve"): (12, 31),
+    ("halloween",): (10, 31),
+    ("valentine's", "day"): (2, 14),
+    ("valentines", "day"): (2, 14),
+}
 
 
 def match_relative_day(w: Words, i: int) -> Match | None:

@@ -15,8 +15,8 @@ from agentcron.timing.language.facts import (
     Fact,
     Monthly,
     Weekdays,
-    WeeksApart,
     Weekly,
+    WeeksApart,
     Yearly,
 )
 from agentcron.timing.language.lexicon import PERIODS, weekday

@@ -27,6 +27,20 @@ class Times:
 
 
 @dataclass(frozen=True, slots=True)
+class MinuteMark:
+    """ "on the hour", "at :15", "at quarter past": the minute of an hourly repetition."""
+
+    minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartOfDay:
+    """ "in the morning", "at night": how to read a bare hour said elsewhere."""
+
+    period: str
+
+
+@dataclass(frozen=True, slots=True)
 class Every:
     """Repetition by a length: "every 90 minutes", "hourly", "every other day".
 
@@ -171,6 +185,8 @@ class Unsupported:
 
 Fact = (
     Times
+    | MinuteMark
+    | PartOfDay
     | Every
     | WeeksApart
     | EveryMonths

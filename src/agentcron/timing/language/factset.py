@@ -20,18 +20,20 @@ from agentcron.timing.language.facts import (
     EveryMonths,
     Fact,
     HourWindow,
+    MinuteMark,
     MonthDays,
     Monthly,
     Months,
     NthWeekdays,
     Offset,
+    PartOfDay,
     Quarterly,
     RelativeDay,
     Times,
     Unsupported,
     Weekdays,
-    WeeksApart,
     Weekly,
+    WeeksApart,
     Yearly,
     Zone,
 )
@@ -40,6 +42,8 @@ DEFAULT_EXAMPLE = "every weekday at 9am"
 _F = TypeVar("_F", bound=Fact)
 NAMES: dict[type, str] = {
     Times: "times of day",
+    MinuteMark: "minutes past the hour",
+    PartOfDay: "parts of the day",
     Every: "repetitions",
     EveryMonths: "repetitions",
     Daily: "daily phrases",
@@ -143,6 +147,8 @@ class FactSet:
             if clause.start in seen or (isinstance(clause.fact, Zone) and not zone):
                 continue
             seen.add(clause.start)
-            said = next((replace[type(f)] for f, _ in _split(clause.fact) if type(f) in replace), None)
+            said = next(
+                (replace[type(f)] for f, _ in _split(clause.fact) if type(f) in replace), None
+            )
             out.append(clause.text if said is None else said)
         return " ".join(part for part in out if part)

@@ -7,19 +7,20 @@ with both readings ("at 5" could be 5am or 5pm), never silently 05:00.
 
 from __future__ import annotations
 
-from agentcron.timing.language.factset import FactSet, Refusal
 from agentcron.timing.language.facts import (
     Clock,
     Daily,
     MonthDays,
     Months,
     NthWeekdays,
+    PartOfDay,
     Quarterly,
     RelativeDay,
     Times,
     Weekdays,
     Weekly,
 )
+from agentcron.timing.language.factset import FactSet, Refusal
 from agentcron.timing.language.months import QUARTER_FIRSTS, QUARTER_LASTS, months_field
 
 _PERIOD_FITS = {
@@ -70,7 +71,8 @@ def _read(clock: Clock, period: str | None) -> Clock | None:
 def period_of(facts: FactSet) -> str | None:
     """The part of the day a day phrase carries ("every evening", "friday mornings")."""
     times = facts.get(Times)
-    for fact in (times, facts.get(Daily), facts.get(Weekdays), facts.get(RelativeDay)):
+    said = (times, facts.get(Daily), facts.get(Weekdays), facts.get(RelativeDay))
+    for fact in (*said, facts.get(PartOfDay)):
         period = getattr(fact, "period", None)
         if isinstance(period, str):
             return period

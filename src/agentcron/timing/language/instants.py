@@ -13,8 +13,6 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from agentcron.timing.cron import CronTrigger
-from agentcron.timing.language.factset import FactSet, Refusal
-from agentcron.timing.language.fields import clocks, hours, spoken
 from agentcron.timing.language.facts import (
     CalendarDate,
     Clock,
@@ -22,17 +20,31 @@ from agentcron.timing.language.facts import (
     EveryMonths,
     MonthDays,
     NthWeekdays,
+    PartOfDay,
     RelativeDay,
     Times,
     Weekdays,
 )
+from agentcron.timing.language.factset import FactSet, Refusal
+from agentcron.timing.language.fields import clocks, hours, spoken
 from agentcron.timing.language.months import months_field
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 from agentcron.timing.wallclock import local_instant
 
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
@@ -51,7 +63,7 @@ def _at(day: date, clock: Clock, zone: zoneinfo.ZoneInfo) -> datetime:
 def one_off(facts: FactSet, tz: str, now: datetime) -> datetime:
     example = "tomorrow at 3pm"
     main = CalendarDate if CalendarDate in facts.kinds else RelativeDay
-    facts.only({main, Times}, main, example)
+    facts.only({main, Times, PartOfDay}, main, example)
     if Times not in facts.kinds:
         raise Refusal(f'"{facts.text(main)}" needs a time of day', example)
     read = clocks(facts)
@@ -92,7 +104,8 @@ def every_days(facts: FactSet, every: Every, tz: str, now: datetime) -> Schedule
     text = facts.text(Every)
     weeks = every.value % 7 == 0
     days = facts.get(Weekdays)
-    if weeks and days is None:
+    said_weeks = "week" in text.lower() or "fortnight" in text.lower()
+    if said_weeks and days is None:  # "every 2 weeks at 9am": from which day? never guessed
         raise Refusal(
             f'"{text}" needs a day of the week and a time of day',
             f"{text} on monday at 9am",
@@ -109,7 +122,7 @@ def every_days(facts: FactSet, every: Every, tz: str, now: datetime) -> Schedule
             "every other monday at 9am",
         )
     phrase = facts.phrase(zone=False)
-    facts.only({Every, Weekdays, Times}, Every, f"{phrase} at 9am")
+    facts.only({Every, Weekdays, Times, PartOfDay}, Every, f"{phrase} at 9am")
     if Times not in facts.kinds:
         raise Refusal(f'"{phrase}" needs a time of day (I never guess one)', f"{phrase} at 9am")
     read = clocks(facts)
@@ -146,7 +159,7 @@ def every_months(facts: FactSet, tz: str, now: datetime) -> tuple[ScheduleSpec, 
             f'"{text}" does not divide the year; use 2, 3, 4 or 6 months',
             "every 3 months on the 1st at 9am",
         )
-    facts.only({EveryMonths, MonthDays, NthWeekdays, Times}, EveryMonths, example)
+    facts.only({EveryMonths, MonthDays, NthWeekdays, Times, PartOfDay}, EveryMonths, example)
     month_days, nth = facts.get(MonthDays), facts.get(NthWeekdays)
     if month_days is None and nth is None:
         raise Refusal(f'"{text}" needs a day of the month and a time of day', example)
@@ -170,4 +183,3 @@ def every_months(facts: FactSet, tz: str, now: datetime) -> tuple[ScheduleSpec, 
     note = f'"{text}" counted from {_MONTH_NAMES[start - 1]}: {names}'
     expression = f"{minute} {hour} {dom} {months_field(months)} {dow}"
     return ScheduleSpec(ScheduleType.CRON, timezone=tz, cron_expression=expression), note
-

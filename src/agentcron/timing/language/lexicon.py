@@ -78,11 +78,11 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-_ZULU = re.compile(r"([0-9]{1,2}:[0-9]{2})[zZ]")
+_ZULU = re.compile(r"([0-9]{1,2}:[0-9]{2}|[0-9]{4})[zZ]")
 
 
 def _split_zulu(token: Token) -> list[Token]:
-    """ "09:00Z" is a time and a zone: two tokens, so each clause finds its own."""
+    """ "09:00Z", "0900Z" are a time and a zone: two tokens, so each clause finds its own."""
     found = _ZULU.fullmatch(token.text) if token.kind is Kind.WORD else None
     if found is None:
         return [token]

@@ -58,10 +58,10 @@ def match_months(w: Words, i: int) -> Match | None:
     """ "in january and july", "during jun-aug", "from june to august", "except december"."""
     lead = w.at(i)
     if lead == "from" and w.at(i + 1) in MONTHS:
-        found = _item(w, i + 1)
-        if found is None or len(found[1]) == 1:
+        item = _item(w, i + 1)
+        if item is None or len(item[1]) == 1:
             return None  # "from june" alone is a start date, which a schedule does not take
-        return found[0], Months(frozenset(found[1]))
+        return item[0], Months(frozenset(item[1]))
     if lead in ("except", "excluding") and w.after(i) is not None:
         found = month_list(w, w.skip(i + 1, "in", "during"))
         if found is None:
@@ -72,10 +72,10 @@ def match_months(w: Words, i: int) -> Match | None:
         return found[0], Months(left)
     if lead not in _LEADS:
         return None
-    found = month_list(w, i + 1)
-    if found is None:
+    listed = month_list(w, i + 1)
+    if listed is None:
         return None
-    end, months, items = found
+    end, months, items = listed
     if lead in ("every", "each") and items == 1 and len(months) == 1:
         return None  # "every march 3rd" is a date; "every march" alone says too little
     return end, Months(months)

@@ -14,8 +14,9 @@ Where a word stands decides whether it is a zone (checked in `match_zone`):
   multi-letter abbreviation ("PST", "CEST") and a bare "UTC"/"GMT" right after a
   timing clause, after "in", in parentheses or as the sentence's last word;
 - a two-letter abbreviation ("PT", "ET", "CT", "MT"), "Z", a bare region word
-  ("5pm Pacific") and "in <city>" ("at 9am in Paris") only right after a timing
-  clause: elsewhere they are ordinary words ("the CT scan", "weather in Paris").
+  ("5pm Pacific") and a city ("at 9am in Paris", "at 9am London") only right
+  after a timing clause: elsewhere they are ordinary words ("the CT scan",
+  "the weather in Paris").
 Abbreviations that name different zones in different places ("IST": India,
 Ireland or Israel) are read from the caller's own zone when it keeps the same
 clock as one of them, and refused otherwise.
@@ -349,9 +350,7 @@ def _time_word(w: Words, j: int) -> int | None:
     return k
 
 
-def _zone_word(
-    w: Words, j: int
-) -> tuple[int, str | Unsupported, str | None, str] | None:
+def _zone_word(w: Words, j: int) -> tuple[int, str | Unsupported, str | None, str] | None:
     """(end, zone or why not, label, "strong" | "weak") for the zone word at j.
 
     The label names the reading for the note: None for no note (a plain "UTC"), ""
@@ -383,8 +382,7 @@ def _zone_word(
         if city is not None:
             if timed is not None:
                 return timed, city, "", "strong"
-            if w.at(j - 1) == "in":
-                return j + size, city, "", "weak"
+            return j + size, city, "", "weak"
     return None
 
 
