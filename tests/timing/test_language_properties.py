@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentcron.timing.language import ParsedSentence, SentenceNotUnderstood, parse_sentence
+from tests.support.sentences import EXAMPLE
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 # No DST transition falls in the weeks the previews cover (end of November to February).
@@ -357,7 +358,9 @@ def _answer(text: str) -> None:
         parsed = parse_sentence(text, now=NOW)
     except SentenceNotUnderstood as refused:
         assert refused.message and "\n" not in refused.message
-        assert 'e.g. "' in refused.message
+        example = EXAMPLE.search(refused.message)
+        assert example, refused.message
+        parse_sentence(example.group(1), now=NOW)  # the example given really works
         return
     assert parsed.command.strip()
     assert parsed.next_runs

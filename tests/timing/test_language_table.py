@@ -216,6 +216,7 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@dan report each day at 10", "dan", "@dan report", "cron 0 10 * * *"),
     ("@dan report everyday at 10", "dan", "@dan report", "cron 0 10 * * *"),
     ("@dan report every day at 9 a.m.", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report at nine every day", "dan", "@dan report", "cron 0 9 * * *"),
     # --- days of the week
     ("@eve sync every monday, wednesday, friday at 9", "eve", "@eve sync", "cron 0 9 * * 1,3,5"),
     ("@eve sync every weekday morning at 9", "eve", "@eve sync", "cron 0 9 * * 1-5"),
@@ -321,6 +322,7 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@fay standup",
         "cron 0 10 * * 1#1",
     ),
+    ("@fay standup every first monday at 10", "fay", "@fay standup", "cron 0 10 * * 1#1"),
     (
         "@fay standup every first monday of the month at 10",
         "fay",
@@ -563,7 +565,7 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report weekly at 9", "which day"),
     ("@eve report yearly", "which date"),
     ("@eve report every year at 9", "which date"),
-    ("@eve report every first monday at 9", "of every month"),
+    ("@eve report the first monday at 9", "of every month"),
     # ambiguous
     ("@eve report every hour between 9pm and 5", "ends before it starts"),
     ("@eve report at 5", "could be 5am or 5pm"),
@@ -615,14 +617,13 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report every day at 9 in Europe/Berln", "not a time zone"),
     ("@eve report every day at 9 UTC+2", "fixed offset"),
     # leftovers that look like timing
-    ("@eve report next week at 9", '"next"'),
+    ("@eve report next week at 9", '"next week'),
     ("@eve report at 9 sharp on 24/12", '"24/12"'),
     ("@eve report every day at 9 and 5pm tomorrow", "tomorrow"),
     ("@eve report 7h every day", '"7h"'),
-    ("@eve report at nine every day", '"at"'),
     ("@eve report every blue moon", "no schedule"),
-    ("@eve report every few hours", '"every"'),
-    ("@eve report every weekday at 9am except holidays", '"except"'),
+    ("@eve report every few hours", '"every few hours"'),
+    ("@eve report every weekday at 9am except holidays", '"except holidays"'),
     ("@eve report every 6 hours starting at 8am", '"starting"'),
     ("@eve report every monday at 9am and every friday at 5pm", "two day-of-week phrases"),
     ("@eve and every day at 9", "no command"),

@@ -44,23 +44,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NoReturn
 
 from agentcron.timing import describe, preview, validate
-from agentcron.timing.language import adjectives
-from agentcron.timing.language.assemble import Assembly, Refusal, assemble
-from agentcron.timing.language.clauses import find_clauses
-from agentcron.timing.language.command import agent_of, has_words, looks_like_timing, rebuild
-from agentcron.timing.language.facts import Clause, Unsupported, Zone
-from agentcron.timing.language.lexicon import Kind, Token, fold, tokenize
-from agentcron.timing.language.words import Words
+from agentcron.timing.language.reading import SentenceNotUnderstood, understand
 from agentcron.timing.problems import InvalidSchedule
 from agentcron.timing.spec import ScheduleSpec, utc
 
 __all__ = ["ParsedSentence", "SentenceNotUnderstood", "parse_sentence", "refusal_json", "to_json"]
-
-MAX_LENGTH = 2000
-DEFAULT = "check the logs every weekday at 9am"
 
 
 @dataclass(frozen=True)
@@ -76,15 +66,6 @@ class ParsedSentence:
     notes: list[str] = field(default_factory=list)
 
 
-class SentenceNotUnderstood(ValueError):
-    """A sentence that makes no schedule: `message` says why, with an example that works."""
-
-    def __init__(self, message: str, understood: dict[str, object]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.understood = understood
-
-
 def parse_sentence(
     text: str,
     *,
@@ -93,139 +74,26 @@ def parse_sentence(
     min_gap: timedelta = timedelta(minutes=5),
 ) -> ParsedSentence:
     now = utc(now)
-    agent, command, assembly, understood, base = understand(text, timezone=timezone, now=now)
-    spec = assembly.spec
+    reading = understand(text, timezone=timezone, now=now)
+    spec = reading.assembly.spec
     try:
         validate(spec, min_gap=min_gap, now=now)
     except InvalidSchedule as invalid:
-        understood["schedule"] = _spec_json(spec)
+        reading.understood["schedule"] = _spec_json(spec)
         minutes = max(1, math.ceil(min_gap.total_seconds() / 60))
         zone_wrong = any(problem.field == "timezone" for problem in invalid.problems)
         example = (
             "every weekday at 9am in Europe/Berlin" if zone_wrong else f"every {minutes} minutes"
         )
-        _refuse(str(invalid), f"{base} {example}", understood)
+        reading.refuse(str(invalid), f"{reading.base} {example}")
     return ParsedSentence(
-        agent, command, spec, describe(spec), preview(spec, now, 5), assembly.notes
+        reading.agent,
+        reading.command,
+        spec,
+        describe(spec),
+        preview(spec, now, 5),
+        reading.assembly.notes,
     )
-
-
-def understand(
-    text: str, *, timezone: str, now: datetime
-) -> tuple[str | None, str, Assembly, dict[str, object], str]:
-    """The sentence's agent, command and schedule before validation; also what was
-    understood and the command to build examples from."""
-    source = fold(text)
-    understood: dict[str, object] = {
-        "agent": None,
-        "command": "",
-        "timing": [],
-        "timezone": timezone,
-        "notes": [],
-    }
-    if len(source) > MAX_LENGTH:
-        _refuse(f"the sentence is longer than {MAX_LENGTH} characters", DEFAULT, understood)
-    tokens = tokenize(source)
-    words = Words(tokens, source, timezone)
-
-    def works(clauses: list[Clause]) -> bool:
-        try:
-            assemble(clauses, timezone=timezone, now=now)
-        except Refusal:
-            return False
-        return True
-
-    clauses, kept = adjectives.choose(words, find_clauses(words), works)
-    consumed = {k for clause in clauses for k in range(clause.start, clause.end)}
-    kept_tokens = {k for clause in kept for k in range(clause.start, clause.end)}
-    notes = [adjectives.note(words, clause) for clause in kept]
-    agent = agent_of([t for k, t in enumerate(tokens) if k not in consumed and t.kind is Kind.WORD])
-    command = rebuild(tokens, consumed)
-    zones = [c.fact for c in clauses if isinstance(c.fact, Zone)]
-    notes += [z.note for z in zones if z.note]
-    understood.update(
-        agent=agent,
-        command=command,
-        timing=[c.text for c in clauses],
-        timezone=zones[0].name if zones else timezone,
-        notes=notes,
-    )
-    base = (
-        command
-        if has_words(command, agent)
-        else f"@{agent} check the logs"
-        if agent
-        else "check the logs"
-    )
-    for clause in clauses:
-        if isinstance(clause.fact, Unsupported):
-            _refuse(clause.fact.reason, f"{base} {clause.fact.example}", understood)
-    leftovers = [
-        k
-        for k, token in enumerate(tokens)
-        if k not in consumed
-        and k not in kept_tokens
-        and token.kind is Kind.WORD
-        and looks_like_timing(words, k, after_clause=k - 1 in consumed)
-    ]
-    if leftovers:
-        first = leftovers[0]
-        span = range(first, _phrase_end(tokens, first, consumed | kept_tokens))
-        suspect = source[tokens[span[0]].start : tokens[span[-1]].end]
-        timing = " ".join(c.text for c in clauses)
-        said = f'; I understood "{timing}"' if timing else ""
-        _refuse(
-            f'"{suspect}" looks like timing I cannot use{said} '
-            "(put it in double quotes if it belongs to the command)",
-            _leftover_example(tokens, consumed | set(span), timing, agent, timezone, now),
-            understood,
-        )
-    try:
-        assembly = assemble(clauses, timezone=timezone, now=now)
-    except Refusal as refusal:
-        _refuse(refusal.reason, f"{base} {refusal.example}", understood)
-    if not has_words(command, agent):
-        timing = " ".join(c.text for c in clauses)
-        _refuse("there is a schedule but no command to run", f"{base} {timing}", understood)
-    notes += [n for n in assembly.notes if n not in notes]
-    understood["notes"] = notes
-    return agent, command, Assembly(assembly.spec, notes), understood, base
-
-
-def _phrase_end(tokens: list[Token], first: int, taken: set[int]) -> int:
-    """The suspect word and up to two free words after it ("for two weeks", "until march")."""
-    end = first + 1
-    while end < min(len(tokens), first + 3) and end not in taken:
-        if tokens[end].kind is not Kind.WORD:
-            break
-        end += 1
-    return end
-
-
-def _leftover_example(
-    tokens: list[Token],
-    dropped: set[int],
-    timing: str,
-    agent: str | None,
-    timezone: str,
-    now: datetime,
-) -> str:
-    """The sentence without the suspect, if that works; else a sentence that does."""
-    command = rebuild(tokens, dropped)
-    if timing and has_words(command, agent):
-        candidate = f"{command} {timing}"
-        try:
-            understand(candidate, timezone=timezone, now=now)
-        except SentenceNotUnderstood:
-            pass
-        else:
-            return candidate
-    generic = f"@{agent} check the logs" if agent else "check the logs"
-    return f"{generic} every weekday at 9am"
-
-
-def _refuse(reason: str, example: str, understood: dict[str, object]) -> NoReturn:
-    raise SentenceNotUnderstood(f'{reason}; e.g. "{example}"', understood)
 
 
 def _spec_json(spec: ScheduleSpec) -> dict[str, object]:

@@ -34,7 +34,7 @@ from agentcron.timing.language.facts import (
     Zone,
 )
 from agentcron.timing.language.factset import DEFAULT_EXAMPLE, FactSet, Refusal
-from agentcron.timing.language.fields import hours, month_field, weekdays_field
+from agentcron.timing.language.fields import hours, month_field, period_of, weekdays_field
 from agentcron.timing.language.instants import every_days, every_months, one_off
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 
@@ -91,7 +91,10 @@ def _counted(facts: FactSet, times: int) -> None:
         return
     text = facts.text(Count)
     if count.per in ("hour", "year"):
-        raise Refusal(f'"{text}" is not a repetition I can keep to', "every 30 minutes")
+        example = (
+            "every 30 minutes" if count.per == "hour" else "on the 1st of january and july at 9am"
+        )
+        raise Refusal(f'"{text}" is not a repetition I can keep to', example)
     if count.per == "day":
         given, what = times, "times of day"
     elif count.per == "week":
@@ -102,6 +105,7 @@ def _counted(facts: FactSet, times: int) -> None:
         given = len(month_days.days) if month_days else len(nth.items) if nth else 0
         what = "days of the month"
     if given != count.times:
+        what = what.replace("times", "time").replace("days", "day") if given == 1 else what
         raise Refusal(f'"{text}" but {given} {what} given', _COUNT_EXAMPLES[count.per])
 
 
@@ -253,7 +257,7 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
     )
 
 
-_NEEDS = {
+_NEEDS: dict[type, tuple[str, str]] = {
     Monthly: ("a day and a time of day", "monthly on the 1st at 9am"),
     Yearly: ("a day and a time of day", "every year on march 3rd at 9am"),
     Weekly: ("a day and a time of day", "weekly on monday at 9am"),
@@ -271,14 +275,29 @@ def _without_time(facts: FactSet) -> Refusal:
         weekdays_field(facts, DEFAULT_EXAMPLE)  # a lone "on monday" is refused as ambiguous
     count = facts.get(Count)
     if count is not None:
-        example = _COUNT_EXAMPLES.get(count.per, "every 30 minutes")
+        if count.per not in _COUNT_EXAMPLES:
+            _counted(facts, 0)  # a count per hour or year is refused for what it is
+        example = _COUNT_EXAMPLES[count.per]
         return Refusal(f'"{facts.text(Count)}" needs its times (I never guess them)', example)
-    first = facts.first(*facts.kinds)
-    if first in _NEEDS and len(facts.kinds) == 1:
-        what, example = _NEEDS[first]
-        return Refusal(f'"{facts.text(first)}" needs {what}', example)
+    marker = facts.first(*_NEEDS)
+    if marker is not None and not facts.kinds & {Weekdays, MonthDays, NthWeekdays, CalendarDate}:
+        what, example = _NEEDS[marker]
+        return Refusal(f'"{facts.text(marker)}" needs {what}', example)
     if facts.kinds == {Months}:
         text = facts.text(Months)
         return Refusal(f'"{text}" needs a day and a time of day', f"every day {text} at 9am")
     phrase = facts.phrase(zone=False)
-    return Refusal(f'"{phrase}" needs a time of day (I never guess one)', f"{phrase} at 9am")
+    return Refusal(f'"{phrase}" needs a time of day (I never guess one)', f"{phrase} {at(facts)}")
+
+
+_PERIOD_EXAMPLES = {
+    "morning": "at 9am",
+    "afternoon": "at 3pm",
+    "evening": "at 7pm",
+    "night": "at 10pm",
+}
+
+
+def at(facts: FactSet) -> str:
+    """A time of day for an example that fits the sentence's part of the day."""
+    return _PERIOD_EXAMPLES.get(period_of(facts) or "morning", "at 9am")

@@ -110,8 +110,10 @@ class FactSet:
                 return
             if kind in self.implied:
                 self.implied.discard(kind)
-            elif kind is Zone and held.fact == clause.fact:
-                return
+            elif (
+                isinstance(held.fact, Zone) and getattr(clause.fact, "name", None) == held.fact.name
+            ):
+                return  # "9am PT (Pacific time)": one zone said twice
             else:
                 raise Refusal(
                     f'two {NAMES[kind]}: "{held.text}" and "{clause.text}"; one schedule takes one',

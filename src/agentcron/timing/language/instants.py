@@ -26,7 +26,7 @@ from agentcron.timing.language.facts import (
     Weekdays,
 )
 from agentcron.timing.language.factset import FactSet, Refusal
-from agentcron.timing.language.fields import clocks, hours, spoken
+from agentcron.timing.language.fields import clocks, hours, period_of, spoken
 from agentcron.timing.language.months import months_field
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 from agentcron.timing.wallclock import local_instant
@@ -106,10 +106,8 @@ def every_days(facts: FactSet, every: Every, tz: str, now: datetime) -> Schedule
     days = facts.get(Weekdays)
     said_weeks = "week" in text.lower() or "fortnight" in text.lower()
     if said_weeks and days is None:  # "every 2 weeks at 9am": from which day? never guessed
-        raise Refusal(
-            f'"{text}" needs a day of the week and a time of day',
-            f"{text} on monday at 9am",
-        )
+        what = "a day of the week" + ("" if Times in facts.kinds else " and a time of day")
+        raise Refusal(f'"{text}" needs {what}', f"{text} on monday at 9am")
     if days is not None and not weeks:
         raise Refusal(
             f'"{text}" counts days; it does not combine with days of the week',
@@ -124,7 +122,9 @@ def every_days(facts: FactSet, every: Every, tz: str, now: datetime) -> Schedule
     phrase = facts.phrase(zone=False)
     facts.only({Every, Weekdays, Times, PartOfDay}, Every, f"{phrase} at 9am")
     if Times not in facts.kinds:
-        raise Refusal(f'"{phrase}" needs a time of day (I never guess one)', f"{phrase} at 9am")
+        period = period_of(facts)
+        example = f"{phrase} at {'7pm' if period in ('evening', 'night') else '9am'}"
+        raise Refusal(f'"{phrase}" needs a time of day (I never guess one)', example)
     read = clocks(facts)
     if len(read) > 1:
         raise Refusal(

@@ -62,7 +62,7 @@ def match_odd_days(w: Words, i: int) -> Match | None:
     if kind not in ("odd", "even", "odd-numbered", "even-numbered"):
         return None
     k = w.skip(j + 1, "numbered")
-    if w.at(k) not in ("days", "dates"):
+    if w.at(k) not in ("days", "dates") and not (w.at(k) == "day" and w.at(i) == "every"):
         return None
     end = w.month_suffix(k + 1) or k + 1
     return end, MonthDays(("1-31/2",) if kind.startswith("odd") else ("2-30/2",))
