@@ -14,7 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentcron.timing.language import parse_sentence, to_json
-from agentcron.timing.language.zonewords import ABBREVIATIONS, REGIONS, WEAK_ABBREVIATIONS
+from agentcron.timing.language.zonewords import (
+    ABBREVIATIONS,
+    NOT_CITIES,
+    REGIONS,
+    WEAK_ABBREVIATIONS,
+)
 from tests.support.sentences import NOW, refused, schedule
 
 # (sentence, command, schedule, a fragment of the note)
@@ -349,8 +354,10 @@ def _cities() -> list[tuple[str, str]]:
     found = []
     for name in sorted(zoneinfo.available_timezones()):
         region, _, city = name.partition("/")
+        spoken = city.replace("_", " ")
         if region in ("Europe", "Asia", "America", "Africa", "Australia") and "/" not in city:
-            found.append((city.replace("_", " "), name))
+            if spoken.split()[0].lower() not in NOT_CITIES:  # everyday words, never cities
+                found.append((spoken, name))
     return found
 
 

@@ -110,24 +110,39 @@ def _is_noun(w: Words, k: int, consumed: set[int]) -> bool:
 
 def choose(
     w: Words, clauses: list[Clause], works: Callable[[list[Clause]], bool]
-) -> tuple[list[Clause], list[Clause]]:
-    """(the timing clauses, the clauses kept in the command as adjectives).
+) -> tuple[list[Clause], list[Clause], list[str]]:
+    """(the timing clauses, the clauses whose words stay in the command, notes).
 
     `works` says whether clauses make a schedule. The adjective reading wins when it
     works, or when neither works and it still leaves some timing to explain the refusal.
+    When only the timing reading works ("send the weekly digest on monday at 9am", where
+    "on monday" alone could be once), the word is timing and stays in the command too:
+    the command is the user's, and "the digest" is not "the weekly digest".
     """
     chosen = candidates(w, clauses)
     if not chosen:
-        return clauses, []
+        return clauses, [], []
     rest = [c for k, c in enumerate(clauses) if k not in chosen]
     kept = [clauses[k] for k in chosen]
     if works(rest):
-        return rest, kept
-    if works(clauses) or all(isinstance(c.fact, Zone) for c in rest):
-        return clauses, []
-    return rest, kept
+        return rest, kept, [_in_command(w, c) for c in kept]
+    if works(clauses):
+        return clauses, kept, [_both(w, c) for c in kept]
+    if all(isinstance(c.fact, Zone) for c in rest):
+        return clauses, kept, []  # refused for the word's own sake; the command keeps it
+    return rest, kept, [_in_command(w, c) for c in kept]
 
 
-def note(w: Words, clause: Clause) -> str:
-    phrase = w.text(clause.start - 1, clause.end + 1)
-    return f'"{clause.text}" in "{phrase}" is part of the command, not the schedule'
+def _phrase(w: Words, clause: Clause) -> str:
+    return w.text(clause.start - 1, clause.end + 1)
+
+
+def _in_command(w: Words, clause: Clause) -> str:
+    return f'"{clause.text}" in "{_phrase(w, clause)}" is part of the command, not the schedule'
+
+
+def _both(w: Words, clause: Clause) -> str:
+    return (
+        f'"{clause.text}" in "{_phrase(w, clause)}" is part of the command and also says '
+        "when: the rest of the timing needs it"
+    )

@@ -110,10 +110,9 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
             return False
         return True
 
-    clauses, kept = adjectives.choose(words, find_clauses(words), works)
-    consumed = {k for clause in clauses for k in range(clause.start, clause.end)}
+    clauses, kept, notes = adjectives.choose(words, find_clauses(words), works)
     kept_tokens = {k for clause in kept for k in range(clause.start, clause.end)}
-    notes = [adjectives.note(words, clause) for clause in kept]
+    consumed = {k for c in clauses for k in range(c.start, c.end)} - kept_tokens
     agent = agent_of([t for k, t in enumerate(tokens) if k not in consumed and t.kind is Kind.WORD])
     command = rebuild(tokens, consumed)
     zones = [c.fact for c in clauses if isinstance(c.fact, Zone)]

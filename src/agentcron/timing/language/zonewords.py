@@ -206,7 +206,7 @@ CITIES: dict[tuple[str, ...], str] = {
     ("abu", "dhabi"): "Asia/Dubai",
 }
 # Last parts of IANA names that are also everyday words or names; never read as cities.
-_NOT_CITIES = frozenset(
+NOT_CITIES = frozenset(
     {"wake", "easter", "midway", "center", "knox", "marengo", "salem", "vevay", "winamac"}
 )
 _LOCAL = frozenset({"local", "my", "our", "your"})
@@ -250,7 +250,7 @@ def _iana_cities() -> dict[tuple[str, ...], str]:
         if region.lower() in ("antarctica", "etc", "us", "canada", "brazil", "chile", "mexico"):
             continue
         key = tuple(city.lower().replace("_", " ").split())
-        if key and key[0] not in _NOT_CITIES:
+        if key and key[0] not in NOT_CITIES:
             found[key] = name
     return {**found, **CITIES}
 
