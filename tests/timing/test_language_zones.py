@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentcron.timing.language import parse_sentence, to_json
-from agentcron.timing.language.zonewords import (
+from agentcron.timing.language.zonenames import (
     ABBREVIATIONS,
     NOT_CITIES,
     REGIONS,
@@ -355,9 +355,9 @@ def _cities() -> list[tuple[str, str]]:
     for name in sorted(zoneinfo.available_timezones()):
         region, _, city = name.partition("/")
         spoken = city.replace("_", " ")
-        if region in ("Europe", "Asia", "America", "Africa", "Australia") and "/" not in city:
-            if spoken.split()[0].lower() not in NOT_CITIES:  # everyday words, never cities
-                found.append((spoken, name))
+        known = region in ("Europe", "Asia", "America", "Africa", "Australia") and "/" not in city
+        if known and spoken.split()[0].lower() not in NOT_CITIES:  # not everyday words
+            found.append((spoken, name))
     return found
 
 

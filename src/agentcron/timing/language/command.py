@@ -22,7 +22,7 @@ from agentcron.timing.language.lexicon import (
     weekday,
 )
 from agentcron.timing.language.words import Words
-from agentcron.timing.language.zonewords import ABBREVIATIONS, AMBIGUOUS, WEAK_ABBREVIATIONS
+from agentcron.timing.language.zonenames import ABBREVIATIONS, AMBIGUOUS, WEAK_ABBREVIATIONS
 
 HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
 _SEPARATORS = frozenset(",;:")

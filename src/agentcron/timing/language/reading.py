@@ -101,7 +101,7 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
             f"the sentence is longer than {MAX_LENGTH} characters"
         )
     tokens = tokenize(source)
-    words = Words(tokens, source, timezone)
+    words = Words(tokens, source, timezone, now)
 
     def works(clauses: list[Clause]) -> bool:
         try:

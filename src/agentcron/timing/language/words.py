@@ -10,6 +10,7 @@ caller's own zone (`context`), which settles words such as "IST" or "local time"
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from agentcron.timing.language.facts import Fact
 from agentcron.timing.language.lexicon import Kind, Token
@@ -18,10 +19,17 @@ LIST_JOINERS = (",", "and", "&", "+")
 
 
 class Words:
-    def __init__(self, tokens: Sequence[Token], source: str, context: str = "UTC") -> None:
+    def __init__(
+        self,
+        tokens: Sequence[Token],
+        source: str,
+        context: str = "UTC",
+        now: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+    ) -> None:
         self.tokens = tokens
         self.source = source
         self.context = context
+        self.now = now  # which year's daylight-saving rules a zone word is judged by
         self.ended: dict[int, Fact] = {}  # token index just past a clause -> its fact
 
     def after(self, i: int) -> Fact | None:
