@@ -34,7 +34,6 @@ ROWS: list[tuple[str, str, str]] = [
         "@ann generate the monthly report",
         "cron 0 9 1 * *",
     ),
-    ("@ann email the daily summary at 6pm", "@ann email the daily summary", "cron 0 18 * * *"),
     (
         "@ann export the hourly metrics every day at 7am",
         "@ann export the hourly metrics",
@@ -119,6 +118,21 @@ ROWS: list[tuple[str, str, str]] = [
         "@ann check the monday report",
         "cron 0 9 * * 1",
     ),
+    (
+        "@ann daily standup reminder at 9:55 on weekdays",
+        "@ann daily standup reminder",
+        "cron 55 9 * * 1-5",
+    ),
+    (
+        "@ann email the daily summary at 6pm",
+        "@ann email the daily summary",
+        "cron 0 18 * * *",
+    ),  # "daily" names no day: a time alone is daily anyway
+    (
+        "@ann post the weekend forecast at 4pm",
+        "@ann post the weekend forecast",
+        "cron 0 16 * * 0,6",
+    ),  # the rest names no day, so "weekend" says when, and stays in the command
     # --- timing words as timing, as before
     ("@ann daily, summarize the news at 7", "@ann summarize the news", "cron 0 7 * * *"),
     ("@ann summarize the news daily at 7", "@ann summarize the news", "cron 0 7 * * *"),
@@ -145,6 +159,10 @@ ROWS: list[tuple[str, str, str]] = [
 REFUSED: list[tuple[str, str]] = [
     # without timing of its own, the word is timing and needs the rest
     ("@ann send the weekly digest", '"weekly" needs a day and a time of day'),
+    # a time alone would make a day-naming word daily: which day was meant?
+    ("@ann send the weekly digest at 9am", "weekly, but on which day?"),
+    ("@ann monday standup at 9am", "could be once or every week"),
+    ("@ann generate the monthly report at 9am", "which day of the month"),
     ("@ann check the nightly build", "needs a time of day"),
     ("@ann export the hourly metrics every day at 6", "6 could be 6am or 6pm"),
 ]
@@ -174,7 +192,7 @@ NOUNS = ["digest", "report", "build", "summary", "metrics", "review", "standup",
 TIMINGS = {
     "every monday at 9am": "cron 0 9 * * 1",
     "on the 1st at 8am": "cron 0 8 1 * *",
-    "at 6pm": "cron 0 18 * * *",
+    "every day at 6pm": "cron 0 18 * * *",
     "every weekday at 7:30am": "cron 30 7 * * 1-5",
     "every 2 hours": "interval 2 hours",
 }

@@ -17,8 +17,11 @@ from agentcron.timing.language.facts import (
     Clause,
     Daily,
     Every,
+    MinuteMark,
     Monthly,
+    PartOfDay,
     Quarterly,
+    Times,
     Weekdays,
     Weekly,
     Yearly,
@@ -96,9 +99,11 @@ def candidates(w: Words, clauses: Sequence[Clause]) -> list[int]:
 
 
 def _is_command_word(w: Words, k: int, consumed: set[int]) -> bool:
-    if k < 0 or k in consumed or w.tokens[k].kind is not Kind.WORD:
-        return False
-    return not (k == 0 and w.tokens[k].norm.startswith("@"))
+    """A word of the command before the candidate, or the sentence's start or @handle
+    ("@ann daily standup reminder at 9:55 on weekdays")."""
+    if k < 0 or (k == 0 and w.tokens[k].norm.startswith("@")):
+        return True
+    return k not in consumed and w.tokens[k].kind is Kind.WORD
 
 
 def _is_noun(w: Words, k: int, consumed: set[int]) -> bool:
@@ -124,13 +129,26 @@ def choose(
         return clauses, [], []
     rest = [c for k, c in enumerate(clauses) if k not in chosen]
     kept = [clauses[k] for k in chosen]
-    if works(rest):
+    rest_works = works(rest)
+    if rest_works and (_says_days(rest) or not any(_names_days(c) for c in kept)):
         return rest, kept, [_in_command(w, c) for c in kept]
     if works(clauses):
         return clauses, kept, [_both(w, c) for c in kept]
-    if all(isinstance(c.fact, Zone) for c in rest):
+    if rest_works or all(isinstance(c.fact, Zone) for c in rest):
         return clauses, kept, []  # refused for the word's own sake; the command keeps it
     return rest, kept, [_in_command(w, c) for c in kept]
+
+
+def _names_days(clause: Clause) -> bool:
+    """ "weekly", "monday", "quarterly": words that would choose the days, not only the times."""
+    fact = clause.fact
+    return not isinstance(fact, Daily) and not (isinstance(fact, Every) and fact.unit != "days")
+
+
+def _says_days(clauses: list[Clause]) -> bool:
+    """Whether the timing says which days, beyond a time of day ("at 9am" alone is daily:
+    "send the weekly digest at 9am" is not read as every day)."""
+    return any(not isinstance(c.fact, (Times, Zone, PartOfDay, MinuteMark)) for c in clauses)
 
 
 def _phrase(w: Words, clause: Clause) -> str:
