@@ -323,6 +323,8 @@ REFUSED: list[tuple[str, str]] = [
     ("@ann check the logs every 5 minutes for an hour", 'I understood "every 5 minutes"'),
     ("@ann remind me every day at 9am until march", '"until march"'),
     ("@ann remind me every day at 9am starting tomorrow", '"starting'),
+    ("@ann take meds every 4 hours starting at 5", "5 could be 5am or 5pm"),
+    ("@ann take meds every monday at 9am starting at 8am", "does not go with"),
     ("@ann remind me every monday at 9am beginning next week", '"beginning'),
     ("@ann have the report ready by 9am every day", '"by'),
     ("@ann check the logs every few minutes", '"every few'),
@@ -422,8 +424,20 @@ def test_an_anchored_interval_says_where_it_starts() -> None:
 
 def test_an_interval_by_hours_still_starts_now() -> None:
     data = to_json(parse_sentence("@ann poll every 2 hours", now=NOW))
-    assert data["anchor"] is None
+    assert data["anchor"] == NOW.isoformat()
+    assert data["description"] == "Every 2 hours"
     assert data["next_runs"][0] == "2026-11-28T14:00:00+00:00"
+
+
+def test_an_interval_by_hours_may_start_later() -> None:
+    parsed = parse_sentence("@ann take meds every 4 hours starting at 8am", now=NOW)
+    assert schedule(parsed) == "interval 4 hours"
+    assert parsed.spec.anchor == datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    assert parsed.description == "Every 4 hours from Sun 2026-11-29 08:00 (UTC)"
+    assert parsed.next_runs[:2] == [
+        datetime(2026, 11, 29, 8, 0, tzinfo=UTC),
+        datetime(2026, 11, 29, 12, 0, tzinfo=UTC),
+    ]
 
 
 def test_a_refusal_by_leftover_says_what_was_understood() -> None:

@@ -75,11 +75,20 @@ def describe_instant(instant: datetime, timezone: str) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
 
 
-def describe(spec: ScheduleSpec) -> str:
+def _start(spec: ScheduleSpec) -> str:
+    assert spec.anchor is not None
+    start = utc(spec.anchor).astimezone(ZoneInfo(spec.timezone))
+    when = start.strftime("%a %Y-%m-%d %H:%M:%S" if start.second else "%a %Y-%m-%d %H:%M")
+    return f"{when} ({spec.timezone})"
+
+
+def describe(spec: ScheduleSpec, *, now: datetime | None = None) -> str:
     """Raises InvalidSchedule for a spec that could not be scheduled at all.
 
     An interval in days says where it starts, in its zone ("Every 2 weeks from Fri
-    2026-12-11 17:00 (America/Los_Angeles)"): its fires keep that local time.
+    2026-12-11 17:00 (America/Los_Angeles)"): its fires keep that local time. One in
+    minutes or hours says so too when it starts later than `now` ("every 4 hours
+    starting at 8am"); otherwise it starts when saved and "Every 4 hours" says it all.
     """
     check_structure(spec)
     kind = ScheduleType(spec.schedule_type)
@@ -89,6 +98,9 @@ def describe(spec: ScheduleSpec) -> str:
     if kind is ScheduleType.INTERVAL:
         assert spec.interval_value is not None and spec.interval_unit is not None
         unit = IntervalUnit(spec.interval_unit)
+        later = spec.anchor is not None and now is not None and utc(spec.anchor) > utc(now)
+        if unit is not IntervalUnit.DAYS and later:
+            return f"{every(unit.delta(spec.interval_value))} from {_start(spec)}"
         if unit is not IntervalUnit.DAYS or spec.anchor is None:
             return every(unit.delta(spec.interval_value))
         value = spec.interval_value
@@ -97,8 +109,6 @@ def describe(spec: ScheduleSpec) -> str:
             if value % 7 == 0
             else ("day" if value == 1 else plural(value, "day"))
         )
-        start = utc(spec.anchor).astimezone(ZoneInfo(spec.timezone))
-        when = start.strftime("%a %Y-%m-%d %H:%M:%S" if start.second else "%a %Y-%m-%d %H:%M")
-        return f"Every {length} from {when} ({spec.timezone})"
+        return f"Every {length} from {_start(spec)}"
     assert spec.run_at is not None
     return f"Once at {describe_instant(spec.run_at, spec.timezone)} ({spec.timezone})"

@@ -90,28 +90,24 @@ def parse_sentence(
         reading.agent,
         reading.command,
         spec,
-        describe(spec),
+        describe(spec, now=now),
         preview(spec, now, 5),
         reading.assembly.notes,
     )
 
 
 def _spec_json(spec: ScheduleSpec) -> dict[str, object]:
-    """`anchor` is an interval's first fire when the sentence fixed one ("every other friday
-    at 5pm"); None when the interval starts when it is saved."""
+    """`anchor` is an interval's first fire: `now` for "every 2 hours", a later instant for
+    "every other friday at 5pm" or "every 4 hours starting at 8am"; None for cron and once."""
     return {
         "schedule_type": spec.schedule_type.value,
         "cron_expression": spec.cron_expression,
         "interval_value": spec.interval_value,
         "interval_unit": spec.interval_unit.value if spec.interval_unit else None,
         "run_at": spec.run_at.isoformat() if spec.run_at else None,
-        "anchor": spec.anchor.isoformat() if spec.anchor and _fixed_anchor(spec) else None,
+        "anchor": spec.anchor.isoformat() if spec.anchor else None,
         "timezone": spec.timezone,
     }
-
-
-def _fixed_anchor(spec: ScheduleSpec) -> bool:
-    return spec.interval_unit is not None and spec.interval_unit.value == "days"
 
 
 def to_json(parsed: ParsedSentence) -> dict[str, object]:

@@ -27,6 +27,7 @@ from agentcron.timing.language.facts import (
     PartOfDay,
     Quarterly,
     RelativeDay,
+    Start,
     Times,
     Weekdays,
     Weekly,
@@ -34,8 +35,14 @@ from agentcron.timing.language.facts import (
     Zone,
 )
 from agentcron.timing.language.factset import DEFAULT_EXAMPLE, FactSet, Refusal
-from agentcron.timing.language.fields import hours, month_field, period_of, weekdays_field
-from agentcron.timing.language.instants import every_days, every_months, one_off
+from agentcron.timing.language.fields import (
+    hours,
+    month_field,
+    period_of,
+    start_clock,
+    weekdays_field,
+)
+from agentcron.timing.language.instants import every_days, every_months, next_local, one_off
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 
 __all__ = ["Assembly", "Refusal", "assemble"]
@@ -203,6 +210,15 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
     if daily is not None and daily.period is not None:
         facts.only({Every}, Every, text)
     bounds = {Weekdays, HourWindow, MonthDays, Months}
+    if Start in facts.kinds:  # "every 4 hours starting at 8am": counted from the next 08:00
+        facts.only({Every, Start, Daily}, Every, f"{text} starting at 8am")
+        return ScheduleSpec(
+            ScheduleType.INTERVAL,
+            timezone=tz,
+            interval_value=every.value,
+            interval_unit=IntervalUnit(every.unit),
+            anchor=next_local(start_clock(facts), None, tz, now),
+        )
     facts.only({Every, Daily, MinuteMark} | bounds, Every, f"{text} on weekdays")
     mark = facts.get(MinuteMark)
     if not (facts.kinds & bounds or every.aligned or mark):

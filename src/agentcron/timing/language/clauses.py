@@ -18,13 +18,20 @@ from agentcron.timing.language.dates import (
 )
 from agentcron.timing.language.days import (
     match_daily,
+    match_except,
     match_marker,
     match_weekdays,
     match_weeks_apart,
 )
 from agentcron.timing.language.facts import Clause
 from agentcron.timing.language.lexicon import Kind
-from agentcron.timing.language.marks import match_minute_mark, match_odd_days, match_part_of_day
+from agentcron.timing.language.marks import (
+    match_minute_mark,
+    match_month_edge,
+    match_odd_days,
+    match_part_of_day,
+    match_start,
+)
 from agentcron.timing.language.months import match_months, match_quarterly
 from agentcron.timing.language.spans import match_every, match_offset
 from agentcron.timing.language.words import Match, Matcher, Words
@@ -45,11 +52,14 @@ MATCHERS: tuple[Matcher, ...] = (
     match_weekdays,
     match_months,
     match_odd_days,
+    match_month_edge,
+    match_except,
     match_business_hours,
     match_hour_window,
     match_minute_mark,
     match_times,
     match_part_of_day,
+    match_start,
     match_zone,
 )
 

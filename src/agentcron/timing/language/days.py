@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from agentcron.timing.language.facts import (
     Daily,
+    ExceptDays,
     Fact,
     Monthly,
     Weekdays,
@@ -160,6 +161,14 @@ def match_weekdays(w: Words, i: int) -> Match | None:
     j, days = _except(w, j, _union(items))
     recurring = every or plural_period or len(items) > 1 or any(item.plural for item in items)
     return j, Weekdays(days, recurring, period)
+
+
+def match_except(w: Words, i: int) -> Match | None:
+    """ "except on sundays", "but not on fridays" after another clause ("every day at noon ...")."""
+    if w.at(i) not in _EXCEPT or w.after(i) is None:
+        return None
+    end, days = _except(w, i, ALL_DAYS)
+    return None if end == i else (end, ExceptDays(days))
 
 
 def match_daily(w: Words, i: int) -> Match | None:

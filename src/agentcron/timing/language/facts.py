@@ -41,6 +41,20 @@ class PartOfDay:
 
 
 @dataclass(frozen=True, slots=True)
+class ExceptDays:
+    """ "except on sundays" said apart from its day phrase; `days` are the days left."""
+
+    days: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """ "starting at 8am": where a repetition by minutes or hours begins counting."""
+
+    clock: Clock
+
+
+@dataclass(frozen=True, slots=True)
 class Every:
     """Repetition by a length: "every 90 minutes", "hourly", "every other day".
 
@@ -185,6 +199,8 @@ class Unsupported:
 
 Fact = (
     Times
+    | ExceptDays
+    | Start
     | MinuteMark
     | PartOfDay
     | Every

@@ -18,6 +18,7 @@ from agentcron.timing.language.facts import (
     Daily,
     Every,
     EveryMonths,
+    ExceptDays,
     Fact,
     HourWindow,
     MinuteMark,
@@ -29,6 +30,7 @@ from agentcron.timing.language.facts import (
     PartOfDay,
     Quarterly,
     RelativeDay,
+    Start,
     Times,
     Unsupported,
     Weekdays,
@@ -42,6 +44,8 @@ DEFAULT_EXAMPLE = "every weekday at 9am"
 _F = TypeVar("_F", bound=Fact)
 NAMES: dict[type, str] = {
     Times: "times of day",
+    ExceptDays: "exceptions",
+    Start: "starting times",
     MinuteMark: "minutes past the hour",
     PartOfDay: "parts of the day",
     Every: "repetitions",
@@ -96,11 +100,40 @@ class FactSet:
                 raise Refusal(clause.fact.reason, clause.fact.example)
             for fact, implied in _split(clause.fact):
                 self._add(Clause(clause.start, clause.end, clause.text, fact), implied=implied)
+        self._merge_days()
         self.kinds = set(self.by_kind) - {Zone}
         for kind in (Zone, Every):
             note = getattr(self.get(kind), "note", None)
             if isinstance(note, str):
                 self.notes.append(note)
+
+    def _merge_days(self) -> None:
+        """ "every morning on weekdays" is weekdays in the morning; "every day at noon except
+        sundays" is Monday to Saturday. "Every day ... on mondays" stays a contradiction."""
+        daily, days = self.get(Daily), self.get(Weekdays)
+        if daily and days and (daily.period is not None or len(days.days) > 1):
+            merged = Weekdays(days.days, True, days.period or daily.period)
+            self._replace(Weekdays, merged)
+            del self.by_kind[Daily]
+        exception = self.get(ExceptDays)
+        if exception is None:
+            return
+        days, daily = self.get(Weekdays), self.get(Daily)
+        if days is not None:
+            self._replace(ExceptDays, Weekdays(days.days & exception.days, True, days.period))
+            del self.by_kind[Weekdays]
+        elif daily is not None:
+            self._replace(ExceptDays, Weekdays(exception.days, True, daily.period))
+            del self.by_kind[Daily]
+        elif Every in self.by_kind or Times in self.by_kind:
+            self._replace(ExceptDays, Weekdays(exception.days, True))
+        else:
+            return
+        self.by_kind[Weekdays] = self.by_kind.pop(ExceptDays)
+
+    def _replace(self, kind: type, fact: Fact) -> None:
+        held = self.by_kind[kind]
+        self.by_kind[kind] = Clause(held.start, held.end, held.text, fact)
 
     def _add(self, clause: Clause, *, implied: bool) -> None:
         kind = type(clause.fact)

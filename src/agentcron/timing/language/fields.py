@@ -16,6 +16,7 @@ from agentcron.timing.language.facts import (
     PartOfDay,
     Quarterly,
     RelativeDay,
+    Start,
     Times,
     Weekdays,
     Weekly,
@@ -99,6 +100,20 @@ def clocks(facts: FactSet) -> list[Clock]:
     listed = ", ".join(spoken(c) for c in said[:-1]) + " and " if len(said) > 1 else ""
     example = facts.phrase({Times: f"at {listed}{spoken(said[-1])}"})
     raise Refusal(f'"{facts.text(Times)}": {shown} could be {am} or {pm}, say which', example)
+
+
+def start_clock(facts: FactSet) -> Clock:
+    """The 24-hour time of "starting at 8am"; refuses a bare 1-6 as `clocks` does."""
+    start = facts.get(Start)
+    assert start is not None
+    read = _read(start.clock, period_of(facts))
+    if read is not None:
+        return read
+    clock = start.clock
+    shown = f"{clock.hour}:{clock.minute:02d}" if clock.minute else str(clock.hour)
+    am, pm = (spoken(Clock(h, clock.minute, True)) for h in (clock.hour, clock.hour + 12))
+    example = facts.phrase({Start: f"starting at {pm}"})
+    raise Refusal(f'"{facts.text(Start)}": {shown} could be {am} or {pm}, say which', example)
 
 
 def hours(facts: FactSet, example: str) -> tuple[str, str]:

@@ -22,11 +22,12 @@ from agentcron.timing.language.facts import (
     NthWeekdays,
     PartOfDay,
     RelativeDay,
+    Start,
     Times,
     Weekdays,
 )
 from agentcron.timing.language.factset import FactSet, Refusal
-from agentcron.timing.language.fields import clocks, hours, period_of, spoken
+from agentcron.timing.language.fields import clocks, hours, period_of, spoken, start_clock
 from agentcron.timing.language.months import months_field
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 from agentcron.timing.wallclock import local_instant
@@ -120,32 +121,43 @@ def every_days(facts: FactSet, every: Every, tz: str, now: datetime) -> Schedule
             "every other monday at 9am",
         )
     phrase = facts.phrase(zone=False)
-    facts.only({Every, Weekdays, Times, PartOfDay}, Every, f"{phrase} at 9am")
-    if Times not in facts.kinds:
+    facts.only({Every, Weekdays, Times, PartOfDay, Start}, Every, f"{phrase} at 9am")
+    if Times in facts.kinds and Start in facts.kinds:
+        raise Refusal(
+            f'"{facts.text(Times)}" and "{facts.text(Start)}" are two starts', f"{text} at 9am"
+        )
+    if Start in facts.kinds:
+        read = [start_clock(facts)]
+    elif Times in facts.kinds:
+        read = clocks(facts)
+    else:
         period = period_of(facts)
         example = f"{phrase} at {'7pm' if period in ('evening', 'night') else '9am'}"
         raise Refusal(f'"{phrase}" needs a time of day (I never guess one)', example)
-    read = clocks(facts)
     if len(read) > 1:
         raise Refusal(
             f'"{text}" starts from one time of day; give one',
             f"{facts.phrase({Times: 'at ' + spoken(read[0])}, zone=False)}",
         )
-    zone = zone_of(tz)
-    day = now.astimezone(zone).date()
-    while True:
-        if days is None or day.isoweekday() % 7 in days.days:
-            first = _at(day, read[0], zone)
-            if first > now:
-                break
-        day += timedelta(days=1)
     return ScheduleSpec(
         ScheduleType.INTERVAL,
         timezone=tz,
         interval_value=every.value,
         interval_unit=IntervalUnit.DAYS,
-        anchor=first,
+        anchor=next_local(read[0], days.days if days else None, tz, now),
     )
+
+
+def next_local(clock: Clock, weekdays: frozenset[int] | None, tz: str, now: datetime) -> datetime:
+    """The first instant after `now` at this local time (on one of `weekdays`, if given)."""
+    zone = zone_of(tz)
+    day = now.astimezone(zone).date()
+    while True:
+        if weekdays is None or day.isoweekday() % 7 in weekdays:
+            first = _at(day, clock, zone)
+            if first > now:
+                return first
+        day += timedelta(days=1)
 
 
 def every_months(facts: FactSet, tz: str, now: datetime) -> tuple[ScheduleSpec, str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from agentcron.timing.language.facts import MinuteMark, MonthDays, PartOfDay
+from agentcron.timing.language.clock import BadClock, read_clock
+from agentcron.timing.language.facts import MinuteMark, MonthDays, PartOfDay, Start, Unsupported
 from agentcron.timing.language.lexicon import PERIODS
 from agentcron.timing.language.words import Match, Words
 
@@ -66,3 +67,45 @@ def match_odd_days(w: Words, i: int) -> Match | None:
         return None
     end = w.month_suffix(k + 1) or k + 1
     return end, MonthDays(("1-31/2",) if kind.startswith("odd") else ("2-30/2",))
+
+
+_EDGES = {"start": "1", "beginning": "1", "end": "L"}
+_BUSINESS = ("business", "working", "work", "week")
+
+
+def match_month_edge(w: Words, i: int) -> Match | None:
+    """ "at the start of every month" (the 1st), "at the end of the month" (the last day),
+    "on the last business day of the month" (`LW`); "the first business day" has no cron."""
+    j = w.skip(w.skip(i, "at", "on", "by"), "the")
+    if w.at(j) in _EDGES and w.at(j + 1) == "of":
+        end = w.month_suffix(j + 1)
+        if end is not None:
+            return end, MonthDays((_EDGES[w.at(j)],))
+        return None
+    if w.at(j) in ("last", "first") and w.at(j + 1) in _BUSINESS and w.at(j + 2) == "day":
+        end = w.month_suffix(j + 3)
+        if end is None:
+            return None
+        if w.at(j) == "last":
+            return end, MonthDays(("LW",))
+        return end, Unsupported(
+            "the first business day of a month cannot be said in cron",
+            "on the 1st of every month at 9am",
+        )
+    return None
+
+
+def match_start(w: Words, i: int) -> Match | None:
+    """ "starting at 8am", "beginning at 9:30", "from 8am": where a repetition starts counting."""
+    j = w.skip(i, "starting", "beginning", "from")
+    if j == i:
+        return None
+    lead = j
+    j = w.skip(j, "at", "from")
+    try:
+        found = read_clock(w, j, bare=j > lead)
+    except BadClock as bad:
+        return bad.end, Unsupported(bad.reason, "every 4 hours starting at 8am")
+    if found is None:
+        return None
+    return found[0], Start(found[1])
