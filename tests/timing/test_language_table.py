@@ -618,7 +618,7 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report every day at 9 UTC+2", "fixed offset"),
     # leftovers that look like timing
     ("@eve report next week at 9", '"next week'),
-    ("@eve report at 9 sharp on 24/12", '"24/12"'),
+    ("@eve report at 9 sharp on 03/12", '"03/12" could be month/day or day/month'),
     ("@eve report every day at 9 and 5pm tomorrow", "tomorrow"),
     ("@eve report 7h every day", '"7h"'),
     ("@eve report every blue moon", "no schedule"),

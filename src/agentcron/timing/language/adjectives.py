@@ -130,7 +130,7 @@ def choose(
     rest = [c for k, c in enumerate(clauses) if k not in chosen]
     kept = [clauses[k] for k in chosen]
     rest_works = works(rest)
-    if rest_works and (_says_days(rest) or not any(_names_days(c) for c in kept)):
+    if rest_works and (says_days(rest) or not any(_names_days(c) for c in kept)):
         return rest, kept, [_in_command(w, c) for c in kept]
     if works(clauses):
         return clauses, kept, [_both(w, c) for c in kept]
@@ -145,7 +145,7 @@ def _names_days(clause: Clause) -> bool:
     return not isinstance(fact, Daily) and not (isinstance(fact, Every) and fact.unit != "days")
 
 
-def _says_days(clauses: list[Clause]) -> bool:
+def says_days(clauses: list[Clause]) -> bool:
     """Whether the timing says which days, beyond a time of day ("at 9am" alone is daily:
     "send the weekly digest at 9am" is not read as every day)."""
     return any(not isinstance(c.fact, (Times, Zone, PartOfDay, MinuteMark)) for c in clauses)

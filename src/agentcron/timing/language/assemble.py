@@ -8,7 +8,7 @@ refused, never dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from agentcron.timing.language.facts import (
     CalendarDate,
@@ -42,7 +42,13 @@ from agentcron.timing.language.fields import (
     start_clock,
     weekdays_field,
 )
-from agentcron.timing.language.instants import every_days, every_months, next_local, one_off
+from agentcron.timing.language.instants import (
+    every_days,
+    every_months,
+    in_days,
+    next_local,
+    one_off,
+)
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 
 __all__ = ["Assembly", "Refusal", "assemble"]
@@ -64,6 +70,10 @@ def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly
         raise Refusal("found no schedule in the sentence", DEFAULT_EXAMPLE)
     notes = list(facts.notes)
     offset = facts.get(Offset)
+    if offset and Times in facts.kinds and offset.delta % timedelta(days=1) == timedelta(0):
+        # "in 3 days at 9am": that day, at that time
+        run_at = in_days(facts, offset.delta.days, tz, now)
+        return Assembly(ScheduleSpec(ScheduleType.ONCE, timezone=tz, run_at=run_at))
     if offset:
         facts.only({Offset}, Offset, "in 30 minutes")
         return Assembly(ScheduleSpec(ScheduleType.ONCE, timezone=tz, run_at=now + offset.delta))

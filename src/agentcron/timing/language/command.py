@@ -79,6 +79,7 @@ _TIMEISH = re.compile(
     r"|[0-9]{1,4}(?:s|secs?|m|mn|mins?|hrs?|d|wks?)"  # 30s, 30m, 10min, 2d
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\S{0,20}"  # 2026-12-24T09:00
     r"|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?"  # 24/12
+    r"|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}"  # 24.12.2026
 )
 _CONNECTORS = frozenset({"and", "or", "then", "to", "on", "at", "in", "the", "a", "an", "also"})
 _UNIT_WORDS = frozenset(unit for unit in UNITS if len(unit) > 2)
@@ -118,14 +119,21 @@ _MONTH_LEADS = frozenset(
     {"in", "of", "during", "every", "each", "until", "till", "since", "from", "through", "except"}
 )
 _DAY_LEADS = frozenset({"on", "before", "after", "by"})
+_ADVERBIAL_BEFORE = frozenset(
+    {"", ",", "me", "us", "him", "her", "them", "it", "and", "then", "on", "for", "from"}
+    | {"starting", "beginning", "by", "until", "till", "again", "also"}
+)
 _HOLIDAYS = frozenset({"christmas", "xmas", "easter", "thanksgiving", "halloween", "holidays"})
 _WORK_WORDS = frozenset({"business", "work", "working", "office", "the"})
 _STARTS = frozenset({"at", "on", "from", "next", "tomorrow", "today", "tonight", "this"})
 _WINDOW = re.compile(r"[0-9]{1,2}-[0-9]{1,2}")
 
 
-def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
-    """Would this unconsumed word change the schedule if it had been understood?"""
+def looks_like_timing(w: Words, i: int, *, after_clause: bool, days_said: bool = False) -> bool:
+    """Would this unconsumed word change the schedule if it had been understood?
+
+    `days_said`: the sentence's timing names its days, so "plan next week every friday"
+    has an object, not a second schedule."""
     word, after = w.at(i), w.at(i + 1)
     if word in ("except", "excluding", "starting", "until", "till") and after_clause:
         return True  # "every weekday except holidays": a condition we cannot honour
@@ -167,7 +175,12 @@ def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
             or bool(soon & _UNIT_WORDS)
         )
     if word in ("next", "this", "coming"):
-        return weekday(after) is not None or after in ("week", "month", "year")
+        if weekday(after) is not None:
+            return True
+        # "remind me next week" is timing; "plan next week", "review this month" are objects
+        before = w.at(i - 1)
+        adverbial = before in _ADVERBIAL_BEFORE or before.startswith("@")
+        return after in ("week", "month", "year") and (adverbial or not days_said)
     if word == "in":
         count = after in ("a", "an", "half") or number(after) is not None
         return count and w.at(i + 2) in UNITS

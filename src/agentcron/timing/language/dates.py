@@ -10,6 +10,7 @@ with a list of months ("of january and july") or a quarter, in those months.
 from __future__ import annotations
 
 import calendar
+import re
 
 from agentcron.timing.language.facts import (
     CalendarDate,
@@ -217,6 +218,9 @@ def match_date(w: Words, i: int) -> Match | None:
         suffix = _yearly_suffix(w, end)
         yearly = every or suffix is not None
         return suffix or end, _checked_date(holiday_month, holiday_day, None, recurring=yearly)
+    numeric = _NUMERIC_DATE.fullmatch(w.at(j))
+    if numeric and not every:
+        return j + 1, _numeric_date(w.tokens[j].text, *numeric.groups())
     iso = ISO_DATE.fullmatch(w.at(j))
     if iso and not every:
         iso_year, iso_month, iso_day = (int(part) for part in iso.groups())
@@ -237,6 +241,24 @@ def match_date(w: Words, i: int) -> Match | None:
     suffix = _yearly_suffix(w, j)
     j = suffix if suffix is not None else j
     return j, _checked_date(month, day, year, recurring=every or suffix is not None)
+
+
+_NUMERIC_DATE = re.compile(r"([0-9]{1,2})([./])([0-9]{1,2})(?:\2([0-9]{4}))?")
+
+
+def _numeric_date(text: str, first: str, sep: str, second: str, year: str | None) -> Fact:
+    """ "24.12.2026" is day.month (with its year: "9.30" is a time); "12/24" and "24/12"
+    are read only when one part cannot be a month, "03/04" is March 4 or April 3."""
+    a, b = int(first), int(second)
+    if sep == ".":
+        if year is None:
+            return Unsupported(f'"{text}" needs its year, or a month name', DATE_EXAMPLE)
+        return _checked_date(b, a, int(year), recurring=False)
+    if a > 12 >= b:
+        return _checked_date(b, a, int(year) if year else None, recurring=False)
+    if b > 12 >= a:
+        return _checked_date(a, b, int(year) if year else None, recurring=False)
+    return Unsupported(f'"{text}" could be month/day or day/month: name the month', DATE_EXAMPLE)
 
 
 def _checked_date(month: int, day: int, year: int | None, *, recurring: bool) -> Fact:

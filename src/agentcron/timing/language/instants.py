@@ -20,6 +20,7 @@ from agentcron.timing.language.facts import (
     EveryMonths,
     MonthDays,
     NthWeekdays,
+    Offset,
     PartOfDay,
     RelativeDay,
     Start,
@@ -98,6 +99,16 @@ def one_off(facts: FactSet, tz: str, now: datetime) -> datetime:
             example,
         )
     return candidate
+
+
+def in_days(facts: FactSet, days: int, tz: str, now: datetime) -> datetime:
+    """ "in 3 days at 9am", "in two weeks at 10am": that local date, at that time."""
+    facts.only({Offset, Times, PartOfDay}, Offset, "in 3 days at 9am")
+    read = clocks(facts)
+    if len(read) > 1:
+        raise Refusal("a one-off runs once: give one time", "in 3 days at 9am")
+    zone = zone_of(tz)
+    return _at(now.astimezone(zone).date() + timedelta(days=days), read[0], zone)
 
 
 def every_days(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec:

@@ -131,13 +131,14 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
     for clause in clauses:
         if isinstance(clause.fact, Unsupported):
             refuse(clause.fact.reason, f"{base} {clause.fact.example}")
+    days_said = adjectives.says_days(clauses)
     leftovers = [
         k
         for k, token in enumerate(tokens)
         if k not in consumed
         and k not in kept_tokens
         and token.kind is Kind.WORD
-        and looks_like_timing(words, k, after_clause=k - 1 in consumed)
+        and looks_like_timing(words, k, after_clause=k - 1 in consumed, days_said=days_said)
     ]
     if leftovers:
         span = range(leftovers[0], _phrase_end(tokens, leftovers[0], consumed | kept_tokens))

@@ -147,7 +147,7 @@ def match_offset(w: Words, i: int) -> Match | None:
         end, count, unit = found
     else:
         found = _length(w, i)
-        if found is None or w.at(i) in ("a", "half"):
+        if found is None:
             return None
         end, count, unit = found
         after = w.seq(end, "from", "now")
