@@ -8,35 +8,51 @@ and an example that works: the parser never guesses silently.
 
 Decisions a caller may rely on:
 
-- Elapsed repetition is an **interval**, anchored at `now`: "every 90 minutes",
-  "hourly", "every hour", "every 2h", "every other day", "every day" and "daily"
-  alone (every 24 hours from now), "weekly"/"every week" alone (every 7 days).
+- Elapsed repetition by minutes or hours is an **interval** from `now`: "every 90
+  minutes", "hourly", "every 2h"; "starting at 8am" moves its start to the next
+  08:00. Repetition by days or weeks needs a time of day and is an interval whose
+  `anchor` is its first fire, the next such day and time: "every 3 days at 9am",
+  "every other friday at 5pm" (14 days from the next Friday 17:00); it keeps that
+  local time across daylight saving. "daily", "weekly", "every 2 weeks" alone are
+  refused, like "every monday": no time of day is ever guessed.
 - Repetition tied to the clock or the calendar is **cron**: "every hour on
   weekdays" (`0 * * * 1-5`), "every 3 hours on weekdays" (`0 */3 * * 1-5`),
-  "every hour between 9 and 17" (`0 9-17 * * *`). Minute steps in a window stop
-  before its last hour ("every 30 minutes between 9 and 17" is `*/30 9-16 * * *`).
-  Steps must divide the hour (minutes) or the day (hours) to keep to the clock.
-- A bare hour after "at" is on the 24-hour clock: "at 5" is 05:00, "at 17" is
-  17:00; "12am" is 00:00 and "12pm" 12:00. A period moves an hour am/pm did not
-  fix: "every evening at 6" is 18:00, "every morning at 7" 07:00.
-- A time alone repeats daily ("at noon", "at 9am and 5pm"); times in one
-  schedule share their minute.
-- A day phrase without a time ("every monday", "on the 15th", "every morning")
-  is refused with an example ("every monday at 9am"); so is a lone singular day
-  ("on monday": weekly or once?), "monthly" without a day, and a yearly date
-  without a time.
+  "every hour between 9 and 17" (`0 9-17 * * *`), "every hour on the hour",
+  "every 30 min during business hours" (Mon-Fri 9-17: `*/30 9-16 * * 1-5`).
+  Minute steps in a window stop before its last hour. Steps must divide the hour
+  (minutes) or the day (hours) to keep to the clock.
+- Hours: am/pm, a part of the day ("every evening at 6" is 18:00), the 24-hour
+  clock ("17", "05:00", "0930") or noon/midnight decide. A bare 7-11 is morning and
+  12 is noon; a bare 1-6 ("at 5", "at 5:30") is refused with both readings. In a
+  window the last hour takes pm from the first ("from 9 to 5" is 9-17).
+- A time alone repeats daily ("at noon", "at 9am and 5pm"); times in one schedule
+  share their minute. "twice a day" and kin must agree with the times or days given.
+- A day phrase without a time ("every monday", "on the 15th", "every morning") is
+  refused with an example; so is a lone singular day ("on monday": weekly or
+  once?), "monthly" without a day, and a yearly date without a time.
 - A day of the month without a month repeats monthly ("on the 1st and 15th");
-  a calendar date without "every"/"yearly" is a one-off ("on december 18 at 2pm",
-  the next such date), with it a yearly cron ("every march 3rd at 10").
-- One-offs ("tomorrow at 3pm", "in 2 hours", "next friday at 10") are computed
-  from `now` in the zone; "next friday" is the first Friday after today, "this
-  friday" may be today. A wall time skipped by DST moves to the end of the gap.
-- A zone anywhere as "Europe/Berlin", "in Asia/Tokyo", "(America/New_York)"; a
-  bare "UTC"/"GMT" only at the end, after "in", in parentheses or right after
-  another timing clause. Otherwise the `timezone` argument.
-- Leftover words that look like timing ("5pm", "tomorrow", "at 7", "every few
-  hours") cause a refusal; text in double quotes is never read as timing,
-  which is the way to keep a word such as "weekly" in the command.
+  with months ("of january and july", "every quarter", "in jun-aug") in those
+  months; "every other month" counts from the month of the next such day. A
+  calendar date without "every"/"yearly" is a one-off ("on december 18 at 2pm",
+  "on 25.12.2026 at 8am"), with it a yearly cron ("every march 3rd at 10").
+- One-offs ("tomorrow at 3pm", "in 2 hours", "in 3 days at 9am", "next friday at
+  10") are computed from `now` in the zone; "next friday" is the first Friday after
+  today, "this friday" may be today. A wall time skipped by DST moves to the end of
+  the gap.
+- Zones: IANA names anywhere; abbreviations, region, country and city words map to
+  an IANA zone that follows its place's daylight saving ("PT"/"PST"/"PDT" are all
+  America/Los_Angeles, "EST" is Eastern time as "ET" is, "GMT"/"Z" are UTC, "BST"
+  is UK time); "IST" and the like are read from the `timezone` argument when it
+  keeps the same clock as one reading, else refused. Where they stand is in
+  `zonewords`. Each reading is a note on the result. Otherwise the `timezone`
+  argument.
+- A timing word that describes a noun of the command ("the weekly digest", "the
+  nightly build") stays in the command when the rest of the timing makes a
+  schedule naming its days; when the rest needs it, it also says when.
+- Leftover words that look like timing ("5pm", "until march", "for two weeks",
+  "every few hours", a zone abbreviation) cause a refusal saying what was
+  understood; text in double quotes is never read as timing.
+- Every refusal ends with an example that parses (checked before it is offered).
 """
 
 from __future__ import annotations
