@@ -55,6 +55,37 @@ class IntervalTrigger:
                 return fire
         return None  # pragma: no cover - one of the three is always later
 
+    def count(self, after: datetime, until: datetime) -> int:
+        """Fires strictly after `after` and at or before `until`, by arithmetic, not walking.
+
+        Elapsed time is exact division; days in a zone are counted by their index, and
+        only the last index is checked against the wall clock (DST moves a fire by an hour,
+        never past its neighbours)."""
+        first = self.next_after(after)
+        if first is None or first > utc(until):
+            return 0
+        until = utc(until)
+        span = (until - first) // self.period
+        if self._zone is None:
+            return span + 1
+        zone = self._zone
+        start = self._index(first, zone)
+        last = start + span
+        while (fire := self._wall_clock_fire(last + 1, zone)) is not None and fire <= until:
+            last += 1
+        while last > start and (
+            (fire := self._wall_clock_fire(last, zone)) is None or fire > until
+        ):
+            last -= 1
+        return last - start + 1
+
+    def _index(self, fire: datetime, zone: ZoneInfo) -> int:
+        """k for fire k (a fire this trigger answered): its local date's distance in periods."""
+        if fire == self.anchor:
+            return 0
+        days = (fire.astimezone(zone).date() - self.anchor.astimezone(zone).date()).days
+        return days // self.value
+
     def _wall_clock_fire(self, k: int, zone: ZoneInfo) -> datetime | None:
         if k == 0:
             return self.anchor
