@@ -264,6 +264,26 @@ ROWS: list[tuple[str, str, str]] = [
         "cron 0 17 LW * *",
     ),
     (
+        "@ann remind me at 5pm on the last weekday of the month",
+        "@ann remind me",
+        "cron 0 17 LW * *",
+    ),
+    (
+        "@ann remind me on the last business day of each quarter at 4pm",
+        "@ann remind me",
+        "cron 0 16 LW 3,6,9,12 *",
+    ),
+    (
+        "@ann remind me quarterly on the last business day at 9am",
+        "@ann remind me",
+        "cron 0 9 LW 3,6,9,12 *",
+    ),
+    (
+        "@ann remind me every 2nd week on monday at 9am",
+        "@ann remind me",
+        "interval 14 days from 2026-11-30T09:00:00+00:00",
+    ),
+    (
         "@ann take meds every 4 hours starting at 8am",
         "@ann take meds",
         "interval 4 hours",

@@ -111,7 +111,7 @@ def match_month_days(w: Words, i: int) -> Match | None:
         return j, Unsupported(f"there is no day {bad[0]} in a month", MONTH_DAY_EXAMPLE)
     months = scope[1] if scope is not None else None
     if months is _QUARTER:
-        quarter = _in_quarter([d == "L" for d in days])
+        quarter = _in_quarter([d in ("L", "LW") for d in days])
         if isinstance(quarter, Unsupported):
             return j, quarter
         months = quarter

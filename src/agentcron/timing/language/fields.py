@@ -171,7 +171,7 @@ def month_field(facts: FactSet) -> str:
     if Quarterly in facts.kinds:
         days = facts.get(MonthDays)
         nth = facts.get(NthWeekdays)
-        last = (days is not None and set(days.days) == {"L"}) or (
+        last = (days is not None and set(days.days) <= {"L", "LW"}) or (
             nth is not None and all(item.endswith("L") for item in nth.items)
         )
         sources.append((facts.text(Quarterly), QUARTER_LASTS if last else QUARTER_FIRSTS))

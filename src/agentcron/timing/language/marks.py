@@ -13,6 +13,7 @@ import re
 from agentcron.timing.language.clock import BadClock, read_clock
 from agentcron.timing.language.facts import MinuteMark, MonthDays, PartOfDay, Start, Unsupported
 from agentcron.timing.language.lexicon import PERIODS
+from agentcron.timing.language.months import QUARTER_LASTS
 from agentcron.timing.language.words import Match, Words
 
 _COLON_MINUTE = re.compile(r":([0-5][0-9])")
@@ -82,17 +83,28 @@ def match_month_edge(w: Words, i: int) -> Match | None:
         if end is not None:
             return end, MonthDays((_EDGES[w.at(j)],))
         return None
-    if w.at(j) in ("last", "first") and w.at(j + 1) in _BUSINESS and w.at(j + 2) == "day":
-        end = w.month_suffix(j + 3)
-        if end is None:
-            return None
-        if w.at(j) == "last":
-            return end, MonthDays(("LW",))
-        return end, Unsupported(
-            "the first business day of a month cannot be said in cron",
-            "on the 1st of every month at 9am",
-        )
-    return None
+    if w.at(j) not in ("last", "first"):
+        return None
+    if w.at(j + 1) in _BUSINESS and w.at(j + 2) == "day":
+        k = j + 3
+    elif w.at(j + 1) in ("weekday", "workday", "business-day"):
+        k = j + 2  # "the last weekday of the month" is one day, not Monday to Friday
+    else:
+        return None
+    of = w.skip(k, "of")
+    quarter = next(
+        (e for d in ("every", "each", "the", "a") if (e := w.seq(of, d, "quarter")) is not None),
+        None,
+    )
+    end = quarter or w.month_suffix(k) or (k if j > i else None)  # "quarterly on the last …"
+    if end is None:
+        return None
+    if w.at(j) == "last":
+        return end, MonthDays(("LW",), QUARTER_LASTS if quarter else None)
+    return end, Unsupported(
+        "the first business day of a month cannot be said in cron",
+        "on the 1st of every month at 9am",
+    )
 
 
 def match_start(w: Words, i: int) -> Match | None:

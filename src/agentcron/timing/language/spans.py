@@ -18,6 +18,7 @@ from agentcron.timing.language.words import Match, Words
 _MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}
 _EVERY_EXAMPLE = "every 15 minutes"
 _COUNTS = {"other": 2, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_COUNTS |= {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 
 
 def _length(w: Words, i: int) -> tuple[int, float, str] | None:
