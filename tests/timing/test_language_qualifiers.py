@@ -307,6 +307,17 @@ ROWS: list[tuple[str, str, str]] = [
     ("@ann call mom in 3 days at 9am", "@ann call mom", "once 2026-12-01T09:00:00+00:00"),
     ("@ann call mom in two weeks at 10am", "@ann call mom", "once 2026-12-12T10:00:00+00:00"),
     ("@ann call mom a week from now", "@ann call mom", "once 2026-12-05T12:00:00+00:00"),
+    # --- lists and windows said tersely
+    ("@ann post on mon/wed/fri at 9am", "@ann post", "cron 0 9 * * 1,3,5"),
+    ("@ann post every Tue/Thu at 9am", "@ann post", "cron 0 9 * * 2,4"),
+    ("@ann post at 9am and again at 5pm", "@ann post", "cron 0 9,17 * * *"),
+    ("@ann poll every 30 minutes 9am to 5pm", "@ann poll", "cron */30 9-16 * * *"),
+    ("@ann poll every hour 9:00 to 17:00 on weekdays", "@ann poll", "cron 0 9-17 * * 1-5"),
+    (
+        "@ann download the 9/11 documentary every day at 9am",
+        "@ann download the 9/11 documentary",
+        "cron 0 9 * * *",
+    ),
     # --- "next week" as the command's object, beside a schedule of its own
     ("@ann plan next week every friday at 4pm", "@ann plan next week", "cron 0 16 * * 5"),
     (
@@ -380,6 +391,7 @@ REFUSED: list[tuple[str, str]] = [
     ("@ann call mom on 25.12 at 8am", "needs its year"),
     ("@ann call mom in 2 hours at 5pm", "does not go with"),
     ("@ann remind me next week at 9am", '"next week'),
+    ("@ann call mom 12/25 at 8am", '"12/25"'),
     ("@ann invoice on the first business day of the month at 9am", "cannot be said in cron"),
     ("@ann invoice at the start of every month", "needs a time of day"),
     ("@ann check email during business hours", "needs a repetition"),

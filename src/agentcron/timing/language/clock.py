@@ -171,7 +171,7 @@ def match_times(w: Words, i: int) -> Match | None:
         j, clock = first
         clocks = [clock]
         while (k := w.joiner(j)) is not None:
-            at = w.skip(k, "at")
+            at = w.skip(w.skip(k, "again"), "at")  # "at 9am and again at 5pm"
             more = read_clock(w, at, bare=after_at or at != k)
             if more is None:
                 break
@@ -220,7 +220,9 @@ def match_hour_window(w: Words, i: int) -> Match | None:
     """
     lead = w.at(i)
     if lead not in ("between", "from"):
-        return _hyphenated_window(w, i, needs_meridiem=not isinstance(w.after(i), Every))
+        return _hyphenated_window(
+            w, i, needs_meridiem=not isinstance(w.after(i), Every)
+        ) or _bare_window(w, i)
     joiners = ("and",) if lead == "between" else ("to", "till", "until", "through", "thru", "-")
     try:
         first = read_clock(w, i + 1, bare=True)
@@ -236,6 +238,22 @@ def match_hour_window(w: Words, i: int) -> Match | None:
     except BadClock as bad:
         return bad.end, Unsupported(bad.reason, WINDOW_EXAMPLE)
     return end, window(w.text(i, end), start, stop)
+
+
+def _bare_window(w: Words, i: int) -> Match | None:
+    """ "9am to 5pm" right after a repetition ("every 30 minutes 9am to 5pm")."""
+    if not isinstance(w.after(i), Every):
+        return None
+    try:
+        first = read_clock(w, i, bare=False)
+        if first is None or w.at(first[0]) not in ("to", "till", "until", "through", "thru"):
+            return None
+        last = read_clock(w, first[0] + 1, bare=True)
+    except BadClock as bad:
+        return bad.end, Unsupported(bad.reason, WINDOW_EXAMPLE)
+    if last is None:
+        return None
+    return last[0], window(w.text(i, last[0]), first[1], last[1])
 
 
 def _hyphenated_window(

@@ -78,8 +78,9 @@ _TIMEISH = re.compile(
     r"|[0-9]{1,2}h[0-9]{0,2}"  # 21h, 7h30
     r"|[0-9]{1,4}(?:s|secs?|m|mn|mins?|hrs?|d|wks?)"  # 30s, 30m, 10min, 2d
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\S{0,20}"  # 2026-12-24T09:00
-    r"|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?"  # 24/12
-    r"|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}"  # 24.12.2026
+)
+_NUMERIC_DATE = re.compile(
+    r"[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}"
 )
 _CONNECTORS = frozenset({"and", "or", "then", "to", "on", "at", "in", "the", "a", "an", "also"})
 _UNIT_WORDS = frozenset(unit for unit in UNITS if len(unit) > 2)
@@ -129,7 +130,9 @@ _STARTS = frozenset({"at", "on", "from", "next", "tomorrow", "today", "tonight",
 _WINDOW = re.compile(r"[0-9]{1,2}-[0-9]{1,2}")
 
 
-def looks_like_timing(w: Words, i: int, *, after_clause: bool, days_said: bool = False) -> bool:
+def looks_like_timing(
+    w: Words, i: int, *, after_clause: bool, before_clause: bool = False, days_said: bool = False
+) -> bool:
     """Would this unconsumed word change the schedule if it had been understood?
 
     `days_said`: the sentence's timing names its days, so "plan next week every friday"
@@ -156,6 +159,9 @@ def looks_like_timing(w: Words, i: int, *, after_clause: bool, days_said: bool =
         return True  # "by 9am": a deadline, not a time to run
     if word in _TIMING_WORDS or _TIMEISH.fullmatch(word):
         return True
+    if _NUMERIC_DATE.fullmatch(word):  # "on 24/12" is a date; "the 9/11 documentary" is not
+        leads = _DAY_LEADS | {"until", "till", "from"}
+        return after_clause or before_clause or w.at(i - 1) in leads
     if word in ("am", "pm", "a.m.", "p.m.", "a.m", "p.m"):
         return number(w.at(i - 1), words=False) is not None
     if word in ("at", "@"):

@@ -219,7 +219,7 @@ def match_date(w: Words, i: int) -> Match | None:
         yearly = every or suffix is not None
         return suffix or end, _checked_date(holiday_month, holiday_day, None, recurring=yearly)
     numeric = _NUMERIC_DATE.fullmatch(w.at(j))
-    if numeric and not every:
+    if numeric and not every and w.at(i) == "on":  # "the 9/11 documentary" is no date
         return j + 1, _numeric_date(w.tokens[j].text, *numeric.groups())
     iso = ISO_DATE.fullmatch(w.at(j))
     if iso and not every:

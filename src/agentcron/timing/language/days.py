@@ -70,6 +70,11 @@ def _item(w: Words, i: int) -> _Item | None:
         if first and last:
             return _Item(i + 1, _day_range(first[0], last[0]), True, False)
         return None
+    slashed = [weekday(part) for part in word.split("/")]
+    if len(slashed) > 1:  # "mon/wed/fri"
+        if all(slashed):
+            return _Item(i + 1, frozenset(d[0] for d in slashed if d), True, False)
+        return None
     day = weekday(word)
     if day is None:
         return None

@@ -138,7 +138,13 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
         if k not in consumed
         and k not in kept_tokens
         and token.kind is Kind.WORD
-        and looks_like_timing(words, k, after_clause=k - 1 in consumed, days_said=days_said)
+        and looks_like_timing(
+            words,
+            k,
+            after_clause=k - 1 in consumed,
+            before_clause=k + 1 in consumed,
+            days_said=days_said,
+        )
     ]
     if leftovers:
         span = range(leftovers[0], _phrase_end(tokens, leftovers[0], consumed | kept_tokens))
