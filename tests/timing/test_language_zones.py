@@ -246,6 +246,10 @@ REFUSED: list[tuple[str, str, str]] = [
     ("@ann sync at 9am PT / 12pm ET", "UTC", "two times of day"),
     ("@ann send the PST report every day at 9am", "UTC", '"PST'),
     ("@ann sync every day at 9am, ping the CEST team", "UTC", '"CEST'),
+    # a two-letter zone before the timing, where it cannot be read as the zone
+    ("@ann in PT, every friday at 5pm send the report", "UTC", '"in PT"'),
+    ("@ann PT every friday at 5pm send the report", "UTC", '"PT"'),
+    ("@ann check the weather in CT every day at 9am", "UTC", '"in CT"'),
 ]
 
 

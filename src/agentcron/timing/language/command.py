@@ -159,6 +159,10 @@ def looks_like_timing(
         return True  # "by 9am": a deadline, not a time to run
     if word in _TIMING_WORDS or _TIMEISH.fullmatch(word):
         return True
+    if word in WEAK_ABBREVIATIONS and before_clause:
+        # "in PT, every friday at 5pm": a zone where it cannot be read as one; "the CT scans"
+        # (not next to timing) stays a word
+        return w.tokens[i].text.isupper() or w.at(i - 1) == "in"
     if _NUMERIC_DATE.fullmatch(word):  # "on 24/12" is a date; "the 9/11 documentary" is not
         leads = _DAY_LEADS | {"until", "till", "from"}
         return after_clause or before_clause or w.at(i - 1) in leads

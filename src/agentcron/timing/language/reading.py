@@ -142,12 +142,14 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
             words,
             k,
             after_clause=k - 1 in consumed,
-            before_clause=k + 1 in consumed,
+            before_clause=k + 1 in consumed or (_at(tokens, k + 1) == "," and k + 2 in consumed),
             days_said=days_said,
         )
     ]
     if leftovers:
-        span = range(leftovers[0], _phrase_end(tokens, leftovers[0], consumed | kept_tokens))
+        first = leftovers[0]
+        lead = first - 1 if _at(tokens, first - 1) == "in" and first - 1 not in consumed else first
+        span = range(lead, _phrase_end(tokens, first, consumed | kept_tokens))
         suspect = source[tokens[span[0]].start : tokens[span[-1]].end]
         said = f'; I understood "{timing}"' if timing else ""
         without = rebuild(tokens, consumed | set(span))
@@ -165,6 +167,10 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
     notes += [n for n in assembly.notes if n not in notes]
     understood["notes"] = notes
     return Reading(agent, command, Assembly(assembly.spec, notes), understood, refuse, base)
+
+
+def _at(tokens: list[Token], k: int) -> str:
+    return tokens[k].norm if k < len(tokens) else ""
 
 
 def _phrase_end(tokens: list[Token], first: int, taken: set[int]) -> int:
