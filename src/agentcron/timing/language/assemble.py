@@ -73,10 +73,11 @@ def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly
     if offset and Times in facts.kinds and offset.delta % timedelta(days=1) == timedelta(0):
         # "in 3 days at 9am": that day, at that time
         run_at = in_days(facts, offset.delta.days, tz, now)
-        return Assembly(ScheduleSpec(ScheduleType.ONCE, timezone=tz, run_at=run_at))
+        return Assembly(ScheduleSpec(ScheduleType.ONCE, timezone=tz, run_at=run_at), notes)
     if offset:
         facts.only({Offset}, Offset, "in 30 minutes")
-        return Assembly(ScheduleSpec(ScheduleType.ONCE, timezone=tz, run_at=now + offset.delta))
+        spec = ScheduleSpec(ScheduleType.ONCE, timezone=tz, run_at=now + offset.delta)
+        return Assembly(spec, notes)
     day = facts.get(CalendarDate)
     if (day and day.recurring) or Yearly in facts.kinds:
         spec = ScheduleSpec(ScheduleType.CRON, timezone=tz, cron_expression=_yearly(facts))

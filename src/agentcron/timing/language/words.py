@@ -10,7 +10,7 @@ caller's own zone (`context`), which settles words such as "IST" or "local time"
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from agentcron.timing.language.facts import Fact
 from agentcron.timing.language.lexicon import Kind, Token
@@ -19,13 +19,7 @@ LIST_JOINERS = (",", "and", "&", "+")
 
 
 class Words:
-    def __init__(
-        self,
-        tokens: Sequence[Token],
-        source: str,
-        context: str = "UTC",
-        now: datetime = datetime(2026, 1, 1, tzinfo=UTC),
-    ) -> None:
+    def __init__(self, tokens: Sequence[Token], source: str, context: str, now: datetime) -> None:
         self.tokens = tokens
         self.source = source
         self.context = context
