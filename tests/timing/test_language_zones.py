@@ -108,6 +108,8 @@ ROWS: list[tuple[str, str, str, str]] = [
     ("@ann sync at 9am SF time", "@ann sync", "cron 0 9 * * * America/Los_Angeles", ""),
     ("@ann sync at 9am Sydney time", "@ann sync", "cron 0 9 * * * Australia/Sydney", ""),
     ("@ann sync at 9am in Paris", "@ann sync", "cron 0 9 * * * Europe/Paris", '"in Paris"'),
+    ("@ann sync at 9am São Paulo time", "@ann sync", "cron 0 9 * * * America/Sao_Paulo", ""),
+    ("@ann sync at 9am in Zürich", "@ann sync", "cron 0 9 * * * Europe/Zurich", ""),
     ("@ann sync every day at 9am London", "@ann sync", "cron 0 9 * * * Europe/London", ""),
     (
         "@ann check the weather every day at 7am in Paris",

@@ -113,8 +113,9 @@ def parse_sentence(
 
 
 def _spec_json(spec: ScheduleSpec) -> dict[str, object]:
-    """`anchor` is an interval's first fire: `now` for "every 2 hours", a later instant for
-    "every other friday at 5pm" or "every 4 hours starting at 8am"; None for cron and once."""
+    """`anchor` is where an interval counts from: `now` for "every 2 hours" (first fire
+    now + 2 h), its first fire for "every other friday at 5pm" or "every 4 hours starting
+    at 8am"; None for cron and once."""
     return {
         "schedule_type": spec.schedule_type.value,
         "cron_expression": spec.cron_expression,

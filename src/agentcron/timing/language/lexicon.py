@@ -9,6 +9,7 @@ sentence grows linearly with its length, whatever it contains.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -94,7 +95,10 @@ def _split_zulu(token: Token) -> list[Token]:
 
 
 def _norm(word: str) -> str:
+    """Lowercase, accents dropped ("São Paulo" matches Sao_Paulo), a trailing dot dropped."""
     low = word.lower()
+    if not low.isascii():
+        low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
     return low if MERIDIEM_END.search(low) else low.rstrip(".")
 
 
