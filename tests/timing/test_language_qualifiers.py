@@ -162,6 +162,11 @@ ROWS: list[tuple[str, str, str]] = [
     ("@ann poll at half past every hour", "@ann poll", "cron 30 * * * *"),
     ("@ann poll hourly at 20 past", "@ann poll", "cron 20 * * * *"),
     ("@ann poll every 2 hours at quarter past", "@ann poll", "cron 15 */2 * * *"),
+    ("@ann poll every hour on the half hour", "@ann poll", "cron 30 * * * *"),
+    ("@ann poll every 30 minutes on the hour and half hour", "@ann poll", "cron */30 * * * *"),
+    ("@ann poll every 30 minutes at :15", "@ann poll", "cron 15-59/30 * * * *"),
+    ("@ann poll every 30 min business hours", "@ann poll", "cron */30 9-16 * * 1-5"),
+    ("@ann host office hours every monday at 2pm", "@ann host office hours", "cron 0 14 * * 1"),
     (
         "@ann poll every hour at :45 between 9 and 5 on weekdays",
         "@ann poll",
@@ -398,7 +403,7 @@ REFUSED: list[tuple[str, str]] = [
     ("@ann check email at 9am during business hours", "needs a repetition"),
     ("@ann check email every hour outside business hours", "not a window I can keep to"),
     ("@ann poll at :15", "needs a repetition by hours"),
-    ("@ann poll every 30 minutes at :15", "needs a repetition by hours"),
+    ("@ann poll every 2 days at :15", "needs a repetition by hours"),
     ("@ann buy a turkey on thanksgiving at 9am", '"thanksgiving'),
     # timing left over: refused with what was understood
     ("@ann check the logs each weekday at 9am for two weeks", '"for two weeks"'),

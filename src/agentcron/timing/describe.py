@@ -61,12 +61,13 @@ def _plain_field(text: str, values: frozenset[int], cycle: int) -> str:
     cron-descriptor says "every 45 minutes" of `*/45` (which fires at :00 and :45, 15
     minutes apart across the hour) and "every 30 hours" of `5/30` (only 05:00); a step
     is kept only where it divides the hour or the day from its first value, or runs
-    within a range."""
+    within a window that ends before the hour or the day does ("9-17/2")."""
     if "/" not in text:
         return text
     base, _, step = text.partition("/")
     even = cycle % int(step) == 0 and (base == "*" or (base.isdigit() and int(base) < int(step)))
-    kept = "," not in text and len(values) > 1 and ("-" in base or even)
+    window = "-" in base and not base.endswith(f"-{cycle - 1}")  # "9-17/2", not "15-59/30"
+    kept = "," not in text and len(values) > 1 and (window or even)
     return text if kept else ",".join(str(v) for v in sorted(values))
 
 

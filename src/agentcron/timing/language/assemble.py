@@ -89,7 +89,7 @@ def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly
         spec, counted = every_months(facts, tz, now)
         return Assembly(spec, [*notes, counted])
     every = facts.get(Every)
-    if MinuteMark in facts.kinds and (every is None or every.unit != "hours"):
+    if MinuteMark in facts.kinds and (every is None or every.unit == "days"):
         text = facts.text(MinuteMark)
         raise Refusal(f'"{text}" needs a repetition by hours', f"every hour {text}")
     if every is not None and every.unit == "days":
@@ -250,7 +250,8 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
                 f'"{text}" cannot keep to the clock; use a step that divides the hour',
                 "every 30 minutes on weekdays",
             )
-        minute = "*" if value == 1 else f"*/{value}"
+        offset = mark.minute % value if mark else 0  # "every 30 min at :15" is 15 and 45
+        minute = "*" if value == 1 else f"*/{value}" if not offset else f"{offset}-59/{value}"
         last = window.last - 1 if window else 0
         hour = (
             "*"

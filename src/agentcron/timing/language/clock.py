@@ -203,6 +203,8 @@ def match_business_hours(w: Words, i: int) -> Match | None:
             )
         return None
     if w.at(j) in _WORK_WORDS and w.at(j + 1) == "hours":
+        if j == i and not isinstance(w.after(i), Every):
+            return None  # "host office hours" is a command; "during office hours" is timing
         return j + 2, HourWindow(9, 17, WORKDAYS)
     k = w.skip(j, "the")
     if j == i:

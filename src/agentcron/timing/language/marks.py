@@ -23,7 +23,10 @@ _FRACTIONS = {"half": 30, "quarter": 15}
 def match_minute_mark(w: Words, i: int) -> Match | None:
     """ "on the hour", "at the top of the hour", "at half past", "at :15", "at 20 past"."""
     if (end := w.seq(i, "on", "the", "hour")) is not None:
-        return end, MinuteMark(0)
+        both = w.seq(w.skip(w.skip(end, "and"), "the"), "half", "hour")  # "… and half hour"
+        return both or end, MinuteMark(0)
+    if (end := w.seq(i, "on", "the", "half", "hour")) is not None:
+        return end, MinuteMark(30)
     if (end := w.seq(i, "at", "the", "top", "of", "the", "hour")) is not None:
         return end, MinuteMark(0)
     if w.at(i) not in ("at", "@"):
