@@ -44,9 +44,11 @@ def test_parse_json_prints_the_schedule() -> None:
         "interval_value",
         "interval_unit",
         "run_at",
+        "anchor",
         "timezone",
         "description",
         "next_runs",
+        "notes",
     }
     assert (data["agent"], data["cron_expression"], data["timezone"]) == (
         "alice",
@@ -56,6 +58,32 @@ def test_parse_json_prints_the_schedule() -> None:
     assert data["next_runs"][0] == "2026-03-02T08:00:00+00:00" or data["next_runs"][0] == (
         "2026-03-03T08:00:00+00:00"
     )
+
+
+def test_parse_says_how_a_zone_word_was_read() -> None:
+    result = run("parse", "@bob deploy every friday at 5pm PT", "--now", NOW, "--json")
+    text = run("parse", "@bob deploy every friday at 5pm PT", "--now", NOW)
+
+    data = json.loads(result.stdout)
+    assert (data["cron_expression"], data["timezone"]) == ("0 17 * * 5", "America/Los_Angeles")
+    assert data["notes"] == [
+        '"PT" read as Pacific time, America/Los_Angeles (follows daylight saving)'
+    ]
+    assert "notes" in text.stdout and "follows daylight saving" in text.stdout
+
+
+def test_parse_shows_where_an_anchored_interval_starts() -> None:
+    data = json.loads(
+        run("parse", "@bob pay rent every other friday at 5pm", "--now", NOW, "--json").stdout
+    )
+
+    assert (data["schedule_type"], data["interval_value"], data["interval_unit"]) == (
+        "interval",
+        14,
+        "days",
+    )
+    assert data["anchor"] == data["next_runs"][0] == "2026-03-06T17:00:00+00:00"
+    assert data["description"] == "Every 2 weeks from Fri 2026-03-06 17:00 (UTC)"
 
 
 def test_parse_now_fixes_the_reference_instant() -> None:

@@ -77,6 +77,30 @@ def test_interval_counts_are_arithmetic_and_exact(
         assert counted == expected
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    value=st.integers(1, 40),
+    zone=st.sampled_from(ZONES),
+    anchor=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1)),
+    start=st.integers(-40, 400),
+    span=st.integers(0, 400),
+)
+def test_day_interval_counts_in_a_zone_match_walking_across_dst(
+    value: int, zone: str, anchor: datetime, start: int, span: int
+) -> None:
+    """Days keep their local time, so a DST change moves one fire by an hour: still exact."""
+    spec = ScheduleSpec(
+        ScheduleType.INTERVAL,
+        timezone=zone,
+        interval_value=value,
+        interval_unit=IntervalUnit.DAYS,
+        anchor=anchor.replace(tzinfo=UTC),
+    )
+    after = anchor.replace(tzinfo=UTC) + timedelta(days=start, minutes=start)
+    until = after + timedelta(days=span, hours=span % 24)
+    assert count_fires(build_trigger(spec), after, until, 10**6) == _walk(spec, after, until)
+
+
 def test_the_cap_bounds_the_answer() -> None:
     spec = ScheduleSpec(ScheduleType.CRON, timezone="Europe/Berlin", cron_expression="*/5 * * * *")
     after = datetime(2026, 1, 1, tzinfo=UTC)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentcron.timing.language import ParsedSentence, SentenceNotUnderstood, parse_sentence
+from tests.support.sentences import EXAMPLE
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 # No DST transition falls in the weeks the previews cover (end of November to February).
@@ -151,11 +152,21 @@ def test_hours_on_days_keep_to_the_clock(step: int, days: set[int], zone: str) -
 
 
 @FAST
-@given(first=st.integers(0, 22), length=st.integers(1, 23), step=st.sampled_from([1, 2, 3]))
-def test_hour_windows_hold_their_runs(first: int, length: int, step: int) -> None:
+@given(
+    first=st.integers(0, 22),
+    length=st.integers(1, 23),
+    step=st.sampled_from([1, 2, 3]),
+    style=st.sampled_from(["padded", "ampm", "24h"]),
+)
+def test_hour_windows_hold_their_runs(first: int, length: int, step: int, style: str) -> None:
     last = min(first + length, 23)
     every = "every hour" if step == 1 else f"every {step} hours"
-    parsed = parse_sentence(f"@alice check {every} between {first} and {last}", now=NOW)
+    start, stop = (
+        (f"{first:02d}", f"{last:02d}")
+        if style == "padded"
+        else (_clock(first, 0, style), _clock(last, 0, style))
+    )
+    parsed = parse_sentence(f"@alice check {every} between {start} and {stop}", now=NOW)
     for run in _local(parsed):
         assert first <= run.hour <= last and run.minute == 0
         assert (run.hour - first) % step == 0
@@ -170,7 +181,7 @@ UNIT_SPELLINGS = {
 
 @FAST
 @given(
-    unit=st.sampled_from(["minutes", "hours", "days"]),
+    unit=st.sampled_from(["minutes", "hours"]),
     value=st.integers(1, 300),
     data=st.data(),
     position=positions,
@@ -189,6 +200,48 @@ def test_intervals_repeat_by_their_length(
     runs = parsed.next_runs
     assert runs[0] == NOW + length
     assert all(b - a == length for a, b in zip(runs, runs[1:], strict=False))
+
+
+# Zones whose clocks move; previews of up to 5 runs spaced by up to 60 days cross a change.
+DST_ZONES = ["Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney"]
+
+
+@FAST
+@given(
+    days=st.integers(2, 60),
+    hour=st.integers(0, 23),
+    minute=st.sampled_from([0, 15, 30, 45]),
+    weeks=st.booleans(),
+    weekday=st.integers(0, 6),
+    zone=st.sampled_from(DST_ZONES + ["UTC"]),
+    position=positions,
+)
+def test_day_repetitions_keep_their_local_time_across_dst(
+    days: int, hour: int, minute: int, weeks: bool, weekday: int, zone: str, position: str
+) -> None:
+    if weeks:
+        count = max(days // 7, 2)
+        lead = "every other" if count == 2 else f"every {count} weeks on"
+        timing = f"{lead} {FULL[weekday]} at {_clock(hour, minute, '24h')} {zone}"
+        days = count * 7
+    else:
+        timing = f"every {days} days at {_clock(hour, minute, 'ampm')} {zone}"
+    parsed = parse_sentence(_sentence(timing, position), now=NOW)
+    runs = _local(parsed)
+    assert parsed.spec.anchor == parsed.next_runs[0] > NOW
+    first = runs[0]
+    assert first - timedelta(days=7 if weeks else 1) <= NOW  # the first such day and time
+    for k, run in enumerate(runs):
+        assert (run.hour, run.minute) == (hour, minute) or _skipped(run, hour, minute)
+        assert run.date() == first.date() + timedelta(days=k * days)
+        if weeks:
+            assert run.isoweekday() % 7 == weekday
+
+
+def _skipped(run: datetime, hour: int, minute: int) -> bool:
+    """A wall time DST skips moves to the first minute after the gap, as cron's do."""
+    wall = run.replace(hour=hour, minute=minute, tzinfo=None)
+    return run.replace(tzinfo=None) > wall and run.hour - hour <= 1 and run.minute == 0
 
 
 @FAST
@@ -285,6 +338,44 @@ WORDS = [
     '"',
     "-",
     "@",
+    "PT",
+    "EST",
+    "IST",
+    "Berlin",
+    "time",
+    "Pacific",
+    "local",
+    "business",
+    "hours",
+    "during",
+    "twice",
+    "times",
+    "3x",
+    "quarter",
+    "quarterly",
+    "second",
+    "alternate",
+    "starting",
+    "except",
+    "odd",
+    "start",
+    "end",
+    "for",
+    "until",
+    "sharp",
+    "around",
+    ":15",
+    "past",
+    "0930",
+    "25.12.2026",
+    "12/25",
+    "christmas",
+    "biweekly",
+    "digest",
+    "five",
+    "5",
+    "6:30",
+    "9-5",
 ]
 
 
@@ -305,7 +396,9 @@ def _answer(text: str) -> None:
         parsed = parse_sentence(text, now=NOW)
     except SentenceNotUnderstood as refused:
         assert refused.message and "\n" not in refused.message
-        assert 'e.g. "' in refused.message
+        example = EXAMPLE.search(refused.message)
+        assert example, refused.message
+        parse_sentence(example.group(1), now=NOW)  # the example given really works
         return
     assert parsed.command.strip()
     assert parsed.next_runs

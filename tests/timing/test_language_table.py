@@ -149,28 +149,26 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@carol ping every 120 minutes", "carol", "@carol ping", "interval 120 minutes"),
     ("@carol ping every 24 hours", "carol", "@carol ping", "interval 24 hours"),
     ("@carol ping Every 6 Hrs", "carol", "@carol ping", "interval 6 hours"),
-    (
-        "@carol water the plants every other day",
-        "carol",
-        "@carol water the plants",
-        "interval 2 days",
-    ),
-    ("@carol water the plants every 2 days", "carol", "@carol water the plants", "interval 2 days"),
-    (
-        "@carol water the plants every third day",
-        "carol",
-        "@carol water the plants",
-        "interval 3 days",
-    ),
-    ("@carol water the plants every 1 day", "carol", "@carol water the plants", "interval 1 days"),
-    ("@carol water the plants daily", "carol", "@carol water the plants", "interval 1 days"),
-    ("@carol water the plants every day", "carol", "@carol water the plants", "interval 1 days"),
-    ("@carol rotate keys every week", "carol", "@carol rotate keys", "interval 7 days"),
-    ("@carol rotate keys weekly", "carol", "@carol rotate keys", "interval 7 days"),
-    ("@carol rotate keys every 2 weeks", "carol", "@carol rotate keys", "interval 14 days"),
-    ("@carol rotate keys every fortnight", "carol", "@carol rotate keys", "interval 14 days"),
-    ("@carol rotate keys fortnightly", "carol", "@carol rotate keys", "interval 14 days"),
     ("@dan report at 7h every day", "dan", "@dan report", "cron 0 7 * * *"),
+    (
+        "@carol water the plants every 2 days at 9",
+        "carol",
+        "@carol water the plants",
+        "interval 2 days from 2026-11-29T09:00:00+00:00",
+    ),
+    (
+        "@carol rotate keys every other monday at 9",
+        "carol",
+        "@carol rotate keys",
+        "interval 14 days from 2026-11-30T09:00:00+00:00",
+    ),
+    (
+        "@eve report the weekly stats every monday at 9",
+        "eve",
+        "@eve report the weekly stats",
+        "cron 0 9 * * 1",
+    ),
+    ("@eve send the daily report at 7am", "eve", "@eve send the daily report", "cron 0 7 * * *"),
     ("every 5 minutes, @carol ping", "carol", "@carol ping", "interval 5 minutes"),
     # --- daily times
     ("@dan report every day at 9", "dan", "@dan report", "cron 0 9 * * *"),
@@ -203,7 +201,8 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@dan report at 9 o'clock", "dan", "@dan report", "cron 0 9 * * *"),
     ("@dan report at 9 o\u2019clock", "dan", "@dan report", "cron 0 9 * * *"),
     ("@dan report 9 o'clock", "dan", "@dan report", "cron 0 9 * * *"),
-    ("@dan report at 5", "dan", "@dan report", "cron 0 5 * * *"),
+    ("@dan report at 05", "dan", "@dan report", "cron 0 5 * * *"),
+    ("@dan report at 5am", "dan", "@dan report", "cron 0 5 * * *"),
     ("@dan report at 17", "dan", "@dan report", "cron 0 17 * * *"),
     ("@dan report at 09:00", "dan", "@dan report", "cron 0 9 * * *"),
     ("@dan report at 12am", "dan", "@dan report", "cron 0 0 * * *"),
@@ -217,6 +216,7 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@dan report each day at 10", "dan", "@dan report", "cron 0 10 * * *"),
     ("@dan report everyday at 10", "dan", "@dan report", "cron 0 10 * * *"),
     ("@dan report every day at 9 a.m.", "dan", "@dan report", "cron 0 9 * * *"),
+    ("@dan report at nine every day", "dan", "@dan report", "cron 0 9 * * *"),
     # --- days of the week
     ("@eve sync every monday, wednesday, friday at 9", "eve", "@eve sync", "cron 0 9 * * 1,3,5"),
     ("@eve sync every weekday morning at 9", "eve", "@eve sync", "cron 0 9 * * 1-5"),
@@ -292,7 +292,7 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "cron 0 9 1,15 * *",
     ),
     (
-        "@fay pay bills on the 1st, 10th and 20th at 6",
+        "@fay pay bills on the 1st, 10th and 20th at 6am",
         "fay",
         "@fay pay bills",
         "cron 0 6 1,10,20 * *",
@@ -322,6 +322,7 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@fay standup",
         "cron 0 10 * * 1#1",
     ),
+    ("@fay standup every first monday at 10", "fay", "@fay standup", "cron 0 10 * * 1#1"),
     (
         "@fay standup every first monday of the month at 10",
         "fay",
@@ -384,6 +385,7 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@hal backup every hour 9am-5pm", "hal", "@hal backup", "cron 0 9-17 * * *"),
     ("@hal backup every 30 min between 9-17", "hal", "@hal backup", "cron */30 9-16 * * *"),
     ("@hal backup every hour on the 1st", "hal", "@hal backup", "cron 0 * 1 * *"),
+    ("@hal backup every hour between 9 and 5", "hal", "@hal backup", "cron 0 9-17 * * *"),
     # --- one-offs
     ("@ivy call in 2 hours", "ivy", "@ivy call", "once 2026-11-28T14:00:00+00:00"),
     ("@ivy call in 30 minutes", "ivy", "@ivy call", "once 2026-11-28T12:30:00+00:00"),
@@ -471,13 +473,13 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ),
     ("@jo call every 2 hours Europe/Berlin", "jo", "@jo call", "interval 2 hours Europe/Berlin"),
     (
-        "@jo call on 2027-03-28 at 2:30 Europe/Berlin",
+        "@jo call on 2027-03-28 at 02:30 Europe/Berlin",
         "jo",
         "@jo call",
         "once 2027-03-28T01:00:00+00:00 Europe/Berlin",
     ),  # 02:30 skipped by DST: 03:00 CEST
     (
-        "@jo call on 2027-10-31 at 2:30 Europe/Berlin",
+        "@jo call on 2027-10-31 at 2:30am Europe/Berlin",
         "jo",
         "@jo call",
         "once 2027-10-31T00:30:00+00:00 Europe/Berlin",
@@ -563,11 +565,12 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report weekly at 9", "which day"),
     ("@eve report yearly", "which date"),
     ("@eve report every year at 9", "which date"),
-    ("@eve report every first monday at 9", "of every month"),
+    ("@eve report the first monday at 9", "of every month"),
     # ambiguous
+    ("@eve report every hour between 9pm and 5", "ends before it starts"),
+    ("@eve report at 5", "could be 5am or 5pm"),
     ("@eve report on monday at 9", "once or every week"),
     ("@eve report monday at 9", "once or every week"),
-    ("@eve report every hour between 9 and 5", "ends before it starts"),
     # values out of range
     ("@eve report at 25:00", "not a time of day"),
     ("@eve report at 13pm", "not a time of day"),
@@ -579,12 +582,21 @@ REFUSED: list[tuple[str, str]] = [
     # units and steps that cannot be scheduled
     ("@eve report every 30 seconds", "seconds"),
     ("@eve report every 2 months", "months"),
+    ("@eve water the plants every other day", "needs a time of day"),
+    ("@eve water the plants every 2 days", "needs a time of day"),
+    ("@eve water the plants every third day", "needs a time of day"),
+    ("@eve water the plants daily", "needs a time of day"),
+    ("@eve water the plants every day", "needs a time of day"),
+    ("@eve rotate keys every week", "needs a day and a time of day"),
+    ("@eve rotate keys weekly", "needs a day and a time of day"),
+    ("@eve rotate keys every 2 weeks", "needs a day of the week and a time of day"),
+    ("@eve rotate keys every fortnight", "needs a day of the week and a time of day"),
+    ("@eve rotate keys fortnightly", "needs a day of the week and a time of day"),
     ("@eve report in 3 months", "months"),
-    ("@eve report every other monday at 9", "cannot count weeks"),
     ("@eve report every 90 minutes on weekdays", "divides the hour"),
     ("@eve report every 7 hours on weekdays", "divides the day"),
-    ("@eve report every 2 days at 9", "cannot also keep to a time of day"),
     ("@eve report every 2 days on weekdays", "does not combine"),
+    ("@eve report every 2 days at 9 and 17", "one time of day"),
     ("@eve report every 2 hours at 9", "contradict"),
     ("@eve report at 9 and 9:30", "different minutes"),
     ("@eve report between 9 and 17", "needs a repetition"),
@@ -605,17 +617,14 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report every day at 9 in Europe/Berln", "not a time zone"),
     ("@eve report every day at 9 UTC+2", "fixed offset"),
     # leftovers that look like timing
-    ("@eve report next week at 9", '"next"'),
-    ("@eve report the weekly stats every monday at 9", '"weekly"'),
-    ("@eve send the daily report at 7am", '"daily"'),
-    ("@eve report at 9 sharp on 24/12", '"24/12"'),
+    ("@eve report next week at 9", '"next week'),
+    ("@eve report at 9 sharp on 03/12", '"03/12" could be month/day or day/month'),
     ("@eve report every day at 9 and 5pm tomorrow", "tomorrow"),
     ("@eve report 7h every day", '"7h"'),
-    ("@eve report at nine every day", '"at"'),
     ("@eve report every blue moon", "no schedule"),
-    ("@eve report every few hours", '"every"'),
-    ("@eve report every weekday at 9am except holidays", '"except"'),
-    ("@eve report every 6 hours starting at 8am", '"starting"'),
+    ("@eve report every few hours", '"every few hours"'),
+    ("@eve report every weekday at 9am except holidays", '"except holidays"'),
+    ("@eve report every monday at 9 starting next week", '"starting next week'),
     ("@eve report every monday at 9am and every friday at 5pm", "two day-of-week phrases"),
     ("@eve and every day at 9", "no command"),
     # nothing to do, or no schedule
@@ -636,8 +645,10 @@ def _schedule(parsed: ParsedSentence) -> str:
     if spec.cron_expression is not None:
         text = f"cron {spec.cron_expression}"
     elif spec.interval_value is not None:
-        assert spec.interval_unit is not None
+        assert spec.interval_unit is not None and spec.anchor is not None
         text = f"interval {spec.interval_value} {spec.interval_unit.value}"
+        if spec.interval_unit.value == "days":  # anchored at its first fire, not at now
+            text += f" from {spec.anchor.isoformat()}"
     else:
         assert spec.run_at is not None
         text = f"once {spec.run_at.isoformat()}"
@@ -701,9 +712,11 @@ def test_json_shape_of_a_parsed_sentence() -> None:
         "interval_value",
         "interval_unit",
         "run_at",
+        "anchor",
         "timezone",
         "description",
         "next_runs",
+        "notes",
     ]
     assert data["agent"] == "alice"
     assert data["command"] == "@alice check deprecated models"
@@ -752,6 +765,7 @@ def test_refusal_by_the_minimum_gap_shows_the_schedule() -> None:
         "interval_value": 3,
         "interval_unit": "minutes",
         "run_at": None,
+        "anchor": NOW.isoformat(),
         "timezone": "UTC",
     }
 

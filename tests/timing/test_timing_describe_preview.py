@@ -149,3 +149,61 @@ def test_build_trigger_refuses_unusable_specs() -> None:
 def test_build_trigger_does_not_apply_the_gap_policy() -> None:
     trigger = build_trigger(ScheduleSpec(ScheduleType.CRON, cron_expression="* * * * *"))
     assert trigger.next_after(AFTER) == AFTER + timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1, "Every day from Fri 2026-12-04 17:00 (America/Los_Angeles)"),
+        (3, "Every 3 days from Fri 2026-12-04 17:00 (America/Los_Angeles)"),
+        (7, "Every week from Fri 2026-12-04 17:00 (America/Los_Angeles)"),
+        (14, "Every 2 weeks from Fri 2026-12-04 17:00 (America/Los_Angeles)"),
+    ],
+)
+def test_describe_an_interval_in_days_from_its_anchor(value: int, text: str) -> None:
+    anchor = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # Friday 17:00 in Los Angeles
+    spec = ScheduleSpec(
+        ScheduleType.INTERVAL,
+        "America/Los_Angeles",
+        interval_value=value,
+        interval_unit=IntervalUnit.DAYS,
+        anchor=anchor,
+    )
+    assert describe(spec) == text
+
+
+def test_describe_an_interval_in_hours_ignores_its_anchor() -> None:
+    spec = ScheduleSpec(
+        ScheduleType.INTERVAL, interval_value=2, interval_unit=IntervalUnit.HOURS, anchor=AFTER
+    )
+    assert describe(spec) == "Every 2 hours"
+
+
+def test_preview_of_an_interval_anchored_in_the_future_starts_at_the_anchor() -> None:
+    anchor = AFTER + timedelta(days=3, hours=5)
+    spec = ScheduleSpec(
+        ScheduleType.INTERVAL,
+        "UTC",
+        interval_value=14,
+        interval_unit=IntervalUnit.DAYS,
+        anchor=anchor,
+    )
+    assert preview(spec, AFTER, 3) == [
+        anchor,
+        anchor + timedelta(days=14),
+        anchor + timedelta(days=28),
+    ]
+
+
+def test_a_naive_anchor_is_a_problem_of_its_own() -> None:
+    from agentcron.timing import validate
+
+    spec = ScheduleSpec(
+        ScheduleType.INTERVAL,
+        interval_value=1,
+        interval_unit=IntervalUnit.DAYS,
+        anchor=datetime(2026, 12, 4, 17),
+    )
+    with pytest.raises(InvalidSchedule) as caught:
+        validate(spec, min_gap=timedelta(minutes=5))
+    assert [p.field for p in caught.value.problems] == ["anchor"]

@@ -5,7 +5,7 @@ five-minute cron fire by fire costs ~20 µs a step: 30 days of 300 such schedule
 minute of CPU. Here an interval is pure arithmetic, and a cron counts whole local days
 (a matching day has exactly `len(times_of_day)` fires) and walks only the days at the
 window's ends and the days whose UTC offset changes (DST), where fires can be fewer or
-more. The answer is exact; it equals `len(fires)` of walking `next_after` from `after`
+more; an interval in days keeps its local time, so it counts its fires by index. The answer is exact; it equals `len(fires)` of walking `next_after` from `after`
 while fires are `<= until`.
 """
 
@@ -28,20 +28,13 @@ def count_fires(trigger: Trigger, after: datetime, until: datetime, cap: int) ->
     if until <= after or cap <= 0:
         return 0
     if isinstance(trigger, IntervalTrigger):
-        return min(cap, _interval(trigger, after, until))
+        return min(cap, trigger.count(after, until))
     if isinstance(trigger, CronTrigger):
         return _cron(trigger, after, until, cap)
     if isinstance(trigger, OnceTrigger):
         fire = trigger.next_after(after)
         return int(fire is not None and fire <= until)
     return _walk(trigger, after, until, cap)
-
-
-def _interval(trigger: IntervalTrigger, after: datetime, until: datetime) -> int:
-    first = trigger.next_after(after)
-    if first is None or first > until:
-        return 0
-    return (until - first) // trigger.period + 1
 
 
 def _walk(trigger: Trigger, after: datetime, until: datetime, cap: int) -> int:

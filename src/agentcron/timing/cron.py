@@ -115,14 +115,32 @@ def normalize_cron(expression: str) -> str:
     return text.upper()
 
 
+LAST_DAY = CronSim.LAST
+"""In `CronPattern.days`: the last day of the month (`L`); in a weekday item, "the last"."""
+LAST_WEEKDAY = CronSim.LAST_WEEKDAY
+"""In `CronPattern.days`: the last weekday of the month (`LW`)."""
+
+WeekdayItem = int | tuple[int, int]
+"""A day of the week (0-7, Sunday both 0 and 7), or (day, n) for its n-th in the month
+(`1#2`), or (day, LAST_DAY) for its last (`5L`)."""
+
+
 @dataclass(frozen=True)
 class CronPattern:
-    """A parsed expression, as sets: what validation needs to reason without iterating."""
+    """A parsed expression, as sets: what validation and descriptions reason with.
+
+    The sets are cronsim's own reading, so what is described is what fires. `day_and`
+    is the Vixie rule: when either day field starts with `*`, a day must match both
+    (`0 16 */2 * 6` fires on odd-dated Saturdays only); otherwise either one.
+    """
 
     expression: str
     minutes: frozenset[int]
     hours: frozenset[int]
     months: frozenset[int]
+    days: frozenset[int]
+    weekdays: frozenset[WeekdayItem]
+    day_and: bool
     _sim: CronSim = field(repr=False, compare=False)
 
     @property
@@ -167,6 +185,9 @@ def parse_cron(expression: str) -> CronPattern:
         minutes=frozenset(sim.minutes),
         hours=frozenset(sim.hours),
         months=frozenset(sim.months),
+        days=frozenset(sim.days),
+        weekdays=frozenset(sim.weekdays),
+        day_and=sim.day_and,
         _sim=sim,
     )
 

@@ -28,7 +28,8 @@ class Trigger(Protocol):
 def build_trigger(spec: ScheduleSpec) -> Trigger:
     """Raises InvalidSchedule for a spec that cannot be computed (no policy such as the gap).
 
-    An interval spec needs its `anchor` (the schedule's start, normally created_at).
+    An interval spec needs its `anchor`: its first fire (created_at, or a future instant
+    such as the next Friday 17:00 for "every other friday at 5pm").
     """
     check_structure(spec)
     kind = ScheduleType(spec.schedule_type)
@@ -41,7 +42,9 @@ def build_trigger(spec: ScheduleSpec) -> Trigger:
             raise InvalidSchedule(
                 [Problem("anchor", "is required to fire an interval", "pass the schedule's start")]
             )
-        return IntervalTrigger(spec.interval_value, IntervalUnit(spec.interval_unit), spec.anchor)
+        return IntervalTrigger(
+            spec.interval_value, IntervalUnit(spec.interval_unit), spec.anchor, spec.timezone
+        )
     assert spec.run_at is not None
     return OnceTrigger(spec.run_at)
 

@@ -2,7 +2,8 @@
 
 All problems are collected before raising, so a person fixes a form once, not
 once per field. Field names are the API's: `schedule_type`, `timezone`,
-`cron_expression`, `interval_value`, `interval_unit`, `run_at`.
+`cron_expression`, `interval_value`, `interval_unit`, `run_at`, and `anchor` (an
+interval's first fire, when it is not the moment the schedule is saved).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def find_problems(
         problems.extend(_cron_problems(spec.cron_expression, min_gap))
     elif kind is ScheduleType.INTERVAL:
         problems.extend(_interval_problems(spec.interval_value, spec.interval_unit, min_gap))
+        problems.extend(_anchor_problems(spec.anchor))
     else:
         problems.extend(_once_problems(spec.run_at, now))
     if zone_problem is not None:
@@ -183,6 +185,21 @@ def _interval_problems(value: object, unit: object, min_gap: timedelta | None) -
             )
         )
     return problems
+
+
+def _anchor_problems(anchor: object) -> list[Problem]:
+    """An interval's anchor is its first fire; without one it starts when it is saved."""
+    if anchor is None:
+        return []
+    if not isinstance(anchor, datetime) or anchor.tzinfo is None or anchor.utcoffset() is None:
+        return [Problem("anchor", "must be an aware date and time", f"e.g. {ISO_EXAMPLE}")]
+    try:
+        in_range = 1 < anchor.astimezone(UTC).year < 9999
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        return [Problem("anchor", f"{anchor.isoformat()} is out of range", f"e.g. {ISO_EXAMPLE}")]
+    return []
 
 
 def _once_problems(run_at: object, now: datetime | None) -> list[Problem]:

@@ -8,76 +8,78 @@ and an example that works: the parser never guesses silently.
 
 Decisions a caller may rely on:
 
-- Elapsed repetition is an **interval**, anchored at `now`: "every 90 minutes",
-  "hourly", "every hour", "every 2h", "every other day", "every day" and "daily"
-  alone (every 24 hours from now), "weekly"/"every week" alone (every 7 days).
+- Elapsed repetition by minutes or hours is an **interval** from `now`: "every 90
+  minutes", "hourly", "every 2h"; "starting at 8am" moves its start to the next
+  08:00. Repetition by days or weeks needs a time of day and is an interval whose
+  `anchor` is its first fire, the next such day and time: "every 3 days at 9am",
+  "every other friday at 5pm" (14 days from the next Friday 17:00); it keeps that
+  local time across daylight saving. "daily", "weekly", "every 2 weeks" alone are
+  refused, like "every monday": no time of day is ever guessed.
 - Repetition tied to the clock or the calendar is **cron**: "every hour on
   weekdays" (`0 * * * 1-5`), "every 3 hours on weekdays" (`0 */3 * * 1-5`),
-  "every hour between 9 and 17" (`0 9-17 * * *`). Minute steps in a window stop
-  before its last hour ("every 30 minutes between 9 and 17" is `*/30 9-16 * * *`).
-  Steps must divide the hour (minutes) or the day (hours) to keep to the clock.
-- A bare hour after "at" is on the 24-hour clock: "at 5" is 05:00, "at 17" is
-  17:00; "12am" is 00:00 and "12pm" 12:00. A period moves an hour am/pm did not
-  fix: "every evening at 6" is 18:00, "every morning at 7" 07:00.
-- A time alone repeats daily ("at noon", "at 9am and 5pm"); times in one
-  schedule share their minute.
-- A day phrase without a time ("every monday", "on the 15th", "every morning")
-  is refused with an example ("every monday at 9am"); so is a lone singular day
-  ("on monday": weekly or once?), "monthly" without a day, and a yearly date
-  without a time.
+  "every hour between 9 and 17" (`0 9-17 * * *`), "every hour on the hour",
+  "every 30 min during business hours" (Mon-Fri 9-17: `*/30 9-16 * * 1-5`).
+  Minute steps in a window stop before its last hour. Steps must divide the hour
+  (minutes) or the day (hours) to keep to the clock.
+- Hours: am/pm, a part of the day ("every evening at 6" is 18:00), the 24-hour
+  clock ("17", "05:00", "0930") or noon/midnight decide. A bare 7-11 is morning and
+  12 is noon; a bare 1-6 ("at 5", "at 5:30") is refused with both readings. In a
+  window the last hour takes pm from the first ("from 9 to 5" is 9-17).
+- A time alone repeats daily ("at noon", "at 9am and 5pm"); times in one schedule
+  share their minute. "twice a day" and kin must agree with the times or days given.
+- A day phrase without a time ("every monday", "on the 15th", "every morning") is
+  refused with an example; so is a lone singular day ("on monday": weekly or
+  once?), "monthly" without a day, and a yearly date without a time.
 - A day of the month without a month repeats monthly ("on the 1st and 15th");
-  a calendar date without "every"/"yearly" is a one-off ("on december 18 at 2pm",
-  the next such date), with it a yearly cron ("every march 3rd at 10").
-- One-offs ("tomorrow at 3pm", "in 2 hours", "next friday at 10") are computed
-  from `now` in the zone; "next friday" is the first Friday after today, "this
-  friday" may be today. A wall time skipped by DST moves to the end of the gap.
-- A zone anywhere as "Europe/Berlin", "in Asia/Tokyo", "(America/New_York)"; a
-  bare "UTC"/"GMT" only at the end, after "in", in parentheses or right after
-  another timing clause. Otherwise the `timezone` argument.
-- Leftover words that look like timing ("5pm", "tomorrow", "at 7", "every few
-  hours") cause a refusal; text in double quotes is never read as timing,
-  which is the way to keep a word such as "weekly" in the command.
+  with months ("of january and july", "every quarter", "in jun-aug") in those
+  months; "every other month" counts from the month of the next such day. A
+  calendar date without "every"/"yearly" is a one-off ("on december 18 at 2pm",
+  "on 25.12.2026 at 8am"), with it a yearly cron ("every march 3rd at 10").
+- One-offs ("tomorrow at 3pm", "in 2 hours", "in 3 days at 9am", "next friday at
+  10") are computed from `now` in the zone; "next friday" is the first Friday after
+  today, "this friday" may be today. A wall time skipped by DST moves to the end of
+  the gap.
+- Zones: IANA names anywhere; abbreviations, region, country and city words map to
+  an IANA zone that follows its place's daylight saving ("PT"/"PST"/"PDT" are all
+  America/Los_Angeles, "EST" is Eastern time as "ET" is, "GMT"/"Z" are UTC, "BST"
+  is UK time); "IST" and the like are read from the `timezone` argument when it
+  keeps the same clock as one reading, else refused. Where they stand is in
+  `zonewords`. Each reading is a note on the result. Otherwise the `timezone`
+  argument.
+- A timing word that describes a noun of the command ("the weekly digest", "the
+  nightly build") stays in the command when the rest of the timing makes a
+  schedule naming its days; when the rest needs it, it also says when.
+- Leftover words that look like timing ("5pm", "until march", "for two weeks",
+  "every few hours", a zone abbreviation) cause a refusal saying what was
+  understood; text in double quotes is never read as timing.
+- Every refusal ends with an example that parses (checked before it is offered).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NoReturn
 
 from agentcron.timing import describe, preview, validate
-from agentcron.timing.language.assemble import Refusal, assemble
-from agentcron.timing.language.clauses import find_clauses
-from agentcron.timing.language.command import agent_of, has_words, looks_like_timing, rebuild
-from agentcron.timing.language.facts import Unsupported, Zone
-from agentcron.timing.language.lexicon import Kind, fold, tokenize
-from agentcron.timing.language.words import Words
+from agentcron.timing.language.reading import SentenceNotUnderstood, understand
 from agentcron.timing.problems import InvalidSchedule
 from agentcron.timing.spec import ScheduleSpec, utc
 
 __all__ = ["ParsedSentence", "SentenceNotUnderstood", "parse_sentence", "refusal_json", "to_json"]
 
-MAX_LENGTH = 2000
-DEFAULT = "check the logs every weekday at 9am"
-
 
 @dataclass(frozen=True)
 class ParsedSentence:
+    """`notes` say how words were read that a person may have meant otherwise
+    ("PT" as America/Los_Angeles, "weekly" kept in "the weekly digest")."""
+
     agent: str | None
     command: str
     spec: ScheduleSpec
     description: str
     next_runs: list[datetime]
-
-
-class SentenceNotUnderstood(ValueError):
-    """A sentence that makes no schedule: `message` says why, with an example that works."""
-
-    def __init__(self, message: str, understood: dict[str, object]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.understood = understood
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_sentence(
@@ -88,89 +90,39 @@ def parse_sentence(
     min_gap: timedelta = timedelta(minutes=5),
 ) -> ParsedSentence:
     now = utc(now)
-    agent, command, spec, understood, base = understand(text, timezone=timezone, now=now)
+    reading = understand(text, timezone=timezone, now=now)
+    spec = reading.assembly.spec
     try:
         validate(spec, min_gap=min_gap, now=now)
     except InvalidSchedule as invalid:
-        understood["schedule"] = _spec_json(spec)
+        reading.understood["schedule"] = _spec_json(spec)
         minutes = max(1, math.ceil(min_gap.total_seconds() / 60))
         zone_wrong = any(problem.field == "timezone" for problem in invalid.problems)
         example = (
             "every weekday at 9am in Europe/Berlin" if zone_wrong else f"every {minutes} minutes"
         )
-        _refuse(str(invalid), f"{base} {example}", understood)
-    return ParsedSentence(agent, command, spec, describe(spec), preview(spec, now, 5))
-
-
-def understand(
-    text: str, *, timezone: str, now: datetime
-) -> tuple[str | None, str, ScheduleSpec, dict[str, object], str]:
-    """The sentence's agent, command and spec before validation; also what was understood
-    and the command to build examples from."""
-    source = fold(text)
-    understood: dict[str, object] = {
-        "agent": None,
-        "command": "",
-        "timing": [],
-        "timezone": timezone,
-    }
-    if len(source) > MAX_LENGTH:
-        _refuse(f"the sentence is longer than {MAX_LENGTH} characters", DEFAULT, understood)
-    tokens = tokenize(source)
-    words = Words(tokens, source)
-    clauses = find_clauses(words)
-    consumed = {k for clause in clauses for k in range(clause.start, clause.end)}
-    agent = agent_of([t for k, t in enumerate(tokens) if k not in consumed and t.kind is Kind.WORD])
-    command = rebuild(tokens, consumed)
-    zone = next((c.fact.name for c in clauses if isinstance(c.fact, Zone)), timezone)
-    understood.update(agent=agent, command=command, timing=[c.text for c in clauses], timezone=zone)
-    base = (
-        command
-        if has_words(command, agent)
-        else f"@{agent} check the logs"
-        if agent
-        else "check the logs"
+        reading.refuse(str(invalid), f"{reading.base} {example}")
+    return ParsedSentence(
+        reading.agent,
+        reading.command,
+        spec,
+        describe(spec, now=now),
+        preview(spec, now, 5),
+        reading.assembly.notes,
     )
-    for clause in clauses:
-        if isinstance(clause.fact, Unsupported):
-            _refuse(clause.fact.reason, f"{base} {clause.fact.example}", understood)
-    leftovers = [
-        k
-        for k, token in enumerate(tokens)
-        if k not in consumed
-        and token.kind is Kind.WORD
-        and looks_like_timing(words, k, after_clause=k - 1 in consumed)
-    ]
-    if leftovers:
-        suspect = tokens[leftovers[0]].text
-        generic = f"@{agent} check the logs" if agent else "check the logs"
-        _refuse(
-            f'"{suspect}" looks like timing but is not part of a schedule I understand '
-            "(put it in double quotes if it belongs to the command)",
-            f"{generic} every weekday at 9am",
-            understood,
-        )
-    try:
-        spec = assemble(clauses, timezone=timezone, now=now)
-    except Refusal as refusal:
-        _refuse(refusal.reason, f"{base} {refusal.example}", understood)
-    if not has_words(command, agent):
-        timing = " ".join(c.text for c in clauses)
-        _refuse("there is a schedule but no command to run", f"{base} {timing}", understood)
-    return agent, command, spec, understood, base
-
-
-def _refuse(reason: str, example: str, understood: dict[str, object]) -> NoReturn:
-    raise SentenceNotUnderstood(f'{reason}; e.g. "{example}"', understood)
 
 
 def _spec_json(spec: ScheduleSpec) -> dict[str, object]:
+    """`anchor` is where an interval counts from: `now` for "every 2 hours" (first fire
+    now + 2 h), its first fire for "every other friday at 5pm" or "every 4 hours starting
+    at 8am"; None for cron and once."""
     return {
         "schedule_type": spec.schedule_type.value,
         "cron_expression": spec.cron_expression,
         "interval_value": spec.interval_value,
         "interval_unit": spec.interval_unit.value if spec.interval_unit else None,
         "run_at": spec.run_at.isoformat() if spec.run_at else None,
+        "anchor": spec.anchor.isoformat() if spec.anchor else None,
         "timezone": spec.timezone,
     }
 
@@ -183,6 +135,7 @@ def to_json(parsed: ParsedSentence) -> dict[str, object]:
         **_spec_json(parsed.spec),
         "description": parsed.description,
         "next_runs": [run.isoformat() for run in parsed.next_runs],
+        "notes": parsed.notes,
     }
 
 

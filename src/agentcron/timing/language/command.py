@@ -22,6 +22,7 @@ from agentcron.timing.language.lexicon import (
     weekday,
 )
 from agentcron.timing.language.words import Words
+from agentcron.timing.language.zonenames import ABBREVIATIONS, AMBIGUOUS, WEAK_ABBREVIATIONS
 
 HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
 _SEPARATORS = frozenset(",;:")
@@ -52,8 +53,22 @@ _TIMING_WORDS = (
             "weekends",
             "workday",
             "workdays",
+            "quarterly",
+            "biweekly",
+            "bi-weekly",
+            "bimonthly",
+            "bi-monthly",
+            "semimonthly",
+            "semi-monthly",
+            "semiweekly",
+            "semi-weekly",
+            "twice",
+            "thrice",
         }
     )
+    # "UTC logs", "GMT offset": words people use in commands; other zone abbreviations
+    # left over would leave a zone in the command, so they are suspects.
+    | ((frozenset(ABBREVIATIONS) | frozenset(AMBIGUOUS)) - WEAK_ABBREVIATIONS - {"utc", "gmt"})
     | frozenset(WEEKDAY_NAMES)
     | frozenset(f"{day}s" for day in WEEKDAY_NAMES)
 )
@@ -63,7 +78,9 @@ _TIMEISH = re.compile(
     r"|[0-9]{1,2}h[0-9]{0,2}"  # 21h, 7h30
     r"|[0-9]{1,4}(?:s|secs?|m|mn|mins?|hrs?|d|wks?)"  # 30s, 30m, 10min, 2d
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\S{0,20}"  # 2026-12-24T09:00
-    r"|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?"  # 24/12
+)
+_NUMERIC_DATE = re.compile(
+    r"[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}"
 )
 _CONNECTORS = frozenset({"and", "or", "then", "to", "on", "at", "in", "the", "a", "an", "also"})
 _UNIT_WORDS = frozenset(unit for unit in UNITS if len(unit) > 2)
@@ -99,13 +116,56 @@ def agent_of(tokens: Sequence[Token]) -> str | None:
     return None
 
 
-def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
-    """Would this unconsumed word change the schedule if it had been understood?"""
+_MONTH_LEADS = frozenset(
+    {"in", "of", "during", "every", "each", "until", "till", "since", "from", "through", "except"}
+)
+_DAY_LEADS = frozenset({"on", "before", "after", "by"})
+_ADVERBIAL_BEFORE = frozenset(
+    {"", ",", "me", "us", "him", "her", "them", "it", "and", "then", "on", "for", "from"}
+    | {"starting", "beginning", "by", "until", "till", "again", "also"}
+)
+_HOLIDAYS = frozenset({"christmas", "xmas", "easter", "thanksgiving", "halloween", "holidays"})
+_WORK_WORDS = frozenset({"business", "work", "working", "office", "the"})
+_STARTS = frozenset({"at", "on", "from", "next", "tomorrow", "today", "tonight", "this"})
+_WINDOW = re.compile(r"[0-9]{1,2}-[0-9]{1,2}")
+
+
+def looks_like_timing(
+    w: Words, i: int, *, after_clause: bool, before_clause: bool = False, days_said: bool = False
+) -> bool:
+    """Would this unconsumed word change the schedule if it had been understood?
+
+    `days_said`: the sentence's timing names its days, so "plan next week every friday"
+    has an object, not a second schedule."""
     word, after = w.at(i), w.at(i + 1)
     if word in ("except", "excluding", "starting", "until", "till") and after_clause:
         return True  # "every weekday except holidays": a condition we cannot honour
+    if word in ("starting", "beginning") and (
+        after in _STARTS or after in MONTHS or weekday(after) is not None
+    ):
+        return True  # "starting next week": a start date, which a schedule does not take
+    if word in ("during", "outside") and after in _WORK_WORDS:
+        return True
+    if (word in MONTHS or word in _HOLIDAYS) and w.at(i - 1) in _MONTH_LEADS | _DAY_LEADS:
+        return True  # "until march", "on easter": dates a schedule here does not take
+    if word == "times" and w.at(i - 1) and (w.at(i - 1).isdigit() or w.at(i - 1) in NUMBER_WORDS):
+        return after in ("a", "an", "per", "each", "every", "daily", "weekly", "monthly")
+    if after_clause and _WINDOW.fullmatch(word):
+        return True
+    if word == "for" and after_clause and _is_length(w, w.skip(w.skip(i + 1, "the"), "next")):
+        return True  # "for two weeks": a schedule here has no end date
+    deadline = _TIMEISH.fullmatch(after) or after in ("noon", "midnight")
+    if word in ("by", "before", "after", "until", "till") and deadline:
+        return True  # "by 9am": a deadline, not a time to run
     if word in _TIMING_WORDS or _TIMEISH.fullmatch(word):
         return True
+    if word in WEAK_ABBREVIATIONS and before_clause:
+        # "in PT, every friday at 5pm": a zone where it cannot be read as one; "the CT scans"
+        # (not next to timing) stays a word
+        return w.tokens[i].text.isupper() or w.at(i - 1) == "in"
+    if _NUMERIC_DATE.fullmatch(word):  # "on 24/12" is a date; "the 9/11 documentary" is not
+        leads = _DAY_LEADS | {"until", "till", "from"}
+        return after_clause or before_clause or w.at(i - 1) in leads
     if word in ("am", "pm", "a.m.", "p.m.", "a.m", "p.m"):
         return number(w.at(i - 1), words=False) is not None
     if word in ("at", "@"):
@@ -125,11 +185,23 @@ def looks_like_timing(w: Words, i: int, *, after_clause: bool) -> bool:
             or bool(soon & _UNIT_WORDS)
         )
     if word in ("next", "this", "coming"):
-        return weekday(after) is not None or after in ("week", "month", "year")
+        if weekday(after) is not None:
+            return True
+        # "remind me next week" is timing; "plan next week", "review this month" are objects
+        before = w.at(i - 1)
+        adverbial = before in _ADVERBIAL_BEFORE or before.startswith("@")
+        return after in ("week", "month", "year") and (adverbial or not days_said)
     if word == "in":
         count = after in ("a", "an", "half") or number(after) is not None
         return count and w.at(i + 2) in UNITS
     return False
+
+
+def _is_length(w: Words, i: int) -> bool:
+    """ "two weeks", "an hour", "5 days", "a while"."""
+    count = w.at(i) in ("a", "an", "few", "several", "couple") or number(w.at(i)) is not None
+    unit = w.at(i + 1) if w.at(i + 1) != "few" else w.at(i + 2)
+    return count and (unit in UNITS or unit in ("while", "moment"))
 
 
 def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:

@@ -1,13 +1,16 @@
 """Days of the month and of the year: "on the 1st and 15th", "the first monday of every month",
-"last day of the month", "every march 3rd", "on 2026-12-24", "tomorrow", "next friday".
+"last day of the month", "every march 3rd", "on 2026-12-24", "tomorrow", "next friday",
+"the 1st of january, april, july and october", "the last day of each quarter".
 
 A date without "every"/"yearly" is a one-off ("on december 18 at 2pm"); with it, a
-yearly schedule. A day of the month on its own ("on the 15th") repeats monthly.
+yearly schedule. A day of the month on its own ("on the 15th") repeats monthly;
+with a list of months ("of january and july") or a quarter, in those months.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 
 from agentcron.timing.language.facts import (
     CalendarDate,
@@ -25,6 +28,7 @@ from agentcron.timing.language.lexicon import (
     ordinal,
     weekday,
 )
+from agentcron.timing.language.months import QUARTER_FIRSTS, QUARTER_LASTS, month_list
 from agentcron.timing.language.words import Match, Words
 
 MONTH_DAY_EXAMPLE = "on the 1st of every month at 9am"
@@ -37,6 +41,37 @@ def _lead(w: Words, i: int) -> tuple[int, bool]:
     j = w.skip(i, "on")
     every = w.at(j) in ("every", "each")
     return w.skip(w.skip(j, "every", "each"), "the"), every
+
+
+_QUARTER = frozenset({0})  # a marker: which months depends on first or last days
+
+
+def _scope(w: Words, i: int) -> tuple[int, frozenset[int] | None] | None:
+    """Past "of every month" (None: all months), "of each quarter" (`_QUARTER`) or
+    "of january and july" (those months); None when nothing of the sort follows."""
+    suffix = w.month_suffix(i)
+    if suffix is not None:
+        return suffix, None
+    if w.at(i) == "quarterly":
+        return i + 1, _QUARTER
+    j = w.skip(i, "of", "in")
+    if w.at(j) in ("every", "each", "the", "a") and w.at(j + 1) == "quarter":
+        return j + 2, _QUARTER
+    if w.at(i) == "of" and (found := month_list(w, i + 1)) is not None:
+        return found[0], found[1]
+    return None
+
+
+def _in_quarter(ends: list[bool]) -> frozenset[int] | Unsupported:
+    """The first months of each quarter, or the last ones when every day is a last day."""
+    if all(ends):
+        return QUARTER_LASTS
+    if not any(ends):
+        return QUARTER_FIRSTS
+    return Unsupported(
+        "first and last days of a quarter fall in different months: one schedule each",
+        "on the first day of every quarter at 9am",
+    )
 
 
 def _month_day(w: Words, i: int) -> tuple[int, str] | None:
@@ -64,17 +99,28 @@ def match_month_days(w: Words, i: int) -> Match | None:
         words.append(w.at(j - 1))
     day_word = w.at(j) == "day"
     j = w.skip(j, "day")
-    suffix = w.month_suffix(j)
-    j = suffix if suffix is not None else j
+    scope = _scope(w, j)
+    j = scope[0] if scope is not None else j
     spelled = any(word in ORDINAL_WORDS or word == "last" for word in words)
-    if spelled and not (day_word or suffix is not None):
+    if spelled and not (day_word or scope is not None):
         return None  # "the first draft", "the last step": words, not days
-    if not (w.at(i) == "on" or every or suffix is not None or day_word):
+    if not (w.at(i) == "on" or every or scope is not None or day_word):
         return None
     bad = [d for d in days if d != "L" and not 1 <= int(d) <= 31]
     if bad:
         return j, Unsupported(f"there is no day {bad[0]} in a month", MONTH_DAY_EXAMPLE)
-    return j, MonthDays(tuple(dict.fromkeys(days)))
+    months = scope[1] if scope is not None else None
+    if months is _QUARTER:
+        quarter = _in_quarter([d in ("L", "LW") for d in days])
+        if isinstance(quarter, Unsupported):
+            return j, quarter
+        months = quarter
+    elif months is not None and len(months) == 1 and not every:
+        return j, Unsupported(
+            f'"{w.text(i, j)}": once, or every year? say "every year on …"',
+            "every year on january 1st at 9am",
+        )
+    return j, MonthDays(tuple(dict.fromkeys(days)), months)
 
 
 def _nth(word: str) -> str | None:
@@ -108,14 +154,28 @@ def match_nth_weekdays(w: Words, i: int) -> Match | None:
         j = w.skip(k, "the")
     if end is None:
         return None
-    suffix = w.month_suffix(end)
-    if not (suffix is not None or every or had_the):
+    scope = _scope(w, end)
+    if not (scope is not None or every or had_the):
         return None
-    end = suffix if suffix is not None else end
+    end = scope[0] if scope is not None else end
     bad = [item for item in items if "#" in item and not 1 <= int(item.split("#")[1]) <= 5]
     if bad:
         return end, Unsupported("a month has at most five of each weekday", NTH_EXAMPLE)
-    return end, NthWeekdays(tuple(dict.fromkeys(items)), suffix is not None)
+    months = scope[1] if scope is not None else None
+    if months is _QUARTER:
+        quarter = _in_quarter([item.endswith("L") for item in items])
+        if isinstance(quarter, Unsupported):
+            return end, quarter
+        months = quarter
+    elif months is not None and len(months) == 1 and not every:
+        return end, Unsupported(
+            f'"{w.text(i, end)}": once, or every year? say "every …"',
+            "every first monday of january at 9am",
+        )
+    # "every first monday", "every last friday", "every 2nd and 4th tuesday" can only mean
+    # each month; a lone "every second tuesday" is every other week (days.match_weeks_apart).
+    monthly = every and (len(items) > 1 or all(item.endswith(("#1", "L")) for item in items))
+    return end, NthWeekdays(tuple(dict.fromkeys(items)), scope is not None or monthly, months)
 
 
 def _day_number(word: str) -> int | None:
@@ -141,9 +201,26 @@ def _yearly_suffix(w: Words, i: int) -> int | None:
     return None
 
 
+def _holiday(w: Words, j: int) -> tuple[int, tuple[int, int]] | None:
+    for size in (3, 2, 1):
+        key = tuple(w.at(j + k) for k in range(size))
+        if key in HOLIDAYS:
+            return j + size, HOLIDAYS[key]
+    return None
+
+
 def match_date(w: Words, i: int) -> Match | None:
-    """ "december 18", "18th of december 2026", "2026-12-24", "every march 3rd"."""
+    """ "december 18", "18th of december 2026", "2026-12-24", "every march 3rd", "christmas"."""
     j, every = _lead(w, i)
+    holiday = _holiday(w, j)
+    if holiday is not None and (every or w.at(i) == "on"):  # not "the christmas card list"
+        end, (holiday_month, holiday_day) = holiday
+        suffix = _yearly_suffix(w, end)
+        yearly = every or suffix is not None
+        return suffix or end, _checked_date(holiday_month, holiday_day, None, recurring=yearly)
+    numeric = _NUMERIC_DATE.fullmatch(w.at(j))
+    if numeric and not every and w.at(i) == "on":  # "the 9/11 documentary" is no date
+        return j + 1, _numeric_date(w.tokens[j].text, *numeric.groups())
     iso = ISO_DATE.fullmatch(w.at(j))
     if iso and not every:
         iso_year, iso_month, iso_day = (int(part) for part in iso.groups())
@@ -166,6 +243,24 @@ def match_date(w: Words, i: int) -> Match | None:
     return j, _checked_date(month, day, year, recurring=every or suffix is not None)
 
 
+_NUMERIC_DATE = re.compile(r"([0-9]{1,2})([./])([0-9]{1,2})(?:\2([0-9]{4}))?")
+
+
+def _numeric_date(text: str, first: str, sep: str, second: str, year: str | None) -> Fact:
+    """ "24.12.2026" is day.month (with its year: "9.30" is a time); "12/24" and "24/12"
+    are read only when one part cannot be a month, "03/04" is March 4 or April 3."""
+    a, b = int(first), int(second)
+    if sep == ".":
+        if year is None:
+            return Unsupported(f'"{text}" needs its year, or a month name', DATE_EXAMPLE)
+        return _checked_date(b, a, int(year), recurring=False)
+    if a > 12 >= b:
+        return _checked_date(b, a, int(year) if year else None, recurring=False)
+    if b > 12 >= a:
+        return _checked_date(a, b, int(year) if year else None, recurring=False)
+    return Unsupported(f'"{text}" could be month/day or day/month: name the month', DATE_EXAMPLE)
+
+
 def _checked_date(month: int, day: int, year: int | None, *, recurring: bool) -> Fact:
     if not 1 <= month <= 12:
         return Unsupported(f"there is no month {month}", DATE_EXAMPLE)
@@ -181,6 +276,21 @@ def _checked_date(month: int, day: int, year: int | None, *, recurring: bool) ->
 
 
 _DAYS_AHEAD = {"today": 0, "tomorrow": 1, "tmrw": 1, "tonight": 0}
+# Holidays on a fixed date; the ones that move (Easter, Thanksgiving) are refused as
+# leftovers that look like timing.
+HOLIDAYS: dict[tuple[str, ...], tuple[int, int]] = {
+    ("christmas",): (12, 25),
+    ("christmas", "day"): (12, 25),
+    ("xmas",): (12, 25),
+    ("christmas", "eve"): (12, 24),
+    ("new", "year's", "day"): (1, 1),
+    ("new", "years", "day"): (1, 1),
+    ("new", "year's", "eve"): (12, 31),
+    ("new", "years", "eve"): (12, 31),
+    ("halloween",): (10, 31),
+    ("valentine's", "day"): (2, 14),
+    ("valentines", "day"): (2, 14),
+}
 
 
 def match_relative_day(w: Words, i: int) -> Match | None:

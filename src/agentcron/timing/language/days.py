@@ -1,18 +1,23 @@
-"""Which days: "every weekday", "mon-fri", "tuesdays", "every day except weekends", "daily".
+"""Which days: "every weekday", "mon-fri", "tuesdays", "every day except weekends", "daily",
+"every other friday".
 
 A lone singular day ("on monday") is kept but marked not recurring: the
 assembler refuses it as ambiguous (weekly or once?) unless "weekly" says which.
+"Every other friday" is every two weeks; so is "every second friday", read that
+way with a note (the second Friday of each month is "the second friday of every
+month").
 """
 
 from __future__ import annotations
 
 from agentcron.timing.language.facts import (
     Daily,
+    ExceptDays,
     Fact,
     Monthly,
-    Unsupported,
     Weekdays,
     Weekly,
+    WeeksApart,
     Yearly,
 )
 from agentcron.timing.language.lexicon import PERIODS, weekday
@@ -65,6 +70,11 @@ def _item(w: Words, i: int) -> _Item | None:
         if first and last:
             return _Item(i + 1, _day_range(first[0], last[0]), True, False)
         return None
+    slashed = [weekday(part) for part in word.split("/")]
+    if len(slashed) > 1:  # "mon/wed/fri"
+        if all(slashed):
+            return _Item(i + 1, frozenset(d[0] for d in slashed if d), True, False)
+        return None
     day = weekday(word)
     if day is None:
         return None
@@ -108,14 +118,42 @@ def _except(w: Words, i: int, days: frozenset[int]) -> tuple[int, frozenset[int]
     return end, days - _union(items)
 
 
+_APART = {"other": 2, "alternate": 2, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_APART |= {"fourth": 4, "4th": 4}
+
+
+def match_weeks_apart(w: Words, i: int) -> Match | None:
+    """ "every other friday", "every alternate monday and thursday", "every 3rd tuesday"."""
+    j = w.skip(i, "on")
+    if w.at(j) in ("alternate", "alternating"):  # "on alternate fridays"
+        found = day_list(w, j + 1)
+        if found is None or not any(item.plural for item in found[1]):
+            return None
+        return found[0], WeeksApart(2, _union(found[1]))
+    if w.at(j) not in ("every", "each") or w.at(j + 1) not in _APART:
+        return None
+    found = day_list(w, j + 2)
+    if found is None:
+        return None
+    end, items = found
+    period = PERIODS.get(w.at(end))
+    end = end + 1 if period else end
+    counting = w.at(j + 1)
+    weeks = _APART[counting]
+    note = None
+    if counting not in ("other", "alternate"):
+        day = w.text(j + 2, found[0])
+        note = (
+            f'"{w.text(j, found[0])}" read as every {weeks} weeks; for one day of each month '
+            f'say "the {counting} {day} of every month"'
+        )
+    return end, WeeksApart(weeks, _union(items), period, note)
+
+
 def match_weekdays(w: Words, i: int) -> Match | None:
     j = w.skip(i, "on", "during")
     every = w.at(j) in ("every", "each")
     j = w.skip(j, "every", "each")
-    if every and w.at(j) in ("other", "second", "alternate") and weekday(w.at(j + 1)):
-        return j + 2, Unsupported(
-            f'"{w.text(i, j + 2)}" is not supported: cron cannot count weeks', "every monday at 9am"
-        )
     found = day_list(w, j)
     if found is None:
         return None
@@ -128,6 +166,14 @@ def match_weekdays(w: Words, i: int) -> Match | None:
     j, days = _except(w, j, _union(items))
     recurring = every or plural_period or len(items) > 1 or any(item.plural for item in items)
     return j, Weekdays(days, recurring, period)
+
+
+def match_except(w: Words, i: int) -> Match | None:
+    """ "except on sundays", "but not on fridays" after another clause ("every day at noon ...")."""
+    if w.at(i) not in _EXCEPT or w.after(i) is None:
+        return None
+    end, days = _except(w, i, ALL_DAYS)
+    return None if end == i else (end, ExceptDays(days))
 
 
 def match_daily(w: Words, i: int) -> Match | None:

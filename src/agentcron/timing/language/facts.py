@@ -27,11 +27,82 @@ class Times:
 
 
 @dataclass(frozen=True, slots=True)
+class MinuteMark:
+    """ "on the hour", "at :15", "at quarter past": the minute of an hourly repetition."""
+
+    minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartOfDay:
+    """ "in the morning", "at night": how to read a bare hour said elsewhere."""
+
+    period: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptDays:
+    """ "except on sundays" said apart from its day phrase; `days` are the days left."""
+
+    days: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """ "starting at 8am": where a repetition by minutes or hours begins counting."""
+
+    clock: Clock
+
+
+@dataclass(frozen=True, slots=True)
 class Every:
-    """Elapsed-time repetition: "every 90 minutes", "hourly", "every other day"."""
+    """Repetition by a length: "every 90 minutes", "hourly", "every other day".
+
+    `aligned` ("every hour on the hour") keeps to the clock instead of counting from now.
+    """
 
     value: int
     unit: str  # minutes | hours | days
+    aligned: bool = False
+    note: str | None = None  # how an ambiguous word was read ("biweekly")
+
+
+@dataclass(frozen=True, slots=True)
+class WeeksApart:
+    """ "every other friday", "every 3rd tuesday": one day, every `weeks` weeks."""
+
+    weeks: int
+    days: frozenset[int]
+    period: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EveryMonths:
+    """ "every other month", "every 3 months": counted from the next matching month."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Months:
+    """ "in january and july", "from june to august": the months a schedule fires in."""
+
+    months: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Quarterly:
+    """ "quarterly", "every quarter": the first month of each quarter, or the last when
+    the day is the last of its month."""
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """ "twice a day", "three times a week": checked against the times or days given."""
+
+    times: int
+    per: str  # day | week | month | hour | year
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +138,24 @@ class Weekdays:
 
 @dataclass(frozen=True, slots=True)
 class HourWindow:
+    """Whole hours, first to last; `days` when the phrase names them too ("business hours")."""
+
     first: int
     last: int
+    days: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MonthDays:
     days: tuple[str, ...]  # "1".."31" or "L"
+    months: frozenset[int] | None = None  # "of january and july", "of every quarter"
 
 
 @dataclass(frozen=True, slots=True)
 class NthWeekdays:
     items: tuple[str, ...]  # cron day-of-week items such as "1#1" or "5L"
     explicit_month: bool
+    months: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +183,10 @@ class Offset:
 
 @dataclass(frozen=True, slots=True)
 class Zone:
+    """An IANA zone; `note` says how a word such as "PT" or "Berlin time" was read."""
+
     name: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +199,16 @@ class Unsupported:
 
 Fact = (
     Times
+    | ExceptDays
+    | Start
+    | MinuteMark
+    | PartOfDay
     | Every
+    | WeeksApart
+    | EveryMonths
+    | Months
+    | Quarterly
+    | Count
     | Daily
     | Weekly
     | Monthly

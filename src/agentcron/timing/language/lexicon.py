@@ -9,6 +9,7 @@ sentence grows linearly with its length, whatever it contains.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,6 +61,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(raw, raw, start, found.end(), Kind.PUNCT, space))
         else:
             tokens.append(Token(raw, _norm(raw), start, found.end(), Kind.WORD, space))
+    tokens = [piece for token in tokens for piece in _split_zulu(token)]
     last = tokens[-1] if tokens else None
     if (
         last
@@ -77,8 +79,26 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+_ZULU = re.compile(r"([0-9]{1,2}:[0-9]{2}|[0-9]{4})[zZ]")
+
+
+def _split_zulu(token: Token) -> list[Token]:
+    """ "09:00Z", "0900Z" are a time and a zone: two tokens, so each clause finds its own."""
+    found = _ZULU.fullmatch(token.text) if token.kind is Kind.WORD else None
+    if found is None:
+        return [token]
+    cut = token.start + len(found.group(1))
+    return [
+        Token(found.group(1), found.group(1), token.start, cut, Kind.WORD, token.space_before),
+        Token("Z", "z", cut, token.end, Kind.WORD, False),
+    ]
+
+
 def _norm(word: str) -> str:
+    """Lowercase, accents dropped ("São Paulo" matches Sao_Paulo), a trailing dot dropped."""
     low = word.lower()
+    if not low.isascii():
+        low = "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
     return low if MERIDIEM_END.search(low) else low.rstrip(".")
 
 

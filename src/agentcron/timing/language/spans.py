@@ -1,21 +1,24 @@
 """Lengths of time: "every 90 minutes", "every 2h", "every other day", "hourly", "in 30 minutes".
 
 Weeks become days; a fractional count becomes the next smaller unit ("every 1.5
-hours" is 90 minutes). Seconds, months and years are not lengths a schedule can
-repeat by, so they are refused with a phrase that works instead.
+hours" is 90 minutes). Months are calendar steps ("every other month"), left to
+the assembler with their day; seconds and years are not lengths a schedule can
+repeat by, so they are refused with a phrase that works instead. "On the hour"
+ties an hourly repetition to the clock ("every hour on the hour" is `0 * * * *`).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from agentcron.timing.language.facts import Every, Fact, Offset, Unsupported
+from agentcron.timing.language.facts import Every, EveryMonths, Fact, Monthly, Offset, Unsupported
 from agentcron.timing.language.lexicon import NUMBER_WITH_UNIT, UNITS, number
 from agentcron.timing.language.words import Match, Words
 
 _MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}
 _EVERY_EXAMPLE = "every 15 minutes"
 _COUNTS = {"other": 2, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_COUNTS |= {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 
 
 def _length(w: Words, i: int) -> tuple[int, float, str] | None:
@@ -65,15 +68,39 @@ def as_minutes(count: float, unit: str, example: str) -> tuple[int, str] | Unsup
     return whole, "minutes"
 
 
+_BIWEEKLY_NOTE = '"{}" read as every two weeks (for twice a week, say "twice a week")'
+
+
 def match_every(w: Words, i: int) -> Match | None:
     """ "every 10 min", "every 2h", "every other day", "every half hour", "hourly"."""
+    found = _every_phrase(w, i)
+    if found is None:
+        return None
+    end, fact = found
+    if isinstance(fact, Every) and (fact.value, fact.unit) in ((1, "hours"), (60, "minutes")):
+        top = w.seq(end, "on", "the", "hour") or w.seq(end, "at", "the", "top", "of", "the", "hour")
+        if top is not None:
+            return top, Every(1, "hours", aligned=True)
+    return end, fact
+
+
+def _every_phrase(w: Words, i: int) -> Match | None:
     word = w.at(i)
     if word == "hourly":
         return i + 1, Every(1, "hours")
     if word == "fortnightly":
         return i + 1, Every(14, "days")
+    if word in ("biweekly", "bi-weekly"):
+        return i + 1, Every(14, "days", note=_BIWEEKLY_NOTE.format(w.tokens[i].text))
+    if word in ("bimonthly", "bi-monthly"):
+        return i + 1, Unsupported(
+            f'"{w.tokens[i].text}" means twice a month to some and every two months to others',
+            "every other month on the 1st at 9am",
+        )
     if w.seq(i, "once", "an", "hour") is not None:
         return i + 3, Every(1, "hours")
+    if (top := w.seq(i, "at", "the", "top", "of", "every", "hour")) is not None:
+        return top, Every(1, "hours", aligned=True)
     if word not in ("every", "each"):
         return None
     j = i + 1
@@ -98,9 +125,12 @@ def match_every(w: Words, i: int) -> Match | None:
 
 
 def _every(count: float, unit: str, text: str) -> Fact:
+    if unit == "months" and count == int(count) and 1 <= count <= 12:
+        return Monthly() if count == 1 else EveryMonths(int(count))
     if unit in ("months", "years"):
         return Unsupported(
-            f'"{text}" is not supported: months and years have no fixed length',
+            f'"{text}" is not supported: a schedule repeats by minutes, hours, days, weeks '
+            "or whole months within a year",
             "on the 1st of every month at 9am",
         )
     value = as_minutes(count, unit, _EVERY_EXAMPLE)
@@ -118,7 +148,7 @@ def match_offset(w: Words, i: int) -> Match | None:
         end, count, unit = found
     else:
         found = _length(w, i)
-        if found is None or w.at(i) in ("a", "half"):
+        if found is None:
             return None
         end, count, unit = found
         after = w.seq(end, "from", "now")

@@ -1,12 +1,16 @@
-"""A read-only view of the tokens that clause matchers walk with an index.
+"""A view of the tokens that clause matchers walk with an index.
 
 A matcher gets the view and a start index and answers `(end, fact)` or None; it
-never consumes anything, so trying every matcher at every position is safe.
+never consumes anything, so trying every matcher at every position is safe. The
+view also knows where the clauses found so far end (`ended`), so a word that is
+timing only beside other timing ("5pm PT", "every 30 min 9-5") can ask, and the
+caller's own zone (`context`), which settles words such as "IST" or "local time".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from agentcron.timing.language.facts import Fact
 from agentcron.timing.language.lexicon import Kind, Token
@@ -15,9 +19,21 @@ LIST_JOINERS = (",", "and", "&", "+")
 
 
 class Words:
-    def __init__(self, tokens: Sequence[Token], source: str) -> None:
+    def __init__(self, tokens: Sequence[Token], source: str, context: str, now: datetime) -> None:
         self.tokens = tokens
         self.source = source
+        self.context = context
+        self.now = now  # which year's daylight-saving rules a zone word is judged by
+        self.ended: dict[int, Fact] = {}  # token index just past a clause -> its fact
+
+    def after(self, i: int) -> Fact | None:
+        """The fact of the clause that ends right before token i, if one does."""
+        return self.ended.get(i)
+
+    def is_last(self, i: int) -> bool:
+        """Whether token i is the last word, only closing punctuation after it."""
+        rest = self.tokens[i + 1 :]
+        return all(t.kind is Kind.PUNCT or t.norm == "." for t in rest)
 
     def __len__(self) -> int:
         return len(self.tokens)
