@@ -86,6 +86,6 @@ def parse(
     rows.append(("next runs", out.when(runs[0], reference, spec.timezone) if runs else "— (never)"))
     rows += [("", out.when(run, reference, spec.timezone)) for run in runs[1:]]
     for k, note in enumerate(parsed.notes):  # how a zone or an ambiguous word was read
-        rows.append(("notes" if k == 0 else "", escape(note)))
+        rows.append(("notes" if k == 0 else "", out.text(note)))
     for line in out.field_lines(rows):
         console.print(line, highlight=False)

@@ -8,7 +8,6 @@ are timing only beside other timing ("5pm PT", "every hour 9-5") can ask.
 
 from __future__ import annotations
 
-from agentcron.timing.language.clock import match_business_hours, match_hour_window, match_times
 from agentcron.timing.language.counts import match_count
 from agentcron.timing.language.dates import (
     match_date,
@@ -34,6 +33,11 @@ from agentcron.timing.language.marks import (
 )
 from agentcron.timing.language.months import match_months, match_quarterly
 from agentcron.timing.language.spans import match_every, match_offset
+from agentcron.timing.language.times_of_day import (
+    match_business_hours,
+    match_hour_window,
+    match_times,
+)
 from agentcron.timing.language.words import Match, Matcher, Words
 from agentcron.timing.language.zonewords import match_zone
 

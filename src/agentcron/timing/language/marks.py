@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from agentcron.timing.language.clock import BadClock, read_clock
 from agentcron.timing.language.facts import MinuteMark, MonthDays, PartOfDay, Start, Unsupported
 from agentcron.timing.language.lexicon import PERIODS
 from agentcron.timing.language.months import QUARTER_LASTS
+from agentcron.timing.language.times_of_day import BadClock, read_clock
 from agentcron.timing.language.words import Match, Words
 
 _COLON_MINUTE = re.compile(r":([0-5][0-9])")
