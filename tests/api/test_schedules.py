@@ -59,10 +59,16 @@ EXECUTION_FIELDS = {
     "next_attempt_at",
     "duration_ms",
     "tokens_used",
+    "input_tokens",
+    "output_tokens",
     "llm_calls",
+    "cost_usd",
     "cost",
+    "model",
     "result_summary",
     "error_message",
+    "error_code",
+    "max_attempts",
 }
 
 
@@ -200,7 +206,7 @@ async def test_disable_enable_run_now_and_history(app: FastAPI, client: httpx.As
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
 
     detail = (await client.get(f"/api/executions/{execution['id']}", headers=headers)).json()
-    assert set(detail) == EXECUTION_FIELDS | {"output", "agent_task_id", "attempts"}
+    assert set(detail) == EXECUTION_FIELDS | {"output", "agent_task_id", "attempts", "steps"}
     assert detail["attempts"] == []
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from agentcron.engine.recovery import WORKER_LOST
+from agentcron.service.history import attempt_views
 from agentcron.store.database import Store
 from agentcron.store.tables import Attempt, Execution, ScheduledCommand
 from tests.engine.test_processes import _seed_once_schedules
@@ -92,9 +93,10 @@ def test_kill_9_of_the_only_sqlite_instance(sqlite_url: str, tmp_path: Path) -> 
 
     [long_run] = _executions(store, "@sleeper busy 3")
     with store.read() as session:
-        attempts = session.scalars(
+        rows = session.scalars(
             select(Attempt).where(Attempt.execution_id == long_run.id).order_by(Attempt.number)
         ).all()
+    attempts = attempt_views(long_run, rows)  # the lost try's row, then the execution's own
     assert [(a.status, a.error_message) for a in attempts] == [
         ("failed", WORKER_LOST),
         ("success", None),

@@ -16,9 +16,10 @@ from agentcron.engine.clock import ManualClock
 from agentcron.engine.events import EventBus
 from agentcron.engine.loop import Engine, TurnReport
 from agentcron.service import ScheduleDraft, ScheduleService, Services
+from agentcron.service.history import AttemptView, HistoryService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
-from agentcron.store.tables import Attempt, Execution, ScheduledCommand, User
+from agentcron.store.tables import Execution, ScheduledCommand, User
 from tests.support.agents import AGENTS_TOML
 
 
@@ -81,15 +82,10 @@ class World:
                 query = query.where(Execution.schedule_id == schedule_id)
             return list(session.scalars(query))
 
-    def attempts(self, execution_id: Any) -> list[Attempt]:
-        with self.store.read() as session:
-            return list(
-                session.scalars(
-                    select(Attempt)
-                    .where(Attempt.execution_id == execution_id)
-                    .order_by(Attempt.number)
-                )
-            )
+    def attempts(self, execution_id: Any) -> list[AttemptView]:
+        """Every attempt as the history shows it: earlier ones from their rows, the current
+        one from the execution row."""
+        return HistoryService(self.services).get(self.user, execution_id).attempts
 
     def schedule(self, schedule_id: Any) -> ScheduledCommand:
         with self.store.read() as session:

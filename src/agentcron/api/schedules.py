@@ -217,4 +217,5 @@ def schedule_executions(
     rows, total = api.history.for_schedule(
         user, schedule_id, statuses=status_, offset=offset, limit=limit
     )
-    return ExecutionPage.of(rows, total, offset, limit)
+    retries = api.schedules.get(user, schedule_id).row.max_retries
+    return ExecutionPage.of(rows, total, offset, limit, max_attempts=retries + 1)

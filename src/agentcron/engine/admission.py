@@ -123,7 +123,9 @@ def _coalesced(
     return execution, SlotCount(execution.id, trigger, slot, now, message)
 
 
-def _work(execution_id: uuid.UUID, row: DueSchedule | PendingExecution, attempt: int) -> Work:
+def _work(
+    execution_id: uuid.UUID, row: DueSchedule | PendingExecution, attempt: int, now: datetime
+) -> Work:
     return Work(
         execution_id=execution_id,
         schedule_id=row.id if isinstance(row, DueSchedule) else row.schedule_id,
@@ -134,6 +136,8 @@ def _work(execution_id: uuid.UUID, row: DueSchedule | PendingExecution, attempt:
         attempt=attempt,
         timeout_s=float(row.timeout_s),
         max_retries=row.max_retries,
+        started_at=now,
+        shown_status=row.last_status,
     )
 
 
@@ -229,7 +233,7 @@ def claim_schedules(
                 following,
                 following is not None or row.schedule_type != ScheduleType.ONCE.value,
                 slot if status is ExecutionStatus.RUNNING else row.last_run_at,
-                status,
+                None if status is ExecutionStatus.RUNNING else status,
             )
         )
     written = claims.insert_executions(session, [execution for execution, _ in executions])
@@ -240,7 +244,7 @@ def claim_schedules(
             continue
         kind = "execution.started"
         if execution.status is ExecutionStatus.RUNNING:
-            result.work.append(_work(execution.id, row, 1))
+            result.work.append(_work(execution.id, row, 1, now))
             result.lags_s.append((execution.lag_ms or 0) / 1000)
         else:
             kind = "execution.finished"
@@ -295,7 +299,7 @@ def claim_pending(
         number = item.attempt + 1
         lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
         starts.append(AttemptStart(item.id, number, worker_id, now, now + lease, lag_ms))
-        result.work.append(_work(item.id, item, number))
+        result.work.append(_work(item.id, item, number, now))
         if number > 1:
             result.retried += 1
         else:

@@ -24,6 +24,7 @@ from agentcron.engine import metrics
 from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules, count_slots
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
+from agentcron.engine.live import LiveProgress
 from agentcron.engine.recorder import Recorder
 from agentcron.engine.recovery import hand_back, recover_expired
 from agentcron.engine.retention import prune
@@ -96,6 +97,7 @@ class Engine:
         self._claiming = True
         self._loop_task: asyncio.Task[None] | None = None
         self._maintenance_task: asyncio.Task[None] | None = None
+        self._live_task: asyncio.Task[None] | None = None
         self._next_recovery: datetime | None = None
         self.recorder = Recorder(
             store,
@@ -105,6 +107,7 @@ class Engine:
             retry=self.retry,
         )
         self.recorder.on_recorded = self._held.difference_update
+        self.live = LiveProgress(store, self.worker_id, self._publish)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -116,6 +119,7 @@ class Engine:
         await asyncio.to_thread(self._register)
         self._loop_task = asyncio.create_task(self._run(), name="agentcron-engine")
         self._maintenance_task = asyncio.create_task(self._maintain(), name="agentcron-upkeep")
+        self._live_task = asyncio.create_task(self.live.run(), name="agentcron-progress")
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop claiming, let running attempts finish within the grace period, hand the rest
@@ -137,9 +141,10 @@ class Engine:
                 task.cancel()
             await asyncio.gather(*still, return_exceptions=True)
         await self.recorder.stop()
-        if self._maintenance_task is not None:
-            self._maintenance_task.cancel()
-            await asyncio.gather(self._maintenance_task, return_exceptions=True)
+        upkeep = [t for t in (self._maintenance_task, self._live_task) if t is not None]
+        for task in upkeep:
+            task.cancel()
+        await asyncio.gather(*upkeep, return_exceptions=True)
         try:
             handed = await asyncio.to_thread(
                 hand_back, self.store, self.worker_id, self.clock.now()
@@ -261,16 +266,18 @@ class Engine:
     async def _attempt(self, work: Work) -> None:
         debug = log.isEnabledFor(logging.DEBUG)  # the ids cost more than a quick agent call
         if debug:
-            ids = {
-                "execution_id": str(work.execution_id),
-                "schedule_id": str(work.schedule_id),
-                "agent": work.agent_id,
-                "attempt": work.attempt,
-            }
-            log.debug("attempt started", extra=ids)
-        outcome = await run_attempt(
-            work, self.agents, output_max_bytes=self.settings.output_max_bytes
-        )
+            ids = {"execution_id": str(work.execution_id), "attempt": work.attempt}
+            log.debug("attempt started", extra={**ids, "agent": work.agent_id})
+        progress = self.live.track(work)
+        try:
+            outcome = await run_attempt(
+                work,
+                self.agents,
+                output_max_bytes=self.settings.output_max_bytes,
+                progress=progress,
+            )
+        finally:
+            self.live.forget(work.execution_id)
         if debug:
             log.debug(
                 "attempt ended: %s in %d ms", outcome.status.value, outcome.duration_ms, extra=ids

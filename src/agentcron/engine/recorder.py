@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from agentcron.engine import metrics
+from agentcron.engine.progress import steps_json
 from agentcron.engine.retry import RETRIABLE, RetryPolicy
 from agentcron.engine.runner import Outcome
 from agentcron.store import outcomes
@@ -128,15 +129,23 @@ class Recorder:
                         attempt_status=o.status,
                         status=ExecutionStatus.PENDING if retry_at else o.status,
                         finished_at=now,
+                        attempt_started_at=o.work.started_at,
+                        worker_id=self.worker_id,
                         duration_ms=o.duration_ms,
                         tokens_used=o.tokens_used,
+                        input_tokens=o.input_tokens,
+                        output_tokens=o.output_tokens,
                         llm_calls=o.llm_calls,
-                        cost=o.cost,
+                        cost_usd=o.cost_usd,
+                        model=o.model,
                         agent_task_id=o.agent_task_id,
                         summary=o.summary,
                         output=o.output,
+                        steps=steps_json(o.steps),
                         error=o.error,
+                        error_code=o.error_code,
                         next_attempt_at=retry_at,
+                        shown_status=o.work.shown_status,
                     )
                 )
             written = outcomes.finish(session, self.worker_id, finishes)
@@ -154,6 +163,8 @@ class Recorder:
                 "summary": o.summary,
                 "error": o.error,
             }
+            if o.cost_usd is not None:
+                data["cost_usd"] = o.cost_usd
             if f.next_attempt_at is not None:
                 data["next_attempt_at"] = f.next_attempt_at.isoformat()
             kind = "execution.retrying" if f.next_attempt_at else "execution.finished"

@@ -51,7 +51,10 @@ def recover_expired(store: Store, now: datetime, retry: RetryPolicy) -> tuple[in
                         attempt_status=ExecutionStatus.FAILED,
                         status=status,
                         finished_at=now,
+                        attempt_started_at=item.attempt_started_at,
+                        worker_id=item.worker_id,
                         error=WORKER_LOST,
+                        error_code="worker_lost",
                         next_attempt_at=retry_at,
                     )
                 )

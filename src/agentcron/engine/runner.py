@@ -9,10 +9,11 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from agentcron.agents.base import Agent, AgentContext, AgentError, AgentResult
+from agentcron.agents.base import Agent, AgentContext, AgentError, AgentResult, Step, Usage
 from agentcron.agents.results import bound_text, first_line, shorten
+from agentcron.engine.progress import Progress
 from agentcron.store.tables import ExecutionStatus
 
 
@@ -33,6 +34,8 @@ class Work:
     attempt: int
     timeout_s: float
     max_retries: int
+    started_at: datetime  # when this attempt was claimed (the engine's clock)
+    shown_status: str | None = None  # the schedule's last status when it was claimed
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +45,53 @@ class Outcome:
     duration_ms: int
     retryable: bool = False
     tokens_used: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
     llm_calls: int = 0
-    cost: float | None = None
+    cost_usd: float | None = None
+    model: str | None = None
     agent_task_id: str | None = None
     summary: str | None = None
     output: str | None = None
+    steps: tuple[Step, ...] = ()
     error: str | None = None
+    error_code: str | None = None
+    notify: str | None = None
+    retry_after_s: float | None = None
 
 
-async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int) -> Outcome:
-    """Never raises except for cancellation: every other failure becomes an Outcome."""
+def _usage(usage: Usage | None) -> dict[str, Any]:
+    if usage is None:
+        return {}
+    return {
+        "tokens_used": max(0, usage.tokens_used),
+        "input_tokens": max(0, usage.input_tokens),
+        "output_tokens": max(0, usage.output_tokens),
+        "llm_calls": max(0, usage.llm_calls),
+        "cost_usd": usage.cost_usd,
+        "model": usage.model,
+    }
+
+
+async def run_attempt(
+    work: Work,
+    agents: AgentLookup,
+    *,
+    output_max_bytes: int,
+    progress: Progress | None = None,
+    max_tokens_allowance: int | None = None,
+) -> Outcome:
+    """Never raises except for cancellation: every other failure becomes an Outcome. What
+    the agent reports while it runs goes into `progress` (steps, output)."""
     started = time.monotonic()
+    progress = progress if progress is not None else Progress()
 
     def elapsed_ms() -> int:
         return int((time.monotonic() - started) * 1000)
+
+    def so_far() -> dict[str, Any]:
+        output = progress.output()
+        return {"steps": tuple(progress.steps), "output": output or None}
 
     try:
         agent = agents.get(work.agent_id)
@@ -70,6 +106,9 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
         attempt=work.attempt,
         user_id=str(work.user_id),
         timeout_s=work.timeout_s,
+        on_step=progress.add_step,
+        on_output=progress.add_output,
+        max_tokens_allowance=max_tokens_allowance,
     )
     try:
         # asyncio.timeout runs the agent in this task; wait_for would start another per call.
@@ -82,10 +121,22 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
             elapsed_ms(),
             retryable=True,
             error=f"timed out after {work.timeout_s:g} s (the schedule's timeout_s)",
+            error_code="timeout",
+            **so_far(),
         )
     except AgentError as exc:
+        seen = so_far()
         return Outcome(
-            work, ExecutionStatus.FAILED, elapsed_ms(), retryable=exc.retryable, error=exc.message
+            work,
+            ExecutionStatus.FAILED,
+            elapsed_ms(),
+            retryable=exc.retryable,
+            error=exc.message,
+            error_code=exc.code,
+            retry_after_s=exc.retry_after_s,
+            steps=exc.steps or seen["steps"],
+            output=bound_text(exc.output, output_max_bytes) if exc.output else seen["output"],
+            **_usage(exc.usage),
         )
     except asyncio.CancelledError:
         raise
@@ -96,6 +147,7 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
             elapsed_ms(),
             retryable=False,
             error=f"agent raised {type(exc).__name__}: {exc}",
+            **so_far(),
         )
     status = ExecutionStatus.SUCCESS if result.status == "success" else ExecutionStatus.FAILED
     summary = shorten(result.summary) if result.summary else first_line(result.output or "")
@@ -104,13 +156,13 @@ async def run_attempt(work: Work, agents: AgentLookup, *, output_max_bytes: int)
         status,
         elapsed_ms(),
         retryable=False,
-        tokens_used=max(0, int(result.tokens_used)),
-        llm_calls=max(0, int(result.llm_calls)),
-        cost=result.cost,
         agent_task_id=result.task_id,
         summary=summary or None,
         output=bound_text(result.output, output_max_bytes) if result.output else None,
+        steps=result.steps or tuple(progress.steps),
+        notify=result.notify,
         error=None
         if status is ExecutionStatus.SUCCESS
         else (summary or "the agent reported failure"),
+        **_usage(result.usage),
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from agentcron.errors import InvalidInput, NotFound
 from agentcron.service.context import Services
@@ -17,9 +20,92 @@ STATUSES = {s.value for s in ExecutionStatus}
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptView:
+    """One try of an execution: an earlier one (kept as a row), or the current/last one
+    (carried by the execution row itself)."""
+
+    number: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    duration_ms: int | None
+    tokens_used: int
+    input_tokens: int
+    output_tokens: int
+    llm_calls: int
+    cost_usd: float | None
+    error_message: str | None
+    error_code: str | None
+    steps: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class ExecutionDetail:
     execution: Execution
-    attempts: Sequence[Attempt]
+    attempts: list[AttemptView]
+    steps: list[dict[str, Any]]  # the current (or last) attempt's transcript
+    max_attempts: int  # 1 + the schedule's max_retries
+
+
+def transcript(text: str | None) -> list[dict[str, Any]]:
+    """Stored steps (JSON) as a list; unreadable text (never written by us) as none."""
+    if not text:
+        return []
+    try:
+        steps = json.loads(text)
+    except ValueError:
+        return []
+    return [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+
+
+def attempt_views(execution: Execution, rows: Sequence[Attempt]) -> list[AttemptView]:
+    """Earlier attempts from their rows, then the current one from the execution row: what
+    it used is the execution's total minus the earlier attempts'."""
+    views = [
+        AttemptView(
+            number=a.number,
+            status=a.status,
+            started_at=a.started_at,
+            finished_at=a.finished_at,
+            duration_ms=a.duration_ms,
+            tokens_used=a.tokens_used,
+            input_tokens=a.input_tokens,
+            output_tokens=a.output_tokens,
+            llm_calls=a.llm_calls,
+            cost_usd=a.cost_usd,
+            error_message=a.error_message,
+            error_code=a.error_code,
+            steps=transcript(a.steps),
+        )
+        for a in rows
+    ]
+    numbers = {a.number for a in rows}
+    current = execution.attempt
+    if current >= 1 and current not in numbers and execution.status != ExecutionStatus.PENDING:
+        earlier_cost = [a.cost_usd for a in rows if a.cost_usd is not None]
+        cost = execution.cost_usd
+        views.append(
+            AttemptView(
+                number=current,
+                status=execution.status,
+                started_at=execution.attempt_started_at
+                or execution.started_at
+                or execution.created_at,
+                finished_at=execution.finished_at,
+                duration_ms=execution.duration_ms,
+                tokens_used=execution.tokens_used - sum(a.tokens_used for a in rows),
+                input_tokens=execution.input_tokens - sum(a.input_tokens for a in rows),
+                output_tokens=execution.output_tokens - sum(a.output_tokens for a in rows),
+                llm_calls=execution.llm_calls - sum(a.llm_calls for a in rows),
+                cost_usd=None if cost is None else max(0.0, cost - sum(earlier_cost)),
+                error_message=execution.error_message
+                if execution.status != ExecutionStatus.SUCCESS
+                else None,
+                error_code=execution.error_code,
+                steps=transcript(execution.steps),
+            )
+        )
+    return sorted(views, key=lambda v: v.number)
 
 
 class HistoryService:
@@ -56,4 +142,9 @@ class HistoryService:
             row = repo.get(session, user.id, ident)
             if row is None:
                 raise NotFound("execution", execution_id)
-            return ExecutionDetail(row, repo.attempts(session, ident))
+            attempts = repo.attempts(session, ident)
+            schedule = schedules.get(session, user.id, row.schedule_id)
+        retries = schedule.max_retries if schedule is not None else 0
+        return ExecutionDetail(
+            row, attempt_views(row, attempts), transcript(row.steps), retries + 1
+        )

@@ -48,8 +48,11 @@ def quote(name: str) -> str:
 @dataclass(frozen=True)
 class Assign:
     """`column = <value>` in an UPDATE. kind: param (the row's value), add (column + the
-    row's value), coalesce (keep the column if set, else the row's value), null, scalar (one
-    value for the whole batch, passed in `scalars`)."""
+    row's value), coalesce (keep the column if set, else the row's value), prefer (the row's
+    value if set, else keep the column), add_known (column + the row's value where the row
+    has one; a missing column counts as 0, a missing row value changes nothing: for sums
+    of amounts that may be unknown), null, scalar (one value for the whole batch, passed in
+    `scalars`)."""
 
     column: str
     kind: str = "param"
@@ -105,7 +108,7 @@ def update(
     pg_set, lite_set = [], []
     for a in assignments:
         column, name = quote(a.column), a.name
-        if a.kind in ("param", "add", "coalesce"):
+        if a.kind in ("param", "add", "coalesce", "prefer", "add_known"):
             params.append((name, a.column))
         if a.kind == "scalar":
             scalars.append(name)
@@ -113,6 +116,12 @@ def update(
             "param": (f"v.{quote(name)}", f":{name}"),
             "add": (f"t.{column} + v.{quote(name)}", f"{column} + :{name}"),
             "coalesce": (f"COALESCE(t.{column}, v.{quote(name)})", f"COALESCE({column}, :{name})"),
+            "prefer": (f"COALESCE(v.{quote(name)}, t.{column})", f"COALESCE(:{name}, {column})"),
+            "add_known": (
+                f"CASE WHEN v.{quote(name)} IS NULL THEN t.{column} "
+                f"ELSE COALESCE(t.{column}, 0) + v.{quote(name)} END",
+                f"CASE WHEN :{name} IS NULL THEN {column} ELSE COALESCE({column}, 0) + :{name} END",
+            ),
             "null": ("NULL", "NULL"),
             "scalar": (f"%({name})s", f":{name}"),
         }[a.kind]

@@ -20,7 +20,6 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from agentcron.store import bulk
-from agentcron.store.ids import TimeOrderedIds
 from agentcron.store.records import (
     AttemptStart,
     DueSchedule,
@@ -30,7 +29,6 @@ from agentcron.store.records import (
     SlotTally,
 )
 from agentcron.store.tables import (
-    Attempt,
     Execution,
     ExecutionStatus,
     ScheduledCommand,
@@ -118,8 +116,11 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
         "attempt": e.attempt,
         "missed_count": e.missed_count,
         "tokens_used": 0,
+        "input_tokens": 0,
+        "output_tokens": 0,
         "llm_calls": 0,
         "started_at": e.started_at,
+        "attempt_started_at": e.started_at,
         "finished_at": e.finished_at,
         "lag_ms": e.lag_ms,
         "worker_id": e.worker_id,
@@ -129,25 +130,12 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
     }
 
 
-def _attempt_row(start: AttemptStart, new_id: TimeOrderedIds) -> dict[str, Any]:
-    return {
-        "id": new_id(),
-        "execution_id": start.execution_id,
-        "number": start.number,
-        "status": ExecutionStatus.RUNNING.value,
-        "worker_id": start.worker_id,
-        "started_at": start.started_at,
-        "tokens_used": 0,
-        "llm_calls": 0,
-    }
-
-
 def insert_executions(session: Session, executions: Sequence[NewExecution]) -> set[uuid.UUID]:
     """Insert executions, ignoring slots that already have one; returns the ids written.
 
     The unique key (schedule_id, scheduled_for) is the last line of defence for exactly-once:
-    a slot recorded twice is silently kept once. Running executions get their first attempt
-    row in the same statement batch."""
+    a slot recorded twice is silently kept once. A running execution carries its first
+    attempt itself: no attempt row is written until another attempt follows it."""
     if not executions:
         return set()
     rows = [_execution_row(e) for e in executions]
@@ -171,21 +159,6 @@ def insert_executions(session: Session, executions: Sequence[NewExecution]) -> s
             written.update(
                 session.scalars(select(table.c.id).where(table.c.id.in_(ids[start : start + 500])))
             )
-    new_id = TimeOrderedIds(len(written))
-    attempts = [
-        _attempt_row(
-            AttemptStart(e.id, e.attempt, e.worker_id, e.started_at, e.lease_expires_at, 0),
-            new_id,
-        )
-        for e in executions
-        if e.id in written
-        and e.status is ExecutionStatus.RUNNING
-        and e.worker_id is not None
-        and e.started_at is not None
-        and e.lease_expires_at is not None
-    ]
-    if attempts:
-        bulk.run(session, bulk.insert(table_of(Attempt).name, tuple(attempts[0])), attempts)
     return written
 
 
@@ -194,7 +167,10 @@ def advance_schedules(session: Session, advances: Sequence[ScheduleAdvance]) -> 
     statement = bulk.update(
         table_of(ScheduledCommand).name,
         (("b_id", "id"),),
-        tuple(bulk.Assign(c) for c in ("next_run_at", "enabled", "last_run_at", "last_status")),
+        (
+            *(bulk.Assign(c) for c in ("next_run_at", "enabled", "last_run_at")),
+            bulk.Assign("last_status", "prefer"),
+        ),
     )
     bulk.run(
         session,
@@ -205,7 +181,7 @@ def advance_schedules(session: Session, advances: Sequence[ScheduleAdvance]) -> 
                 "next_run_at": a.next_run_at,
                 "enabled": a.enabled,
                 "last_run_at": a.last_run_at,
-                "last_status": a.last_status.value,
+                "last_status": a.last_status.value if a.last_status else None,
             }
             for a in advances
         ],
@@ -244,6 +220,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
                 schedules.c.overlap,
                 schedules.c.max_retries,
                 schedules.c.timeout_s,
+                schedules.c.last_status,
             ).where(schedules.c.id.in_({row.schedule_id for row in waiting}))
         )
     }
@@ -264,13 +241,14 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
                 overlap=schedule.overlap,
                 max_retries=schedule.max_retries,
                 timeout_s=schedule.timeout_s,
+                last_status=schedule.last_status,
             )
         )
     return found
 
 
 def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
-    """Mark pending executions running under a lease, each with a new attempt row."""
+    """Mark pending executions running under a lease, as their next attempt."""
     if not starts:
         return
     statement = bulk.update(
@@ -282,6 +260,7 @@ def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
             bulk.Assign("worker_id"),
             bulk.Assign("lease_expires_at"),
             bulk.Assign("started_at", "coalesce"),
+            bulk.Assign("attempt_started_at"),
             bulk.Assign("lag_ms", "coalesce"),
             bulk.Assign("next_attempt_at", "null"),
         ),
@@ -293,14 +272,12 @@ def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
             "worker_id": s.worker_id,
             "lease_expires_at": s.lease_expires_at,
             "started_at": s.started_at,
+            "attempt_started_at": s.started_at,
             "lag_ms": s.lag_ms,
         }
         for s in starts
     ]
     bulk.run(session, statement, rows, {"running": ExecutionStatus.RUNNING.value})
-    new_id = TimeOrderedIds(len(starts))
-    attempts = [_attempt_row(s, new_id) for s in starts]
-    bulk.run(session, bulk.insert(table_of(Attempt).name, tuple(attempts[0])), attempts)
 
 
 def skip_pending(

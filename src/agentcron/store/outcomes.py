@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from agentcron.store import bulk
 from agentcron.store.claims import in_state, is_postgres, locking
-from agentcron.store.records import Finish, LostExecution
+from agentcron.store.ids import TimeOrderedIds
+from agentcron.store.records import Finish, LostExecution, Progress
 from agentcron.store.tables import (
     Attempt,
     Execution,
@@ -61,30 +62,34 @@ def failed_attempt_counts(
     return counts
 
 
-def _finish_attempts(session: Session, finishes: Sequence[Finish]) -> None:
-    fields = ("status", "finished_at", "duration_ms", "tokens_used", "llm_calls", "error_message")
-    statement = bulk.update(
-        table_of(Attempt).name,
-        (("b_execution_id", "execution_id"), ("b_number", "number")),
-        tuple(bulk.Assign(c) for c in fields),
-    )
-    bulk.run(
-        session,
-        statement,
-        [
-            {
-                "b_execution_id": f.execution_id,
-                "b_number": f.attempt,
-                "status": f.attempt_status.value,
-                "finished_at": f.finished_at,
-                "duration_ms": f.duration_ms,
-                "tokens_used": f.tokens_used,
-                "llm_calls": f.llm_calls,
-                "error_message": f.error,
-            }
-            for f in finishes
-        ],
-    )
+def _keep_attempts(session: Session, finishes: Sequence[Finish]) -> None:
+    """Rows for the attempts another one will follow (retries): the execution row moves on
+    to the next attempt, and this one stays visible in the history."""
+    ids = TimeOrderedIds(len(finishes))
+    rows = [
+        {
+            "id": ids(),
+            "execution_id": f.execution_id,
+            "number": f.attempt,
+            "status": f.attempt_status.value,
+            "worker_id": f.worker_id,
+            "started_at": f.attempt_started_at or f.finished_at,
+            "finished_at": f.finished_at,
+            "duration_ms": f.duration_ms,
+            "tokens_used": f.tokens_used,
+            "input_tokens": f.input_tokens,
+            "output_tokens": f.output_tokens,
+            "llm_calls": f.llm_calls,
+            "cost_usd": f.cost_usd,
+            "steps": f.steps,
+            "error_message": f.error,
+            "error_code": f.error_code,
+        }
+        for f in finishes
+        if f.next_attempt_at is not None
+    ]
+    if rows:
+        bulk.run(session, bulk.insert(table_of(Attempt).name, tuple(rows[0])), rows)
 
 
 def _execution_rows(finishes: Sequence[Finish]) -> list[dict[str, Any]]:
@@ -96,12 +101,17 @@ def _execution_rows(finishes: Sequence[Finish]) -> list[dict[str, Any]]:
             "finished_at": None if f.next_attempt_at else f.finished_at,
             "duration_ms": f.duration_ms,
             "tokens_used": f.tokens_used,
+            "input_tokens": f.input_tokens,
+            "output_tokens": f.output_tokens,
             "llm_calls": f.llm_calls,
-            "cost": f.cost,
+            "cost_usd": f.cost_usd,
+            "model": f.model,
             "agent_task_id": f.agent_task_id,
             "result_summary": f.summary,
             "output": f.output,
+            "steps": f.steps,
             "error_message": f.error,
+            "error_code": f.error_code,
             "next_attempt_at": f.next_attempt_at,
         }
         for f in finishes
@@ -115,26 +125,32 @@ _EXECUTION_ASSIGNS = (
             "status",
             "finished_at",
             "duration_ms",
-            "cost",
             "agent_task_id",
             "result_summary",
             "output",
+            "steps",
             "error_message",
+            "error_code",
             "next_attempt_at",
         )
     ),
+    bulk.Assign("model", "prefer"),
     bulk.Assign("tokens_used", "add"),
+    bulk.Assign("input_tokens", "add"),
+    bulk.Assign("output_tokens", "add"),
     bulk.Assign("llm_calls", "add"),
+    bulk.Assign("cost_usd", "add_known"),
     bulk.Assign("lease_expires_at", "null"),
 )
 
 
 def _set_last_status(session: Session, finishes: Sequence[Finish]) -> None:
-    """The schedule's last status, for final outcomes only (a retry is not an outcome yet)."""
+    """The schedule's last status, for final outcomes that change it: a schedule that keeps
+    succeeding is not written again at every end."""
     rows = [
         {"b_id": f.schedule_id, "last_status": f.status.value}
         for f in finishes
-        if f.next_attempt_at is None
+        if f.next_attempt_at is None and f.status.value != f.shown_status
     ]
     statement = bulk.update(
         table_of(ScheduledCommand).name, (("b_id", "id"),), (bulk.Assign("last_status"),)
@@ -202,9 +218,29 @@ def finish(session: Session, worker_id: str, finishes: Sequence[Finish]) -> set[
                 )
                 held.update(row[0] for row in rows if wanted[row[0]] == row[1])
         kept = [f for f in finishes if f.execution_id in held]
-    _finish_attempts(session, kept)
+    _keep_attempts(session, kept)
     _set_last_status(session, kept)
     return held
+
+
+def save_progress(session: Session, worker_id: str, rows: Sequence[Progress]) -> None:
+    """What running attempts have done so far (output, steps), so a page opened mid-run and
+    a crash both keep it; only for attempts this worker still runs."""
+    statement = bulk.update(
+        table_of(Execution).name,
+        (("b_id", "id"), ("b_attempt", "attempt")),
+        (bulk.Assign("output"), bulk.Assign("steps")),
+        (("worker_id", "held_by"), ("status", "running")),
+    )
+    bulk.run(
+        session,
+        statement,
+        [
+            {"b_id": r.execution_id, "b_attempt": r.attempt, "output": r.output, "steps": r.steps}
+            for r in rows
+        ],
+        {"held_by": worker_id, "running": ExecutionStatus.RUNNING.value},
+    )
 
 
 def renew_leases(
@@ -250,6 +286,8 @@ def expired_leases(session: Session, now: datetime, limit: int) -> list[LostExec
             executions.c.user_id,
             executions.c.agent_id,
             executions.c.attempt,
+            executions.c.attempt_started_at,
+            executions.c.worker_id,
         )
         .where(
             in_state(ExecutionStatus.RUNNING, executions.c.status),
@@ -276,6 +314,8 @@ def expired_leases(session: Session, now: datetime, limit: int) -> list[LostExec
             user_id=row.user_id,
             agent_id=row.agent_id,
             attempt=row.attempt,
+            attempt_started_at=row.attempt_started_at,
+            worker_id=row.worker_id,
             max_retries=retries.get(row.schedule_id, 0),
             failures=failures.get(row.id, 0),
         )
@@ -288,7 +328,7 @@ def recover(session: Session, finishes: Sequence[Finish]) -> None:
     transaction), whoever's worker they were."""
     if not finishes:
         return
-    _finish_attempts(session, finishes)
+    _keep_attempts(session, finishes)
     assigns = (*_EXECUTION_ASSIGNS, bulk.Assign("worker_id", "null"))
     statement = bulk.update(table_of(Execution).name, (("b_id", "id"),), assigns)
     bulk.run(session, statement, _execution_rows(finishes))
@@ -297,21 +337,33 @@ def recover(session: Session, finishes: Sequence[Finish]) -> None:
 
 def hand_back(session: Session, worker_id: str, now: datetime, reason: str) -> int:
     """Return this worker's unfinished executions to `pending`, due at once; their attempts
-    are marked cancelled, which uses up no retry."""
+    are kept as cancelled, which uses up no retry."""
     held = session.execute(
-        select(Execution.id, Execution.attempt).where(
+        select(Execution.id, Execution.attempt, Execution.attempt_started_at).where(
             Execution.worker_id == worker_id, in_state(ExecutionStatus.RUNNING)
         )
     ).all()
     if not held:
         return 0
-    attempts = table_of(Attempt)
-    for execution_id, number in held:
-        session.execute(
-            update(attempts)
-            .where(attempts.c.execution_id == execution_id, attempts.c.number == number)
-            .values(status=ExecutionStatus.CANCELLED.value, finished_at=now, error_message=reason)
-        )
+    ids = TimeOrderedIds(len(held))
+    session.execute(
+        insert(Attempt),
+        [
+            {
+                "id": ids(),
+                "execution_id": execution_id,
+                "number": number,
+                "status": ExecutionStatus.CANCELLED.value,
+                "worker_id": worker_id,
+                "started_at": started_at or now,
+                "finished_at": now,
+                "tokens_used": 0,
+                "llm_calls": 0,
+                "error_message": reason,
+            }
+            for execution_id, number, started_at in held
+        ],
+    )
     session.execute(
         update(Execution)
         .where(Execution.worker_id == worker_id, in_state(ExecutionStatus.RUNNING))

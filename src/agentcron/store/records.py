@@ -36,6 +36,7 @@ class DueSchedule:
     timeout_s: int
     next_run_at: datetime
     last_run_at: datetime | None
+    last_status: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class NewExecution:
     trigger: ExecutionTrigger = ExecutionTrigger.SCHEDULE
     attempt: int = 0
     missed_count: int = 0
-    started_at: datetime | None = None
+    started_at: datetime | None = None  # of the first attempt (and the current one, here)
     finished_at: datetime | None = None
     lag_ms: int | None = None
     worker_id: str | None = None
@@ -64,13 +65,15 @@ class NewExecution:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleAdvance:
-    """A claimed schedule moved to its next slot (None: it fires no more)."""
+    """A claimed schedule moved to its next slot (None: it fires no more). `last_status` is
+    written only for slots whose outcome is final at once (missed, skipped): a run's outcome
+    is written when it ends, and only if it differs from what the schedule shows."""
 
     schedule_id: uuid.UUID
     next_run_at: datetime | None
     enabled: bool
     last_run_at: datetime | None
-    last_status: ExecutionStatus
+    last_status: ExecutionStatus | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,7 @@ class PendingExecution:
     overlap: str
     max_retries: int
     timeout_s: int
+    last_status: str | None  # what the schedule shows now
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,11 @@ class AttemptStart:
 @dataclass(frozen=True, slots=True)
 class Finish:
     """How an attempt ended and what its execution became: final (`next_attempt_at` None)
-    or pending again for a retry at `next_attempt_at`."""
+    or pending again for a retry at `next_attempt_at` (then the attempt is kept as a row).
+
+    Usage is this attempt's; the execution sums it over its attempts. `steps` is the
+    attempt's transcript as JSON. `shown_status` is what the schedule showed as its last
+    status when the attempt started: a final status equal to it is not written again."""
 
     execution_id: uuid.UUID
     schedule_id: uuid.UUID
@@ -113,15 +121,23 @@ class Finish:
     attempt_status: ExecutionStatus
     status: ExecutionStatus
     finished_at: datetime
+    attempt_started_at: datetime | None = None
+    worker_id: str | None = None  # who ran the attempt
     duration_ms: int | None = None
     tokens_used: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
     llm_calls: int = 0
-    cost: float | None = None
+    cost_usd: float | None = None
+    model: str | None = None
     agent_task_id: str | None = None
     summary: str | None = None
     output: str | None = None
+    steps: str | None = None
     error: str | None = None
+    error_code: str | None = None
     next_attempt_at: datetime | None = None
+    shown_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +149,8 @@ class LostExecution:
     user_id: uuid.UUID
     agent_id: str
     attempt: int
+    attempt_started_at: datetime | None
+    worker_id: str | None
     max_retries: int
     failures: int  # failed or timed-out attempts recorded before this one
 
@@ -144,3 +162,13 @@ class SlotTally:
     execution_id: uuid.UUID
     count: int
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A running attempt's output and steps (JSON) so far."""
+
+    execution_id: uuid.UUID
+    attempt: int
+    output: str | None
+    steps: str | None

@@ -213,18 +213,29 @@ class Execution(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     tokens_used: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     llm_calls: Mapped[int] = mapped_column(Integer, default=0)
-    cost: Mapped[float | None] = mapped_column(Float)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    model: Mapped[str | None] = mapped_column(String(128))
     agent_task_id: Mapped[str | None] = mapped_column(String(255))
     result_summary: Mapped[str | None] = mapped_column(String(500))
     output: Mapped[str | None] = mapped_column(Text)
+    # The current (or last) attempt's transcript, JSON: [{"kind", "name", "started_at", …}]
+    steps: Mapped[str | None] = mapped_column(Text)
     error_message: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(32))
     worker_id: Mapped[str | None] = mapped_column(String(64))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current (or last) attempt started; `started_at` is the first attempt's start.
+    attempt_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Attempt(Base):
-    """One try of an execution, kept so retries stay visible in the history."""
+    """An earlier try of an execution: written when an attempt ends and another follows
+    (a retry, a lost worker, a hand-back), so retries stay visible. The current or last
+    attempt lives on the execution row itself: a run that succeeds first time writes one
+    row at its claim and updates it once at its end."""
 
     __tablename__ = "execution_attempts"
     __table_args__ = (UniqueConstraint("execution_id", "number", name="uq_attempts_number"),)
@@ -240,8 +251,13 @@ class Attempt(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     tokens_used: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     llm_calls: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    steps: Mapped[str | None] = mapped_column(Text)
     error_message: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class DailyRollup(Base):
