@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from agentcron.serving import uvicorn_options
 from agentcron.service.users import UserService
+from agentcron.serving import uvicorn_options
 from tests.reliability.conftest import token_for
 from tests.support.live import LiveServer
 
@@ -24,9 +24,7 @@ def _server(make_server_app: Any, sqlite_url: str, **limits: int) -> Iterator[Li
         yield server
 
 
-def _opener(
-    streams: ExitStack, client: httpx.Client
-) -> Any:
+def _opener(streams: ExitStack, client: httpx.Client) -> Any:
     def open_stream(path: str, token: str | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = streams.enter_context(client.stream("GET", path, headers=headers))
@@ -115,9 +113,7 @@ def test_streams_from_one_address_and_in_all_leave_a_reserve(
             assert statuses == [200] * 10 + [429] * 2
             # Beyond what streams may take, the server still serves everything else.
             assert _answers(server, tokens[0]) == (200, 200, 200)
-            many = [
-                httpx.get(f"{server.url}/readyz", timeout=10).status_code for _ in range(5)
-            ]
+            many = [httpx.get(f"{server.url}/readyz", timeout=10).status_code for _ in range(5)]
             assert many == [200] * 5
 
 
