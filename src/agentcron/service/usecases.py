@@ -138,7 +138,7 @@ def build_use_cases(
             deps=AgentDeps(now=clock.now, sync_threads=settings.agent_sync_threads),
         )
         if load_agents:
-            log.info("agents: %s", registry.load().message)
+            registry.load()  # the registry says what it loaded, once
     services = Services(settings=settings, store=store, clock=clock, agents=registry, bus=bus)
     engine = Engine(store, registry, clock, settings, bus, worker_id=worker_id, role=role)
     state = EngineState(worker_id=worker_id, role=role)
