@@ -30,10 +30,9 @@ def _live(page: Any) -> None:
 def test_sign_in_with_a_token(page: Any, site: Site, ann: Person) -> None:
     page.goto("/schedules")
     expect(page).to_have_url(re.compile(r"/login\?next=/schedules$"))
-    page.get_by_label("User name").fill("ann")
     page.get_by_label("API token").fill("acr_wrong")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_contain_text("do not match")
+    expect(page.get_by_role("alert")).to_contain_text("does not belong to an account")
     page.get_by_label("API token").fill(ann.token)
     shoot(page, "01-sign-in")
     page.get_by_role("button", name="Sign in").click()

@@ -66,7 +66,6 @@ def test_sign_in_with_name_and_token_sets_a_hardened_cookie(site: Site, ann: Per
             "/login",
             data={
                 "csrf_token": csrf_of(page.text),
-                "name": "ann",
                 "token": ann.token,
                 "next": "/calendar",
             },
@@ -79,16 +78,26 @@ def test_sign_in_with_name_and_token_sets_a_hardened_cookie(site: Site, ann: Per
         assert browser.get("/").status_code == 200
 
 
-def test_sign_in_refuses_a_wrong_name_or_token(site: Site, ann: Person) -> None:
-    site.person("bea")
+def test_a_token_alone_says_who_signs_in(site: Site, ann: Person) -> None:
+    bea = site.person("bea")
+    with site.client() as browser:
+        page = browser.get("/login").text
+        response = browser.post("/login", data={"csrf_token": csrf_of(page), "token": bea.token})
+        assert response.status_code == 303
+        assert 'name="name"' not in page  # no user name to type
+        assert "bea" in browser.get("/").text
+
+
+def test_sign_in_refuses_a_wrong_or_revoked_token(site: Site, ann: Person) -> None:
+    site.users.revoke_token(ann.user, ann.token[:12])
     with site.client() as browser:
         token = csrf_of(browser.get("/login").text)
-        for name, secret in [("bea", ann.token), ("ann", "acr_wrong"), ("ann", "")]:
-            response = browser.post(
-                "/login", data={"csrf_token": token, "name": name, "token": secret}
+        for secret, status in [(ann.token, 401), ("acr_wrong", 401), ("", 400)]:
+            response = browser.post("/login", data={"csrf_token": token, "token": secret})
+            assert response.status_code == status
+            assert "does not belong to an account" in response.text or (
+                "Enter an API token" in response.text
             )
-            assert response.status_code in (400, 401)
-            assert "do not match" in response.text or "Enter your user name" in response.text
         assert browser.get("/").status_code == 303
 
 
@@ -98,7 +107,7 @@ def test_next_after_sign_in_stays_on_this_site(site: Site, ann: Person) -> None:
             token = csrf_of(browser.get("/login").text)
             response = browser.post(
                 "/login",
-                data={"csrf_token": token, "name": "ann", "token": ann.token, "next": target},
+                data={"csrf_token": token, "token": ann.token, "next": target},
             )
             assert response.headers["location"] == "/"
 
@@ -114,6 +123,8 @@ def test_login_link_signs_in_once(site: Site, ann: Person) -> None:
         again = other.get(link)
         assert again.status_code == 400
         assert "invalid, already used or expired" in again.text
+        assert "<code>agentcron users login-link NAME</code>" in again.text
+        assert "`" not in again.text  # says how to get a new link, without markdown
         assert other.get("/").status_code == 303
 
 
