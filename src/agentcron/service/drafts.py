@@ -136,8 +136,11 @@ class DraftRules:
                 min_gap=self.settings.min_gap,
             )
         except SentenceNotUnderstood as exc:
+            # The parser may name the part it refused ("interval_value: …"); the person
+            # wrote a sentence, so the message is about the sentence.
+            message = re.sub(r"^[a-z_]+: ", "", exc.message)
             raise InvalidInput.one(
-                "text", exc.message, "see the sentence examples at /help/sentences"
+                "text", message, "see the sentence examples at /help/sentences"
             ) from exc
         spec = parsed.spec
         return Understood(

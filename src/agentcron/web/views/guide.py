@@ -120,7 +120,7 @@ def explained(state: WebState, user: User, agent: str) -> list[tuple[Kind, list[
             try:
                 preview = state.schedules.preview(user, ScheduleDraft(text=sentence))
             except InvalidInput as exc:
-                shown.append(Shown(sentence, exc.detail, False))
+                shown.append(Shown(sentence, "; ".join(p.message for p in exc.problems), False))
             else:
                 shown.append(Shown(sentence, preview.description, True))
         found.append((kind, shown))
