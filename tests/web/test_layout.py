@@ -218,3 +218,27 @@ def test_phone_calendar_shows_a_day_at_a_time(tab_at: Any, site: Site, ann: Pers
         "data-day", tabs.nth(2).get_attribute("data-day-tab") or ""
     )
     expect(visible_days).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_problem_sits_under_the_field_it_concerns(
+    tab_at: Any, site: Site, ann: Person, width: int
+) -> None:
+    tab = tab_at(width)
+    tab.goto(site.login_link(ann))
+    tab.goto("/schedules/new")
+    tab.get_by_label("Command and schedule, in one sentence").fill(
+        "@alice check deprecated models every weekday at 9am"
+    )
+    tab.get_by_label("Time zone").fill("Mars/Olympus")
+    tab.get_by_role("button", name="Create schedule").click()
+
+    error = tab.locator("#err-timezone")
+    expect(error).to_contain_text("unknown time zone 'Mars/Olympus'")
+    expect(tab.locator("#err-text")).to_have_count(0)
+    expect(tab.locator("#form-problems")).to_contain_text("Time zone: unknown time zone")
+    zone = tab.get_by_label("Time zone").bounding_box()
+    note = tab.get_by_label("Note").bounding_box()
+    box = error.bounding_box()
+    assert zone["y"] + zone["height"] <= box["y"] < note["y"]  # under Time zone, above Note
+    shoot(tab, f"{width}-form-problem-under-its-field", full_page=False)

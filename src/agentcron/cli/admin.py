@@ -176,6 +176,7 @@ def _print_sign_in(settings: Settings, base: str, host: str) -> None:
             "Listening on every address: from another machine use this one's name or address "
             "(set AGENTCRON_PUBLIC_URL to print it here).",
             highlight=False,
+            soft_wrap=True,
         )
     console.print(
         f"Sign in as [bold]{user.name}[/] (one-time link, {settings.login_link_ttl_s // 60} min):"
