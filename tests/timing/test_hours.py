@@ -44,6 +44,13 @@ CASES = [
         "Australia/Lord_Howe",
         "2026-04-02T00:00:00",
     ),
+    (
+        IntervalTrigger(
+            1, IntervalUnit.DAYS, datetime(2026, 3, 1, 16, 0, tzinfo=UTC), "Europe/Berlin"
+        ),
+        "Europe/Berlin",
+        "2026-03-26T00:00:00",
+    ),
     (OnceTrigger(datetime(2026, 3, 30, 9, 41, tzinfo=UTC)), "Europe/Berlin", "2026-03-27T00:00:00"),
 ]
 
