@@ -39,7 +39,8 @@ KINDS = (
             "check the queue every 30 minutes",
             "ping the status page every 90 minutes",
             "back up the notes hourly",
-            "water the plants every other day",
+            "water the plants every other day at 8am",
+            "pay rent every other friday at 5pm",
         ),
     ),
     Kind(
@@ -49,6 +50,7 @@ KINDS = (
             "send the digest every day at 17:30",
             "look at the build daily at noon",
             "check the inbox at 9am, 1pm and 6pm",
+            "stretch twice a day at 9am and 5pm",
         ),
     ),
     Kind(
@@ -66,6 +68,7 @@ KINDS = (
         "Repeats inside a window of the day, or on some days only.",
         (
             "watch the queue every hour between 9 and 17",
+            "check email every 30 min during business hours",
             "summarize the news every 3 hours on weekdays",
         ),
     ),
@@ -75,7 +78,8 @@ KINDS = (
         (
             "pay the bills on the 1st and 15th at 9am",
             "write the report on the first monday of every month at 10",
-            "close the books on the last day of the month at 17:00",
+            "close the books on the last business day of the month at 17:00",
+            "invoice every quarter on the 1st at 9am",
             "renew the domain every year on january 1st at 8",
         ),
     ),
@@ -90,14 +94,19 @@ KINDS = (
     ),
     Kind(
         "In a time zone",
-        "Without one, times are in the zone of the form (your own by default).",
-        ("report every weekday at 9am in Europe/Berlin",),
+        "Without one, times are in the zone of the form (your own by default). A zone follows "
+        "its place's daylight saving: PT is Pacific time in winter and in summer.",
+        (
+            "report every weekday at 9am in Europe/Berlin",
+            "send the report every friday at 5pm PT",
+        ),
     ),
     Kind(
         "Refused, with a reason",
-        "What is not clear is refused, never guessed: no time of day is made up, and no "
-        "schedule may run more often than the minimum gap.",
-        ("report every monday", "report every 2 minutes"),
+        "What is not clear is refused, never guessed: no time of day is made up, an hour "
+        "that could be morning or evening is asked about, and no schedule may run more "
+        "often than the minimum gap.",
+        ("report every monday", "report every friday at 5", "report every 2 minutes"),
         refused=True,
     ),
 )
