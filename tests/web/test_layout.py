@@ -6,6 +6,7 @@ lone tab, history fields aligned, a calendar day at a time."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -242,3 +243,32 @@ def test_a_problem_sits_under_the_field_it_concerns(
     box = error.bounding_box()
     assert zone["y"] + zone["height"] <= box["y"] < note["y"]  # under Time zone, above Note
     shoot(tab, f"{width}-form-problem-under-its-field", full_page=False)
+
+
+def test_small_touches_theme_leaving_and_chart_values(tab_at: Any, site: Site, ann: Person) -> None:
+    schedule_id = site.schedule(ann, SIX[0])
+    site.seed_history(ann, schedule_id, days=3)
+    tab = tab_at(1280)
+    tab.goto(site.login_link(ann))
+
+    # The theme button says what it switches to, and moves on when pressed.
+    theme = tab.locator("[data-theme-toggle]")
+    expect(theme).to_have_attribute("aria-label", "Switch to the dark theme")
+    theme.click()
+    expect(tab.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(theme).to_have_attribute("aria-label", "Switch to the light theme")
+
+    # A chart says the value under the pointer.
+    tab.goto(f"/schedules/{schedule_id}/history")
+    readout = tab.locator("figure.chart").first.locator("[data-chart-readout]")
+    tab.locator("figure.chart").first.locator("rect.bar").last.hover()
+    expect(readout).to_contain_text(re.compile(r"\d+(\.\d)? s, (success|failed)"))
+
+    # Leaving a changed form asks first; an untouched one does not.
+    tab.goto("/schedules/new")
+    tab.get_by_label("Command and schedule, in one sentence").press_sequentially("@alice half")
+    with tab.expect_event("dialog") as asked:
+        tab.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # stay
+    assert not tab.is_closed()
