@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-AGENTCRON_DATABASE_URL ?= sqlite:///./data/agentcron.db
-export AGENTCRON_DATABASE_URL
+# Where `make run` listens: `make run PORT=8123 HOST=0.0.0.0` (command-line variables only,
+# so a HOST or PORT in the environment does not move it). The database is
+# data/agentcron.db in this checkout unless AGENTCRON_DATABASE_URL names another.
+HOST = 127.0.0.1
+PORT = 8000
 
 .PHONY: run test lint typecheck pytest audit bench bench-quick bench-tools browser clean lock
 
@@ -18,10 +21,10 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-## run: set up, migrate the default SQLite database and serve http://127.0.0.1:8000
+## run: set up, migrate the database and serve http://$(HOST):$(PORT) (default 127.0.0.1:8000)
 run: $(STAMP)
 	$(BIN)/agentcron migrate
-	$(BIN)/agentcron serve --host 127.0.0.1 --port 8000
+	$(BIN)/agentcron serve --host $(HOST) --port $(PORT)
 
 ## test: lint, type-check, audit dependencies and run the whole suite
 test: $(STAMP) lint typecheck audit browser pytest

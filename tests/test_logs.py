@@ -90,3 +90,35 @@ def test_log_lines_mask_url_credentials_queries_bearer_tokens_and_secret_variabl
         assert secret not in line
     assert MASKED in line
     assert "RuntimeError: refused" in line  # the traceback is kept, masked
+
+
+def _access(path: str, status: int) -> logging.LogRecord:
+    logger = logging.getLogger("uvicorn.access")
+    args = ("127.0.0.1:5000", "GET", path, "1.1", status)
+    return logger.makeRecord(
+        logger.name, logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', args, None
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "kept"),
+    [
+        ("/ui/events", 200, False),  # a tab's live stream, reconnecting every half minute
+        ("/api/events", 200, False),
+        ("/schedules?fragment=rows", 200, False),  # a region refreshing itself
+        ("/schedules", 200, True),
+        ("/ui/events", 429, True),  # a refusal is worth a line
+        ("/api/scheduled-commands", 201, True),
+    ],
+)
+def test_routine_page_requests_log_at_debug(path: str, status: int, kept: bool) -> None:
+    configure_logging(Settings(_env_file=None))  # type: ignore[call-arg]
+    access = logging.getLogger("uvicorn.access")
+    access.setLevel(logging.INFO)
+    line = _access(path, status)
+
+    assert all(f.filter(line) for f in access.filters) is kept
+    assert line.levelname == ("INFO" if kept else "DEBUG")
+    access.setLevel(logging.DEBUG)
+    assert all(f.filter(_access(path, status)) for f in access.filters)
+    access.setLevel(logging.NOTSET)

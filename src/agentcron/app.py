@@ -47,6 +47,10 @@ def create_app(
         version=__version__,
         summary="Schedule natural-language commands to AI agents.",
         lifespan=lifespan,
+        # The API face serves /docs from local assets (api/docs.py); FastAPI's own pages
+        # would load Swagger UI and ReDoc from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     # For tests and operators' scripts in this process; the faces never read it.
     app.state.runtime = use_cases.runtime

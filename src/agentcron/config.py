@@ -4,13 +4,36 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///./data/agentcron.db"
+# The database when none is named: `agentcron.db` in the data directory (see `resolve`).
+DEFAULT_DATABASE_NAME = "agentcron.db"
+# What marks a directory as an agentcron project: its agents file.
+PROJECT_MARKER = "agents.toml"
+
+
+def project_home(start: Path | None = None) -> Path:
+    """The directory relative settings (the data directory, the agents file, a relative
+    SQLite path) are read from, so that `agentcron users …` run anywhere finds the database
+    the server uses: `AGENTCRON_HOME` when set; else the nearest directory at or above the
+    working directory that holds an `agents.toml`; else the source checkout agentcron runs
+    from (`make run` installs it in place); else the working directory."""
+    explicit = os.environ.get("AGENTCRON_HOME")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_MARKER).is_file():
+            return folder
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / PROJECT_MARKER).is_file() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return here
 
 
 class Settings(BaseSettings):
@@ -19,8 +42,10 @@ class Settings(BaseSettings):
     )
 
     # Where things live
-    database_url: str = DEFAULT_DATABASE_URL
-    agents_file: Path = Path("agents.toml")
+    # Empty: `agentcron.db` in the data directory. Relative paths (here and in a SQLite URL)
+    # are read from the project home (`project_home`), never from wherever a command runs.
+    database_url: str = ""
+    agents_file: Path = Path(PROJECT_MARKER)
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -70,6 +95,14 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(30.0, gt=0)
     header_timeout_s: float = Field(10.0, gt=0)
     command_max_len: int = Field(2000, ge=1)
+    # Connections uvicorn serves at once (beyond: 503 for everything). Live event streams
+    # (/api/events, /ui/events) hold one each for as long as they are open, so they are
+    # capped below it, per user, per client address and in all: the rest is kept for
+    # health checks, pages and API calls. Beyond a cap a new stream gets 429.
+    max_connections: int = Field(1000, ge=10)
+    max_streams: int = Field(800, ge=1)
+    max_streams_per_user: int = Field(10, ge=1)
+    max_streams_per_address: int = Field(20, ge=1)
     description_max_len: int = Field(500, ge=1)
 
     # History retention (0 = keep everything)
@@ -83,6 +116,44 @@ class Settings(BaseSettings):
     @property
     def min_gap(self) -> timedelta:
         return timedelta(seconds=self.min_gap_s)
+
+    @model_validator(mode="after")
+    def _streams_leave_a_reserve(self) -> Settings:
+        if self.max_streams >= self.max_connections:
+            raise ValueError(
+                f"max_streams ({self.max_streams}) must be below max_connections "
+                f"({self.max_connections}): the difference is kept for health and API requests"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> Settings:
+        """Anchor relative paths at the project home, once, when the settings are built."""
+        agents_file, data_dir = self.agents_file.expanduser(), self.data_dir.expanduser()
+        sqlite_relative = _relative_sqlite_path(self.database_url)
+        anchored = agents_file.is_absolute() and data_dir.is_absolute()
+        if anchored and self.database_url and sqlite_relative is None:
+            return self
+        home = project_home()
+        self.agents_file = home / agents_file  # an absolute path stays as it is
+        self.data_dir = home / data_dir
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / DEFAULT_DATABASE_NAME}"
+        elif sqlite_relative is not None:
+            head = self.database_url[: len(self.database_url) - len(sqlite_relative)]
+            self.database_url = f"{head}{(home / sqlite_relative).resolve()}"
+        return self
+
+
+def _relative_sqlite_path(url: str) -> str | None:
+    """The file path of a `sqlite:///relative/path` URL; None for anything else (an absolute
+    path, memory, another database, or a URL with options, left exactly as written)."""
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    rest = url.split(":///", 1)[1]
+    if not rest or "?" in rest or rest.startswith(("/", ":memory:")):
+        return None
+    return rest
 
 
 def ensure_secret_key(settings: Settings) -> str:

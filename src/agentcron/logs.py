@@ -70,6 +70,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str)
 
 
+class RoutineRequests(logging.Filter):
+    """uvicorn's access lines for what a page does by itself (live-event reconnects, region
+    refreshes: one every half minute per open tab), at debug; every other request stays."""
+
+    ROUTINE_PATHS = ("/ui/events", "/api/events")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if not isinstance(args, tuple) or len(args) < 5:
+            return True
+        path, status = str(args[2]), args[4]
+        routine = path.startswith(self.ROUTINE_PATHS) or "fragment=" in path
+        if not routine or not isinstance(status, int) or status >= 400:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
 class _StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is at the time (test runners swap it)."""
 
@@ -99,3 +117,7 @@ def configure_logging(settings: Settings) -> None:
     # Libraries that speak at INFO on every readiness probe or agent call.
     for name in QUIET:
         logging.getLogger(name).setLevel(max(root.level, logging.WARNING))
+    access = logging.getLogger("uvicorn.access")
+    for old in [f for f in access.filters if isinstance(f, RoutineRequests)]:
+        access.removeFilter(old)
+    access.addFilter(RoutineRequests())

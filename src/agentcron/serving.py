@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+if TYPE_CHECKING:
+    from agentcron.config import Settings
 
 
 @functools.cache
@@ -62,12 +65,18 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-def uvicorn_options(**overrides: Any) -> dict[str, Any]:
-    """The options every agentcron server runs with."""
+def uvicorn_options(settings: Settings | None = None, **overrides: Any) -> dict[str, Any]:
+    """The options every agentcron server runs with. Beyond `AGENTCRON_MAX_CONNECTIONS`
+    connections uvicorn answers 503 to everything; live event streams are capped below it
+    (`AGENTCRON_MAX_STREAMS`, see service/streams.py), so health checks and API calls keep a
+    reserve however many streams are open."""
+    from agentcron.config import Settings
+
+    settings = settings or Settings()
     return {
         "http": GuardedHttpProtocol,
         "timeout_keep_alive": 5,
-        "limit_concurrency": 1000,
+        "limit_concurrency": settings.max_connections,
         # X-Forwarded-For is judged by agentcron itself (forwarded.py), against the
         # operator's list of trusted proxies, not by uvicorn's default of trusting localhost.
         "proxy_headers": False,

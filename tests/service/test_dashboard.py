@@ -11,7 +11,8 @@ import pytest
 
 from agentcron.engine.clock import ManualClock
 from agentcron.errors import NotFound
-from agentcron.service.dashboard import CALENDAR_CAP, DashboardService, local_midnight, user_zone
+from agentcron.service.calendar import CELL_LIMIT, CalendarWeek
+from agentcron.service.dashboard import DashboardService, local_midnight, user_zone
 from tests.support.world import World, write_agents
 
 pytestmark = pytest.mark.anyio
@@ -35,7 +36,7 @@ async def test_a_new_user_sees_zeros_not_errors(world: World) -> None:
     assert (summary.active_schedules, summary.total_schedules, summary.runs_today) == (0, 0, 0)
     assert summary.success_rate_7d is None and summary.next_run_at is None
     assert _board(world).recent_failures(world.user) == []
-    assert _board(world).calendar(world.user).occurrences == []
+    assert _board(world).calendar(world.user).runs == 0
 
 
 async def test_summary_counts_today_in_the_users_own_day(world: World) -> None:
@@ -127,12 +128,22 @@ async def test_someone_elses_work_never_counts(world: World) -> None:
     assert board.recent_failures(world.user) == []
     assert len(board.recent_failures(other)) == 1
     assert all(c.schedules == 0 and c.last_status is None for c in board.agents(world.user))
-    assert board.calendar(world.user).occurrences == []
+    assert board.calendar(world.user).runs == 0
+
+
+def _runs(calendar: CalendarWeek) -> dict[str, list[tuple[datetime, int]]]:
+    """Each agent's (first run, runs) per hour, in time order."""
+    found: dict[str, list[tuple[datetime, int]]] = {}
+    for day in calendar.days:
+        for hour in sorted(day.hours):
+            for entry in day.hours[hour].entries:
+                found.setdefault(entry.agent_id, []).append((entry.first, entry.count))
+    return found
 
 
 async def test_calendar_lists_the_weeks_runs_from_now(world: World) -> None:
     world.clock.set(MONDAY_NOON)
-    daily = world.create(
+    world.create(
         command_text="@alice daily",
         schedule_type="cron",
         cron_expression="0 9 * * *",
@@ -149,27 +160,65 @@ async def test_calendar_lists_the_weeks_runs_from_now(world: World) -> None:
     zone = user_zone(world.user)
     assert calendar.start == local_midnight(MONDAY_NOON.date(), zone)  # Monday 00:00 CET
     assert calendar.end - calendar.start == timedelta(days=7)
-    by_schedule: dict[str, list[datetime]] = {}
-    for occurrence in calendar.occurrences:
-        by_schedule.setdefault(occurrence.agent_id, []).append(occurrence.at)
+    assert [d.today for d in calendar.days] == [True] + [False] * 6
+    runs = _runs(calendar)
     # Daily at 09:00 Berlin: Monday's has passed (it is 13:00 there), six remain.
-    assert len(by_schedule["alice"]) == 6
-    assert by_schedule["alice"][0] == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    assert [count for _, count in runs["alice"]] == [1] * 6
+    assert runs["alice"][0][0] == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    assert calendar.days[1].hours[9].entries[0].first == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
     # Every 6 hours from noon UTC: Monday 18:00, then four a day until Sunday 23:00 UTC
     # (midnight in Berlin).
-    assert len(by_schedule["bob"]) == 1 + 6 * 4
-    assert "maya" not in by_schedule
-    assert [o.at for o in calendar.occurrences] == sorted(o.at for o in calendar.occurrences)
-    assert not calendar.truncated and daily.id not in calendar.truncated
+    assert sum(count for _, count in runs["bob"]) == 1 + 6 * 4
+    assert "maya" not in runs and calendar.agents == ["alice", "bob"]
+    assert calendar.runs == 6 + 25
 
 
-async def test_calendar_of_the_most_frequent_schedule_is_complete(world: World) -> None:
+async def test_a_frequent_schedule_is_one_entry_an_hour(world: World) -> None:
     world.clock.set(MONDAY_NOON)
     world.create(command_text="@alice often", schedule_type="cron", cron_expression="*/5 * * * *")
     calendar = _board(world).calendar(world.user)
-    assert len(calendar.occurrences) <= CALENDAR_CAP
-    assert calendar.occurrences[-1].at == datetime(2026, 3, 8, 23, 55, tzinfo=UTC)
-    assert not calendar.truncated
+    runs = _runs(calendar)["alice"]
+    # From Monday 12:05 UTC (12:00 is due now) to Sunday 23:55: 12 an hour after the first.
+    assert runs[0] == (datetime(2026, 3, 2, 12, 5, tzinfo=UTC), 11)
+    assert {count for _, count in runs[1:]} == {12}
+    assert len(runs) == 12 + 6 * 24
+    assert calendar.days[-1].hours[23].entries[0].cadence == "every 5 min"
+    assert calendar.runs == 11 + 12 * (12 + 6 * 24 - 1)
+
+
+async def test_a_busy_week_is_bounded_and_pages_by_week(world: World) -> None:
+    world.clock.set(MONDAY_NOON)
+    for n in range(12):
+        world.create(
+            command_text=f"@{'alice' if n % 2 else 'bob'} check {n}",
+            schedule_type="interval",
+            interval_value=5,
+            interval_unit="minutes",
+        )
+    board = _board(world)
+    calendar = board.calendar(world.user)
+    friday = calendar.days[4]
+    cell = friday.hours[10]
+    assert len(cell.entries) == CELL_LIMIT and cell.hidden == 12 - CELL_LIMIT
+    assert cell.runs == 12 * 12
+    assert max(len(h.entries) for d in calendar.days for h in d.hours.values()) == CELL_LIMIT
+
+    full = board.calendar(world.user, full_day=friday.day)
+    assert len(full.days[4].hours[10].entries) == 12 and full.days[4].hours[10].hidden == 0
+    assert len(full.days[3].hours[10].entries) == CELL_LIMIT
+
+    alice = board.calendar(world.user, agent="alice")
+    assert alice.agents == ["alice", "bob"]  # the chips that filter stay
+    assert {e.agent_id for d in alice.days for h in d.hours.values() for e in h.entries} == {
+        "alice"
+    }
+    assert alice.runs * 2 == calendar.runs
+
+    later = board.calendar(world.user, week=1)
+    assert later.start == calendar.start + timedelta(days=7) and later.week == 1
+    assert not any(d.today for d in later.days)
+    assert later.runs == 12 * 12 * 24 * 7
+    assert board.calendar(world.user, week=-3).week == 0
 
 
 async def test_history_series_buckets_days_and_keeps_order(world: World) -> None:

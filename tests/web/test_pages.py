@@ -66,7 +66,6 @@ def test_sign_in_with_name_and_token_sets_a_hardened_cookie(site: Site, ann: Per
             "/login",
             data={
                 "csrf_token": csrf_of(page.text),
-                "name": "ann",
                 "token": ann.token,
                 "next": "/calendar",
             },
@@ -79,16 +78,26 @@ def test_sign_in_with_name_and_token_sets_a_hardened_cookie(site: Site, ann: Per
         assert browser.get("/").status_code == 200
 
 
-def test_sign_in_refuses_a_wrong_name_or_token(site: Site, ann: Person) -> None:
-    site.person("bea")
+def test_a_token_alone_says_who_signs_in(site: Site, ann: Person) -> None:
+    bea = site.person("bea")
+    with site.client() as browser:
+        page = browser.get("/login").text
+        response = browser.post("/login", data={"csrf_token": csrf_of(page), "token": bea.token})
+        assert response.status_code == 303
+        assert 'name="name"' not in page  # no user name to type
+        assert "bea" in browser.get("/").text
+
+
+def test_sign_in_refuses_a_wrong_or_revoked_token(site: Site, ann: Person) -> None:
+    site.users.revoke_token(ann.user, ann.token[:12])
     with site.client() as browser:
         token = csrf_of(browser.get("/login").text)
-        for name, secret in [("bea", ann.token), ("ann", "acr_wrong"), ("ann", "")]:
-            response = browser.post(
-                "/login", data={"csrf_token": token, "name": name, "token": secret}
+        for secret, status in [(ann.token, 401), ("acr_wrong", 401), ("", 400)]:
+            response = browser.post("/login", data={"csrf_token": token, "token": secret})
+            assert response.status_code == status
+            assert "does not belong to an account" in response.text or (
+                "Enter an API token" in response.text
             )
-            assert response.status_code in (400, 401)
-            assert "do not match" in response.text or "Enter your user name" in response.text
         assert browser.get("/").status_code == 303
 
 
@@ -98,7 +107,7 @@ def test_next_after_sign_in_stays_on_this_site(site: Site, ann: Person) -> None:
             token = csrf_of(browser.get("/login").text)
             response = browser.post(
                 "/login",
-                data={"csrf_token": token, "name": "ann", "token": ann.token, "next": target},
+                data={"csrf_token": token, "token": ann.token, "next": target},
             )
             assert response.headers["location"] == "/"
 
@@ -114,6 +123,8 @@ def test_login_link_signs_in_once(site: Site, ann: Person) -> None:
         again = other.get(link)
         assert again.status_code == 400
         assert "invalid, already used or expired" in again.text
+        assert "<code>agentcron users login-link NAME</code>" in again.text
+        assert "`" not in again.text  # says how to get a new link, without markdown
         assert other.get("/").status_code == 303
 
 
@@ -316,6 +327,81 @@ def test_form_problems_are_shown_by_their_fields(client: httpx.Client) -> None:
     response = _create(client, mode="sentence", text="@alice do something sometime maybe")
     assert response.status_code == 422
     assert "text" in _errors(response.text)
+
+
+def test_a_bad_zone_is_shown_under_the_time_zone_with_its_label(client: httpx.Client) -> None:
+    response = _create(
+        client,
+        mode="sentence",
+        text="@alice check models every day at 9am",
+        timezone="Mars/Olympus",
+    )
+
+    assert response.status_code == 422
+    errors = _errors(response.text)
+    assert set(errors) == {"timezone"}
+    assert errors["timezone"] == "unknown time zone 'Mars/Olympus'"
+    assert '<a href="#timezone">Time zone</a>: unknown time zone' in response.text
+    assert "text: timezone" not in response.text
+
+
+def test_a_refused_sentence_links_to_the_examples(client: httpx.Client) -> None:
+    response = _create(client, mode="sentence", text="@alice report every 2 minutes")
+    preview = client.post(
+        "/ui/preview",
+        json={"mode": "sentence", "text": "@alice report every monday", "timezone": "UTC"},
+        headers={"X-CSRF-Token": csrf_of(client.get("/schedules/new").text)},
+    ).json()
+
+    error = re.search(r'<p class="field-error" id="err-text">(.*?)</p>', response.text)
+    assert error is not None
+    assert error.group(1).startswith("<strong>every 2 minutes is more often")
+    assert '<a href="/help/sentences">/help/sentences</a>' in error.group(1)
+    assert "README" not in response.text
+    [problem] = preview["problems"]
+    assert problem["fix"].endswith("/help/sentences") and problem["label"] == ""
+
+
+def test_the_sentence_examples_page_shows_what_each_becomes(client: httpx.Client) -> None:
+    from agentcron.web.views.guide import KINDS
+
+    page = client.get("/help/sentences")
+
+    assert page.status_code == 200
+    shown = re.findall(r'data-example-ok="(yes|no)"', page.text)
+    expected = ["no" if kind.refused else "yes" for kind in KINDS for _ in kind.examples]
+    assert shown == expected  # every example works today, and every refusal is refused
+    assert "At 09:00, Monday through Friday (UTC)" in page.text
+    assert "/schedules/new?text=%40alice+check+deprecated+models" in page.text
+    new = client.get("/schedules/new?text=%40bob+summarise+the+logs+every+2+hours").text
+    assert ">@bob summarise the logs every 2 hours</textarea>" in new
+
+
+def test_the_sentence_examples_are_open_to_visitors(site: Site) -> None:
+    with site.client() as anonymous:
+        page = anonymous.get("/help/sentences")
+    assert page.status_code == 200 and "every weekday at 9am" in page.text
+
+
+def test_a_busy_calendar_page_stays_small_and_pages_by_week(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
+    """50 five-minute schedules made a 2 MB calendar (issue #15, item 4)."""
+    for n in range(50):
+        site.schedule(ann, f"@{('alice', 'bob', 'maya')[n % 3]} check queue {n} every 5 minutes")
+
+    week = client.get("/calendar")
+    region = client.get("/calendar?fragment=calendar")
+    later = client.get("/calendar?week=1&agent=bob")
+
+    assert week.status_code == 200
+    print(f"calendar of 50 five-minute schedules: {len(week.content):,} bytes")
+    assert len(week.content) < 400_000, len(week.content)
+    assert len(region.content) < 400_000
+    assert 'data-refresh-on="schedule"' in week.text  # not on every execution
+    assert "+47 more" in week.text and "every 5 min · 12×" in week.text
+    assert later.status_code == 200
+    assert set(re.findall(r'class="cal-agent">@(\w+)<', later.text)) == {"bob"}
 
 
 def test_edit_keeps_what_was_not_changed(site: Site, ann: Person, client: httpx.Client) -> None:

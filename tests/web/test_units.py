@@ -120,6 +120,38 @@ def test_bar_chart_scales_to_a_readable_maximum() -> None:
     assert bar_chart("Empty", "nothing", []).empty
 
 
+def test_one_run_is_a_bar_not_a_wall() -> None:
+    chart = bar_chart("Duration", "one run", [Datum(1200, "st-success", "one")], y_label="ms")
+
+    [bar] = chart.bars
+    assert bar.width <= 22 < (chart.right - chart.left) / 4
+    assert abs((bar.x + bar.width / 2) - (chart.left + chart.right) / 2) < 0.01
+
+
+def test_a_flat_zero_series_says_so_instead_of_drawing_an_axis() -> None:
+    zeros = [Datum(0, "tokens", f"run {i}") for i in range(5)]
+
+    flat = bar_chart("Tokens", "five runs", zeros, when_flat="No tokens reported")
+
+    assert flat.empty and flat.note == "No tokens reported" and not flat.y_ticks
+    assert not bar_chart("Tokens", "five runs", zeros).empty  # without a note: drawn
+
+
+@pytest.mark.parametrize(
+    ("top", "labels"),
+    [
+        (400, ["0 ms", "250 ms", "500 ms"]),
+        (800, ["0 s", "0.5 s", "1 s"]),
+        (2300, ["0 s", "2.5 s", "5 s"]),
+        (95_000, ["0 min", "1 min", "2 min"]),
+    ],
+)
+def test_a_duration_axis_uses_one_unit(top: float, labels: list[str]) -> None:
+    chart = bar_chart("Duration", "runs", [Datum(top, "st-success", "x")], y_label="ms")
+
+    assert [t.label for t in chart.y_ticks] == labels
+
+
 def test_the_form_reads_each_mode_into_a_draft() -> None:
     sentence, problems = draft_from(
         read_form(

@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 
 from agentcron.api import agents, events, executions, operations, previews, schedules, users
 from agentcron.api.bodylimit import BodyLimit
+from agentcron.api.docs import install_docs
 from agentcron.api.httpmetrics import HttpMetrics
 from agentcron.api.openapi import install_openapi
 from agentcron.api.problems import install_handlers
@@ -38,3 +39,4 @@ def install(app: FastAPI, use_cases: UseCases) -> None:
     )
     app.add_middleware(HttpMetrics)
     install_openapi(app)
+    install_docs(app)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from agentcron.api.deps import ApiDep
 from agentcron.api.problems import responses
@@ -28,6 +29,7 @@ from agentcron.auth import CurrentUser
 
 if TYPE_CHECKING:
     from agentcron.service.models import Event, EventBus
+    from agentcron.service.streams import StreamPass
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -75,6 +77,24 @@ async def stream(
             yield encode(event)
 
 
+class HeldStream(StreamingResponse):
+    """A stream that gives its place back (service/streams.py) however it ends."""
+
+    def __init__(self, content: AsyncIterator[str], held: StreamPass) -> None:
+        super().__init__(
+            content,
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+        self.held = held
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.held.close()
+
+
 @router.get(
     "/events",
     response_class=StreamingResponse,
@@ -91,10 +111,10 @@ async def stream(
     },
 )
 async def events(api: ApiDep, user: CurrentUser, request: Request) -> StreamingResponse:
+    """At most `AGENTCRON_MAX_STREAMS_PER_USER` streams per user (web UI tabs included) and
+    `AGENTCRON_MAX_STREAMS_PER_ADDRESS` per client address; beyond, 429 with Retry-After."""
     token_id: uuid.UUID | None = getattr(request.state, "token_id", None)
     still_valid = None if token_id is None else partial(api.users.token_is_live, token_id)
-    return StreamingResponse(
-        stream(api.bus, str(user.id), token_id, still_valid),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    address = request.client.host if request.client else "unknown"
+    held = api.streams.enter(str(user.id), address)
+    return HeldStream(stream(api.bus, str(user.id), token_id, still_valid), held)

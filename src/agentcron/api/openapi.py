@@ -30,7 +30,8 @@ Types: {", ".join(f"`{TYPE_PREFIX}{slug}` ({status})" for status, slug in SLUGS.
 A malformed id in a path is a 404, like a missing one.
 
 **Limits.** 50 schedules per user (409), at most one fire every 5 minutes per schedule, a
-write rate per user (429 with `Retry-After`), and a request body size cap (413).
+write rate per user (429 with `Retry-After`), a request body size cap (413), and at most 10
+open `/api/events` streams per user and 20 per client address (429 with `Retry-After`).
 """
 
 TAGS = [

@@ -10,13 +10,19 @@ from agentcron.cli import output as out
 from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import console, fail
 from agentcron.cli.config_file import ConfigError, config_path, load, normal_url, save
-from agentcron.cli.remote import server_url
+from agentcron.cli.remote import server_url, this_machine
 
 
 def login(
     url: Annotated[
         str | None,
-        typer.Option("--url", envvar="AGENTCRON_URL", help="Server URL.", show_default=False),
+        typer.Option(
+            "--url",
+            envvar="AGENTCRON_URL",
+            help="Server URL (default: the server on this machine, else the one saved, "
+            "else http://127.0.0.1:8000).",
+            show_default=False,
+        ),
     ] = None,
     token: Annotated[
         str | None,
@@ -34,7 +40,8 @@ def login(
 
     Example: agentcron login --url http://127.0.0.1:8000
     """
-    base = server_url(url)
+    # Signing in is mostly to this machine's server (`make run`, wherever it listens).
+    base = server_url(url or this_machine())
     if not token:
         token = typer.prompt(f"API token for {base}", hide_input=True)
     token = token.strip()

@@ -15,6 +15,15 @@ import typer
 
 from agentcron.cli import output as out
 from agentcron.cli.common import EXIT_USAGE, console, fail
+from agentcron.cli.local import (
+    ANY_ADDRESS,
+    browser_url,
+    local_server,
+    record_server,
+    require_schema,
+    sqlite_file,
+    where,
+)
 from agentcron.errors import AgentcronError
 
 if TYPE_CHECKING:
@@ -55,7 +64,11 @@ def _use_cases(settings: Settings) -> Iterator[UseCases]:
 
 @contextlib.contextmanager
 def _users(database_url: str | None) -> Iterator[UserService]:
-    with _use_cases(settings_with(database_url)) as use_cases:
+    """The users of the database the server uses; refused in one line when it is missing or
+    not migrated (never a traceback, never a new empty database)."""
+    settings = settings_with(database_url)
+    require_schema(settings)
+    with _use_cases(settings) as use_cases:
         yield use_cases.users
 
 
@@ -64,23 +77,42 @@ def migrate(database_url: DatabaseOpt = None) -> None:
 
     Example: agentcron migrate --database-url postgresql://postgres@127.0.0.1/agentcron
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from agentcron.store.database import Store
 
-    store = Store(settings_with(database_url).database_url)
+    settings = settings_with(database_url)
+    database = where(settings.database_url)
+    path = sqlite_file(settings.database_url)
+    new_file = path is not None and not path.exists()
+    store = Store(settings.database_url)
     try:
         before = store.current_revision()
         store.migrate()
         after = store.current_revision()
-    except Exception as exc:
-        fail(f"migration failed: {exc}")
+    except (AgentcronError, SQLAlchemyError) as exc:
+        fail(f"could not migrate the database at {database}: {exc}")
     finally:
         store.dispose()
-    console.print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+    if new_file:
+        said = f"Created the database {database} (schema {after})."
+    elif before is None:
+        said = f"Created the tables in {database} (schema {after})."
+    elif before == after:
+        said = f"The database {database} is up to date (schema {after}); nothing to do."
+    else:
+        said = f"Upgraded the database {database} from schema {before} to {after}."
+    console.print(said, highlight=False, soft_wrap=True)
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address to listen on (default: AGENTCRON_HOST, 127.0.0.1)."),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default: AGENTCRON_PORT, 8000).")
+    ] = None,
     database_url: DatabaseOpt = None,
     workers: Annotated[int, typer.Option(help="Server processes (each also runs the engine).")] = 1,
     no_engine: Annotated[
@@ -100,7 +132,14 @@ def serve(
     if no_engine:
         os.environ["AGENTCRON_ENGINE_ENABLED"] = "false"
     settings = settings_with(database_url)
-    _print_sign_in(settings, host, port)
+    host = settings.host if host is None else host
+    port = settings.port if port is None else port
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.exists():
+        fail(f"no database at {path}; run `agentcron migrate` first (or `make run`)")
+    base = settings.public_url.rstrip("/") or browser_url(host, port)
+    record_server(settings, base)
+    _print_sign_in(settings, base, host)
     from agentcron.serving import uvicorn_options
 
     uvicorn.run(
@@ -111,11 +150,11 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 5,
-        **uvicorn_options(),
+        **uvicorn_options(settings),
     )
 
 
-def _print_sign_in(settings: Settings, host: str, port: int) -> None:
+def _print_sign_in(settings: Settings, base: str, host: str) -> None:
     """Print the URL and a one-time sign-in link for the first user, as notebook servers do."""
     from agentcron.store.database import Store
 
@@ -131,13 +170,23 @@ def _print_sign_in(settings: Settings, host: str, port: int) -> None:
         existing = users.list()
         user = existing[0] if existing else users.create("admin", admin=True)
         link = users.issue_login_link(user)
-    base = settings.public_url or f"http://{host}:{port}"
     console.print(f"\n[bold]agentcron[/] is starting on [link={base}]{base}[/link]")
+    if host in ANY_ADDRESS and not settings.public_url:
+        console.print(
+            "Listening on every address: from another machine use this one's name or address "
+            "(set AGENTCRON_PUBLIC_URL to print it here).",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         f"Sign in as [bold]{user.name}[/] (one-time link, {settings.login_link_ttl_s // 60} min):"
     )
     console.print(f"  {base}/login/link?token={link}", soft_wrap=True, highlight=False)
-    console.print(f"API token for scripts and the CLI: agentcron tokens create {user.name}\n")
+    console.print(
+        f"A new link later: agentcron users login-link {user.name}\n"
+        f"An API token for scripts and the CLI: agentcron tokens create {user.name}\n",
+        highlight=False,
+    )
 
 
 def worker(database_url: DatabaseOpt = None) -> None:
@@ -212,6 +261,40 @@ def users_list(
         return
     for u in users:
         console.print(f"{out.text(u.name)}\t{u.id}\t{out.text(u.timezone)}")
+
+
+@users_app.command("login-link")
+def users_login_link(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="The server's address as a browser reaches it (default: AGENTCRON_PUBLIC_URL, "
+            "else where `agentcron serve` listens).",
+            show_default=False,
+        ),
+    ] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Print a fresh one-time sign-in link for a user (it works once, for 15 minutes).
+
+    Example: agentcron users login-link admin
+    """
+    settings = settings_with(database_url)
+    try:
+        with _users(database_url) as service:
+            link = service.issue_login_link(service.by_name(name))
+    except AgentcronError as exc:
+        fail(str(exc))
+    base = (url or "").rstrip("/") or local_server(settings)
+    base = base or browser_url(settings.host, settings.port)
+    minutes = settings.login_link_ttl_s // 60
+    console.print(
+        f"One-time sign-in link for [bold]{name}[/] (works once, for {minutes} min):",
+        highlight=False,
+    )
+    print(f"{base}/login/link?token={link}")
 
 
 @tokens_app.command("create")

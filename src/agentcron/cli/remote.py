@@ -2,7 +2,9 @@
 paging through schedules, and short ids (unique prefixes, resolved on this side).
 
 Precedence, as `gh` and `kubectl` do it: a flag, then the environment (`AGENTCRON_URL`,
-`AGENTCRON_TOKEN`), then the file `agentcron login` wrote, then http://127.0.0.1:8000.
+`AGENTCRON_TOKEN`), then the file `agentcron login` wrote, then the server on this machine
+(`AGENTCRON_PUBLIC_URL`, or where `agentcron serve` last listened), then
+http://127.0.0.1:8000.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ UrlOpt = Annotated[
     typer.Option(
         "--url",
         envvar="AGENTCRON_URL",
-        help="Server URL (default: the one `agentcron login` saved, else http://127.0.0.1:8000).",
+        help="Server URL (default: the one `agentcron login` saved, else the server on this "
+        "machine, else http://127.0.0.1:8000).",
         show_default=False,
     ),
 ]
@@ -50,7 +53,20 @@ def server_url(url: str | None) -> str:
         saved = load().url
     except ConfigError as exc:
         fail(str(exc))
-    return saved or DEFAULT_URL
+    return saved or this_machine() or DEFAULT_URL
+
+
+def this_machine() -> str | None:
+    """The server `agentcron serve` runs on this machine, as its settings and data say."""
+    from pydantic import ValidationError
+
+    from agentcron.cli.local import local_server
+    from agentcron.config import Settings
+
+    try:
+        return local_server(Settings())
+    except ValidationError:
+        return None
 
 
 def token_for(url: str, token: str | None) -> str | None:

@@ -6,21 +6,21 @@ computed from the rows at the moment of asking, with "today" meaning the user's 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agentcron.agents.base import AgentInfo
 from agentcron.errors import NotFound
+from agentcron.service.calendar import CalendarWeek, build_week, local_midnight
 from agentcron.service.context import Services
 from agentcron.service.handles import parse_id
 from agentcron.store import dashboard as repo
 from agentcron.store import retention, schedules
 from agentcron.store.tables import Execution, ExecutionStatus, User
-from agentcron.timing import InvalidSchedule, build_trigger
 
-# Occurrences listed per schedule in a calendar: a week at the default 5-minute minimum gap.
-CALENDAR_CAP = 7 * 24 * 12 + 1
+# Days behind every success rate shown (Mission Control's summary and a schedule's history).
+SUCCESS_WINDOW_DAYS = 7
 # Outcomes that count for the success rate: what the user hoped would succeed. Skipped and
 # cancelled executions were never meant to run, so they count neither way.
 RATED = (
@@ -58,24 +58,6 @@ class AgentCard:
 
 
 @dataclass(frozen=True, slots=True)
-class Occurrence:
-    at: datetime
-    schedule_id: uuid.UUID
-    agent_id: str
-    command_text: str
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class Calendar:
-    start: datetime  # the user's local midnight today, as UTC
-    end: datetime
-    timezone: str
-    occurrences: list[Occurrence]
-    truncated: set[uuid.UUID] = field(default_factory=set)
-
-
-@dataclass(frozen=True, slots=True)
 class DayOutcomes:
     day: date
     success: int = 0
@@ -93,11 +75,14 @@ class HistorySeries:
     points: list[Execution]  # final executions, oldest first
     days: list[DayOutcomes]  # one per local day, oldest first, today last
     timezone: str
+    window_days: int = SUCCESS_WINDOW_DAYS
 
     @property
     def success_rate(self) -> float | None:
-        success = sum(d.success for d in self.days)
-        rated = success + sum(d.failed for d in self.days)
+        """Over the success window's days, as Mission Control counts it."""
+        window = self.days[-self.window_days :]
+        success = sum(d.success for d in window)
+        rated = success + sum(d.failed for d in window)
         return success / rated if rated else None
 
 
@@ -114,11 +99,6 @@ def user_zone(user: User) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The first instant of `day` in `zone`, as UTC (a DST gap at midnight moves it later)."""
-    return datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
-
-
 class DashboardService:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -131,11 +111,11 @@ class DashboardService:
         with self.s.store.read() as session:
             enabled, total = repo.enabled_count(session, user.id)
             runs, tokens = repo.started_between(session, user.id, start, end)
-            outcomes = repo.outcomes_since(session, user.id, now - timedelta(days=7))
+            # The success window: today and the days before it, as on a schedule's history.
+            first_day = today - timedelta(days=SUCCESS_WINDOW_DAYS - 1)
+            outcomes = repo.outcomes_since(session, user.id, local_midnight(first_day, zone))
             # Pruned history still counts: its totals live on in the daily rollup.
-            for _day, status, count, _tokens in retention.daily_totals(
-                session, user.id, (now - timedelta(days=7)).date()
-            ):
+            for _day, status, count, _tokens in retention.daily_totals(session, user.id, first_day):
                 outcomes[status] = outcomes.get(status, 0) + count
             upcoming = repo.next_due(session, user.id)
         rated = sum(outcomes.get(s, 0) for s in RATED)
@@ -179,35 +159,19 @@ class DashboardService:
             )
         return cards
 
-    def calendar(self, user: User, days: int = 7) -> Calendar:
-        """Upcoming runs of every enabled schedule from now to the end of the `days`-th day."""
-        now = self.s.clock.now()
-        zone = user_zone(user)
-        today = now.astimezone(zone).date()
-        start = local_midnight(today, zone)
-        end = local_midnight(today + timedelta(days=days), zone)
-        with self.s.store.read() as session:
-            rows = repo.due_before(session, user.id, end)
-        occurrences: list[Occurrence] = []
-        truncated: set[uuid.UUID] = set()
-        for row in rows:
-            try:
-                trigger = build_trigger(schedules.spec_of(row))
-            except InvalidSchedule:
-                continue
-            at: datetime | None = row.next_run_at
-            count = 0
-            while at is not None and at < end:
-                if count == CALENDAR_CAP:
-                    truncated.add(row.id)
-                    break
-                occurrences.append(
-                    Occurrence(at, row.id, row.agent_id, row.command_text, row.description)
-                )
-                count += 1
-                at = trigger.next_after(at)
-        occurrences.sort(key=lambda o: (o.at, o.agent_id))
-        return Calendar(start, end, zone.key, occurrences, truncated)
+    def calendar(
+        self,
+        user: User,
+        *,
+        week: int = 0,
+        agent: str | None = None,
+        full_day: date | None = None,
+    ) -> CalendarWeek:
+        """One week of upcoming runs (`week` 0 starts today), by local day and hour, bounded:
+        see service/calendar.py."""
+        return build_week(
+            self.s, user, user_zone(user).key, week=week, agent=agent, full_day=full_day
+        )
 
     def history_series(
         self, user: User, schedule_id: uuid.UUID | str, *, points: int = 50, days: int = 14

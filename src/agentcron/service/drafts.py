@@ -26,6 +26,7 @@ from agentcron.timing import (
     ScheduleSpec,
     ScheduleType,
     build_trigger,
+    check_timezone,
     validate,
 )
 from agentcron.timing.language import ParsedSentence
@@ -122,6 +123,11 @@ class DraftRules:
                 f"give either a sentence or the fields {', '.join(clashing)}, not both",
                 "drop `text`, or drop the structured fields",
             )
+        if draft.timezone:  # a bad zone is the zone's problem, not the sentence's
+            try:
+                check_timezone(draft.timezone)
+            except InvalidSchedule as exc:
+                raise InvalidInput.from_schedule(exc) from exc
         try:
             parsed = parse_sentence(
                 draft.text,
@@ -130,8 +136,11 @@ class DraftRules:
                 min_gap=self.settings.min_gap,
             )
         except SentenceNotUnderstood as exc:
+            # The parser may name the part it refused ("interval_value: …"); the person
+            # wrote a sentence, so the message is about the sentence.
+            message = re.sub(r"^[a-z_]+: ", "", exc.message)
             raise InvalidInput.one(
-                "text", exc.message, "see the sentence examples at /help/sentences"
+                "text", message, "see the sentence examples at /help/sentences"
             ) from exc
         spec = parsed.spec
         return Understood(

@@ -25,6 +25,7 @@ from agentcron.service.history import HistoryService
 from agentcron.service.schedules import ScheduleService
 from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
+from agentcron.service.streams import StreamGate
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
 
@@ -64,6 +65,7 @@ class UseCases:
     sessions: SessionService
     agents: AgentsService
     status: StatusService
+    streams: StreamGate
     runtime: Runtime = field(repr=False)
 
     @property
@@ -136,7 +138,7 @@ def build_use_cases(
             deps=AgentDeps(now=clock.now, sync_threads=settings.agent_sync_threads),
         )
         if load_agents:
-            log.info("agents: %s", registry.load().message)
+            registry.load()  # the registry says what it loaded, once
     services = Services(settings=settings, store=store, clock=clock, agents=registry, bus=bus)
     engine = Engine(store, registry, clock, settings, bus, worker_id=worker_id, role=role)
     state = EngineState(worker_id=worker_id, role=role)
@@ -151,5 +153,10 @@ def build_use_cases(
         sessions=SessionService(services),
         agents=AgentsService(registry),
         status=StatusService(services, state),
+        streams=StreamGate(
+            per_user=settings.max_streams_per_user,
+            per_address=settings.max_streams_per_address,
+            total=settings.max_streams,
+        ),
         runtime=Runtime(services, registry, engine, state),
     )

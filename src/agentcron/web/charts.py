@@ -14,6 +14,8 @@ PAD_LEFT = 40
 PAD_RIGHT = 6
 PAD_TOP = 8
 PAD_BOTTOM = 20
+# A bar is never wider than this (in viewBox units): one run is a bar, not a wall.
+MAX_BAR_WIDTH = 22.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Chart:
     baseline: float = HEIGHT - PAD_BOTTOM
     left: float = PAD_LEFT
     right: float = WIDTH - PAD_RIGHT
+    note: str = ""  # said instead of bars: "No finished runs yet", "No tokens reported"
 
     @property
     def empty(self) -> bool:
@@ -77,55 +80,80 @@ def bar_chart(
     axis_max: float | None = None,
     y_label: str = "",
     min_bar: float = 0.0,
+    when_empty: str = "No finished runs yet.",
+    when_flat: str = "",
 ) -> Chart:
-    """Bars left to right, one per datum, scaled to a readable axis maximum."""
-    chart = Chart(title, summary)
+    """Bars left to right, one per datum, scaled to a readable axis maximum. No data says
+    `when_empty`; all zeros say `when_flat` (when given) instead of an axis up to 1."""
+    chart = Chart(title, summary, note=when_empty)
     if not data:
         return chart
-    top = axis_max if axis_max is not None else nice_ceiling(max(d.value for d in data))
+    if when_flat and all(d.value <= 0 for d in data):
+        chart.note = when_flat
+        return chart
+    chart.note = ""
+    highest = max(d.value for d in data)
+    if axis_max is not None:
+        top = axis_max
+    elif y_label == "ms" and highest > 60_000:  # whole minutes, not 0.83 min
+        top = nice_ceiling(highest / 60_000) * 60_000
+    else:
+        top = nice_ceiling(highest)
     plot_height = chart.baseline - PAD_TOP
     slot = (chart.right - chart.left) / len(data)
-    gap = min(4.0, slot * 0.25)
+    width = min(slot - min(4.0, slot * 0.25), MAX_BAR_WIDTH)
     for index, datum in enumerate(data):
         height = plot_height * (datum.value / top) if top else 0.0
         if datum.value > 0:
             height = max(height, 1.5)
         height = max(height, min_bar)
-        x = chart.left + index * slot + gap / 2
+        x = chart.left + index * slot + (slot - width) / 2
         chart.bars.append(
             Bar(
                 round(x, 2),
                 round(chart.baseline - height, 2),
-                round(slot - gap, 2),
+                round(width, 2),
                 round(height, 2),
                 datum.css,
                 datum.label,
             )
         )
         if datum.tick:
-            chart.x_ticks.append(Tick(round(x + (slot - gap) / 2, 2), datum.tick))
+            chart.x_ticks.append(Tick(round(x + width / 2, 2), datum.tick))
+    unit = _unit(top, y_label)
     for fraction in (0.0, 0.5, 1.0):
         value = top * fraction
         chart.y_ticks.append(
-            Tick(round(chart.baseline - plot_height * fraction, 2), _axis(value, y_label))
+            Tick(round(chart.baseline - plot_height * fraction, 2), _axis(value, unit))
         )
     return chart
 
 
+# One unit for a whole axis, chosen by its top: "0 s, 2.5 s, 5 s", never "0 ms, 2.5 s".
+_UNITS = {
+    "%": (1.0, "%"),
+    "min": (60_000.0, " min"),
+    "s": (1000.0, " s"),
+    "ms": (1.0, " ms"),
+    "M": (1_000_000.0, "M"),
+    "k": (1000.0, "k"),
+    "": (1.0, ""),
+}
+
+
+def _unit(top: float, y_label: str) -> str:
+    if y_label == "%":
+        return "%"
+    if y_label == "ms":
+        return "min" if top >= 60_000 else "s" if top >= 1000 else "ms"
+    return "M" if top >= 1_000_000 else "k" if top >= 1000 else ""
+
+
 def _axis(value: float, unit: str) -> str:
+    scale, suffix = _UNITS[unit]
     if unit == "%":
         return f"{value:.0f}%"
-    if unit == "ms":
-        if value >= 60_000:
-            return f"{value / 60_000:g} min"
-        if value >= 1000:
-            return f"{value / 1000:g} s"
-        return f"{value:g} ms"
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:g}M"
-    if value >= 1000:
-        return f"{value / 1000:g}k"
-    return f"{value:g}"
+    return f"{round(value / scale, 2):g}{suffix}"
 
 
 def sparse_ticks(count: int, wanted: int = 6) -> set[int]:

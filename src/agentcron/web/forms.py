@@ -45,6 +45,24 @@ SENTENCE_COVERS = frozenset(
     }
 )
 MODE_FIELD = {"schedule_type": "mode"}
+# What the form calls each field, for the list of problems above it and the preview's.
+LABELS = {
+    "mode": "How to say when",
+    "text": "Sentence",
+    "command_text": "Command",
+    "agent_id": "Agent",
+    "cron_expression": "Cron expression",
+    "interval_value": "Every",
+    "interval_unit": "Every",
+    "run_at": "Run once at",
+    "timezone": "Time zone",
+    "description": "Note",
+    "enabled": "Enabled",
+    "misfire_grace_s": "Misfire grace",
+    "overlap": "If the previous run is still going",
+    "max_retries": "Retries",
+    "timeout_s": "Timeout",
+}
 
 
 @dataclass

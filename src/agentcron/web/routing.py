@@ -239,6 +239,7 @@ def base_context(request: Request, who: Visitor) -> dict[str, Any]:
         "nav": "",
         "flash": "",
         "title": "",
+        "link_minutes": state.settings.login_link_ttl_s // 60,
     }
 
 
@@ -272,8 +273,21 @@ def page(
     return response
 
 
-def problems_json(error: InvalidInput) -> list[dict[str, str]]:
-    return [{"field": p.field, "message": p.message, "fix": p.fix} for p in error.problems]
+def problems_json(error: InvalidInput, mode: str = "") -> list[dict[str, str]]:
+    """Problems for our scripts; `label` is what the form calls the field (none for what
+    the sentence stands for, in sentence mode: the problem is about the sentence)."""
+    from agentcron.web.forms import LABELS, SENTENCE_COVERS
+
+    unlabelled = {"text", *SENTENCE_COVERS} if mode == "sentence" else {"text"}
+    return [
+        {
+            "field": p.field,
+            "label": "" if p.field in unlabelled else LABELS.get(p.field, ""),
+            "message": p.message,
+            "fix": p.fix,
+        }
+        for p in error.problems
+    ]
 
 
 def _error_response(request: Request, status: int, title: str, message: str) -> Response:

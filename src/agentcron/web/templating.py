@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -73,6 +74,17 @@ def _hue(context: Context, handle: str) -> int:
     return int(hues.get(handle, text.agent_hue(handle)))
 
 
+@pass_context
+def _in_zone(context: Context, instant: datetime) -> datetime:
+    return instant.astimezone(_zone(context))
+
+
+def query(**params: object) -> str:
+    """`?a=1&b=x` from the parameters that have a value (links that keep a page's filters)."""
+    kept = [(k, str(v)) for k, v in params.items() if v not in (None, "", 0, False)]
+    return "?" + urlencode(kept) if kept else "?"
+
+
 def _iso(instant: datetime | None) -> str:
     return instant.isoformat().replace("+00:00", "Z") if instant else ""
 
@@ -100,8 +112,10 @@ def build_environment() -> Environment:
         number=text.number,
         percent=text.percent,
         hue=_hue,
+        in_zone=_in_zone,
+        linked=text.linked,
     )
-    env.globals.update(static_url=static_url, version=__version__)
+    env.globals.update(static_url=static_url, version=__version__, query=query)
     return env
 
 

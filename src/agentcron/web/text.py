@@ -10,6 +10,8 @@ import unicodedata
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
+
 AGENT_HUES = 8
 
 # Invisible or direction-changing characters that could make a command read differently from
@@ -38,6 +40,17 @@ def visible(text: str | None) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+_HELP_PATH = re.compile(r"/help/[a-z-]+")
+
+
+def linked(text: str | None) -> Markup:
+    """`text`, escaped, with the in-app help pages it names (`/help/sentences`) as links:
+    a refusal points at the examples in one click."""
+    escaped = str(escape(visible(text)))
+    # Escaped first; only our own path pattern ([a-z-] after /help/) becomes markup.
+    return Markup(_HELP_PATH.sub(lambda m: f'<a href="{m.group()}">{m.group()}</a>', escaped))  # noqa: S704
 
 
 def one_line(text: str | None, limit: int = 160) -> str:

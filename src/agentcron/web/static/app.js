@@ -33,22 +33,28 @@
   }
 
   // -- theme ------------------------------------------------------------------------------
+  // The button shows the theme a press switches to: system → dark → light → system.
   const THEMES = ["", "dark", "light"];
+  const SWITCH_TO = {
+    dark: "Switch to the dark theme", light: "Switch to the light theme", "": "Follow the system theme",
+  };
   const THEME_NAMES = { "": "follows your system", dark: "dark", light: "light" };
   function setupTheme() {
     const button = document.querySelector("[data-theme-toggle]");
     if (!button) return;
+    const following = () => THEMES[(THEMES.indexOf(doc.dataset.theme || "") + 1) % THEMES.length];
     const label = () => {
-      const current = doc.dataset.theme || "";
-      const next = THEMES[(THEMES.indexOf(current) + 1) % THEMES.length];
-      button.setAttribute("aria-label", `Theme: ${THEME_NAMES[current]}. Switch to ${THEME_NAMES[next]}`);
-      button.title = `Theme: ${THEME_NAMES[current]}`;
+      const next = following();
+      button.dataset.next = next;
+      button.setAttribute("aria-label", SWITCH_TO[next]);
+      button.title = SWITCH_TO[next];
+      const text = button.querySelector(".theme-label");
+      if (text) text.textContent = SWITCH_TO[next];
     };
     button.hidden = false;
     label();
     button.addEventListener("click", () => {
-      const current = doc.dataset.theme || "";
-      const next = THEMES[(THEMES.indexOf(current) + 1) % THEMES.length];
+      const next = following();
       if (next) {
         doc.dataset.theme = next;
         document.cookie = `agentcron_theme=${next}; path=/; max-age=31536000; samesite=lax`;
@@ -58,6 +64,25 @@
       }
       label();
       announce(`Theme: ${THEME_NAMES[next]}`);
+    });
+  }
+
+  // -- the header's menu on small screens ------------------------------------------------------
+  function setupMenu() {
+    const bar = document.querySelector("[data-topbar]");
+    const button = document.querySelector("[data-menu-toggle]");
+    if (!bar || !button) return;
+    button.hidden = false;
+    const set = (open) => {
+      bar.classList.toggle("is-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    button.addEventListener("click", () => set(!bar.classList.contains("is-open")));
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && bar.classList.contains("is-open")) {
+        set(false);
+        button.focus();
+      }
     });
   }
 
@@ -131,13 +156,15 @@
     region.dispatchEvent(new CustomEvent("region:updated", { bubbles: true }));
   }
 
-  // At most one refresh per region per second, however many events arrive: a burst of
-  // executions costs a few requests, not one each.
+  // At most one refresh per region per second (or per `data-refresh-min` seconds, for a
+  // heavy one such as the calendar), however many events arrive: a burst of executions
+  // costs a few requests, not one each.
   const lastRefresh = new Map();
   function schedule(region, delay) {
     if (pending.has(region)) return;
     const since = Date.now() - (lastRefresh.get(region) || 0);
-    const wait = Math.max(delay === undefined ? 150 : delay, 1000 - since);
+    const least = 1000 * (Number(region.dataset.refreshMin) || 1);
+    const wait = Math.max(delay === undefined ? 150 : delay, least - since);
     pending.set(region, window.setTimeout(async () => {
       pending.delete(region);
       lastRefresh.set(region, Date.now());
@@ -165,13 +192,16 @@
     skipped: "was skipped", cancelled: "was cancelled",
   };
 
-  function connect() {
+  // The stream ends every half minute and the browser reconnects by itself. A refusal (the
+  // server caps streams per user) closes it for good: then try again a little later.
+  function connect(attempt) {
     const url = document.body.dataset.events;
     if (!url || !window.EventSource) return;
-    let opened = 0;
+    let opened = attempt ? 1 : 0;
     const source = new EventSource(url);
     source.addEventListener("hello", () => {
       opened += 1;
+      attempt = 0;
       document.body.dataset.live = "connected";
       if (opened > 1) refreshAll(null, null); // we may have missed events while away
     });
@@ -191,7 +221,13 @@
     ]) {
       source.addEventListener(kind, onEvent);
     }
-    source.addEventListener("error", () => { document.body.dataset.live = "reconnecting"; });
+    source.addEventListener("error", () => {
+      document.body.dataset.live = "reconnecting";
+      if (source.readyState === EventSource.CLOSED) {
+        const next = Math.min((attempt || 0) + 1, 6);
+        window.setTimeout(() => connect(next), 5000 * next);
+      }
+    });
     // This browser's session was ended elsewhere (another tab, its token revoked). A form
     // this page is submitting (signing out here) navigates by itself.
     let leaving = false;
@@ -291,6 +327,27 @@
     }
   }
 
+  // -- charts: the value under the pointer, in words -------------------------------------------
+  function setupCharts() {
+    document.addEventListener("pointerover", (event) => {
+      const bar = event.target.closest && event.target.closest("rect.bar");
+      const figure = bar && bar.closest("figure.chart");
+      const readout = figure && figure.querySelector("[data-chart-readout]");
+      if (!readout) return;
+      const title = bar.querySelector("title");
+      for (const other of figure.querySelectorAll("rect.bar.is-hovered")) other.classList.remove("is-hovered");
+      bar.classList.add("is-hovered");
+      readout.textContent = title ? title.textContent : "";
+    });
+    document.addEventListener("pointerout", (event) => {
+      const figure = event.target.closest && event.target.closest("figure.chart");
+      if (!figure || (event.relatedTarget && figure.contains(event.relatedTarget))) return;
+      const readout = figure.querySelector("[data-chart-readout]");
+      if (readout) readout.textContent = readout.dataset.chartReadout || "";
+      for (const other of figure.querySelectorAll("rect.bar.is-hovered")) other.classList.remove("is-hovered");
+    });
+  }
+
   function highlightCreated() {
     const created = new URL(window.location.href).searchParams.get("created");
     const row = created && document.getElementById(`schedule-${created}`);
@@ -299,13 +356,15 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     setupTheme();
+    setupMenu();
+    setupCharts();
     setupAjaxForms();
     setupDeleteDialog();
     setupAutosubmit();
     highlightCreated();
     tick();
     window.setInterval(tick, 1000);
-    connect();
+    connect(0);
     periodic();
   });
 

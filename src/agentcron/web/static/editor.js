@@ -30,6 +30,20 @@
     return el;
   }
 
+  // A refusal's fix may name an in-app help page ("/help/sentences"): as a link.
+  function appendLinked(parent, text) {
+    const parts = text.split(/(\/help\/[a-z-]+)/);
+    for (const part of parts) {
+      if (/^\/help\/[a-z-]+$/.test(part)) {
+        const link = element("a", "", part);
+        link.href = part;
+        parent.appendChild(link);
+      } else if (part) {
+        parent.appendChild(document.createTextNode(part));
+      }
+    }
+  }
+
   function placeholder(message) {
     body.replaceChildren(element("p", "muted", message));
   }
@@ -47,8 +61,12 @@
       const list = element("ul", "preview-problems");
       for (const p of data.problems) {
         const item = element("li");
+        if (p.label) item.appendChild(document.createTextNode(`${p.label}: `));
         item.appendChild(element("strong", "", p.message));
-        if (p.fix) item.appendChild(document.createTextNode(` — ${p.fix}`));
+        if (p.fix) {
+          item.appendChild(document.createTextNode(" — "));
+          appendLinked(item, p.fix);
+        }
         list.appendChild(item);
       }
       body.replaceChildren(list);
@@ -307,8 +325,27 @@
     }
   }
 
-  // A form the server sent back with problems: take the reader to the first one.
+  // -- leaving with unsaved changes asks first -----------------------------------------------------
+  let dirty = false;
+  let submitting = false;
+  form.addEventListener("input", () => { dirty = true; });
+  form.addEventListener("change", () => { dirty = true; });
+  form.addEventListener("submit", () => { submitting = true; });
+  window.addEventListener("beforeunload", (event) => {
+    if (!dirty || submitting) return;
+    event.preventDefault();
+    event.returnValue = ""; // older browsers need a value to ask
+  });
+
+  // A form the server sent back with problems: take the reader to the first one. A new
+  // schedule starts in the sentence box, the cursor after what is there (a prefilled @handle).
   const problems = document.getElementById("form-problems");
-  if (problems) problems.focus();
+  const sentence = $("text");
+  if (problems) {
+    problems.focus();
+  } else if (sentence && sentence.hasAttribute("autofocus")) {
+    sentence.focus();
+    sentence.setSelectionRange(sentence.value.length, sentence.value.length);
+  }
   if (hasInput()) preview();
 })();

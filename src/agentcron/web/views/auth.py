@@ -1,8 +1,6 @@
-"""Signing in (a user name and an API token, or a one-time link) and signing out."""
+"""Signing in (an API token, which alone says whose it is, or a one-time link) and out."""
 
 from __future__ import annotations
-
-import hmac
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -22,7 +20,7 @@ from agentcron.web.routing import (
 
 router = APIRouter(route_class=WebRoute)
 
-WRONG = "That user name and token do not match an account."
+WRONG = "That token does not belong to an account, or it was revoked."
 
 
 def _client(request: Request) -> str:
@@ -38,7 +36,7 @@ async def login_page(request: Request, next: str = "/") -> Response:
         request,
         who,
         "login.html",
-        {"title": "Sign in", "next": safe_next(next), "error": "", "name": ""},
+        {"title": "Sign in", "next": safe_next(next), "error": "", "link_failed": False},
     )
 
 
@@ -46,24 +44,21 @@ async def login_page(request: Request, next: str = "/") -> Response:
 async def login(request: Request) -> Response:
     who = await visitor(request)
     fields = await form(request, who)
-    name = fields.get("name", "").strip()[:64]
     token = fields.get("token", "").strip()
     target = safe_next(fields.get("next"))
-    context = {"title": "Sign in", "next": target, "name": name, "error": WRONG}
+    context = {"title": "Sign in", "next": target, "error": WRONG, "link_failed": False}
     wait = who.state.sign_in_limiter.take(_client(request))
     if wait:
         context["error"] = f"Too many attempts. Try again in {wait} seconds."
         refused = page(request, who, "login.html", context, status=429)
         refused.headers["Retry-After"] = str(wait)
         return refused
-    if not name or not token:
-        context["error"] = "Enter your user name and an API token."
+    if not token:
+        context["error"] = "Enter an API token."
         return page(request, who, "login.html", context, status=400)
     try:
         holder = await run(who.state.users.authenticate_token, token)
     except Unauthorized:
-        return page(request, who, "login.html", context, status=401)
-    if not hmac.compare_digest(holder.user.name.encode(), name.encode()):
         return page(request, who, "login.html", context, status=401)
     response = see_other(target)
     raw = await run(who.state.sessions.start, holder.user, token_id=holder.token_id)
@@ -84,9 +79,8 @@ async def login_link(request: Request, token: str = "") -> Response:
         context = {
             "title": "Sign in",
             "next": "/",
-            "name": "",
-            "error": "This sign-in link is invalid, already used or expired. "
-            "Restart `agentcron serve` for a new one, or sign in with a token.",
+            "error": "This sign-in link is invalid, already used or expired.",
+            "link_failed": True,
         }
         response = page(request, who, "login.html", context, status=400)
     else:

@@ -15,7 +15,14 @@ from agentcron.errors import Conflict, InvalidInput, Problem, RateLimited
 from agentcron.service.dashboard import user_zone
 from agentcron.service.schedules import ScheduleView
 from agentcron.web import text
-from agentcron.web.forms import ScheduleForm, blank_form, draft_from, form_from_view, read_form
+from agentcron.web.forms import (
+    LABELS,
+    ScheduleForm,
+    blank_form,
+    draft_from,
+    form_from_view,
+    read_form,
+)
 from agentcron.web.routing import (
     Member,
     WebRoute,
@@ -70,6 +77,7 @@ def _editor(
         },
         "action": f"/schedules/{view.row.id}/edit" if view else "/schedules/new",
         "preview": preview,
+        "labels": LABELS,
     }
     return page(request, who, "schedule_form.html", context, status=status)
 
@@ -84,16 +92,16 @@ def _defaults(who: Member) -> dict[str, int]:
 
 
 @router.get("/schedules/new")
-async def new(request: Request, agent: str = "") -> Response:
+async def new(request: Request, agent: str = "", text: str = "") -> Response:
+    """A blank form; `?agent=` starts the sentence with that agent, `?text=` with a whole
+    sentence (the help page's "Try it" links)."""
     who = await member(request)
     handle = agent.strip().lstrip("@").lower()
     known = handle if handle in who.state.agents.handles() else None
-    return _editor(
-        request,
-        who,
-        blank_form(timezone=who.user.timezone, agent=known, defaults=_defaults(who)),
-        view=None,
-    )
+    form_ = blank_form(timezone=who.user.timezone, agent=known, defaults=_defaults(who))
+    if text.strip():
+        form_.values["text"] = text.replace("\x00", "").strip()[:2500]
+    return _editor(request, who, form_, view=None)
 
 
 @router.post("/schedules/new")
@@ -160,11 +168,11 @@ async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
     """What the form would schedule: its description and next runs, or its problems."""
     draft, problems = draft_from(form_, with_settings=False)
     if problems:
-        return {"ok": False, "problems": problems_json(InvalidInput(problems))}
+        return {"ok": False, "problems": problems_json(InvalidInput(problems), form_.mode)}
     try:
         result = await run(who.state.schedules.preview, who.user, draft)
     except InvalidInput as exc:
-        return {"ok": False, "problems": problems_json(exc)}
+        return {"ok": False, "problems": problems_json(exc, form_.mode)}
     spec = result.spec
     run_at = spec.run_at.astimezone(ZoneInfo(spec.timezone)) if spec.run_at else None
     return {

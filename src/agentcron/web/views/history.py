@@ -104,11 +104,12 @@ def charts(series: HistorySeries, zone: ZoneInfo, now: datetime) -> list[Chart]:
             f"Tokens used by the last {len(points)} runs: {text.number(all_tokens)} in all.",
             tokens,
             min_bar=1.5,
+            when_flat="No tokens reported: this agent says nothing of tokens.",
         ),
         bar_chart(
             "Success rate",
-            f"Daily success rate over {len(series.days)} days: "
-            f"{text.percent(series.success_rate)} overall.",
+            f"Daily success rate over {len(series.days)} days; "
+            f"{text.percent(series.success_rate)} over the last {series.window_days}.",
             rates,
             axis_max=100.0,
             y_label="%",

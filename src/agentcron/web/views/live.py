@@ -15,8 +15,10 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from agentcron.service.models import EventBus
+from agentcron.service.streams import StreamPass
 from agentcron.web.routing import WebRoute, member
 
 router = APIRouter(route_class=WebRoute)
@@ -64,11 +66,31 @@ async def _stream(
             yield f"event: {event.kind}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
+class HeldStream(StreamingResponse):
+    """A stream that gives its place back (service/streams.py) however it ends."""
+
+    def __init__(self, content: AsyncIterator[str], held: StreamPass) -> None:
+        super().__init__(
+            content,
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+        self.held = held
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.held.close()
+
+
 @router.get("/ui/events")
 async def events(request: Request) -> Response:
+    """Counted with the user's `/api/events` streams; beyond the caps, 429 (the page then
+    keeps working without live updates, and the browser tries again later)."""
     who = await member(request)
-    return StreamingResponse(
-        _stream(who.state.bus, str(who.user.id), STREAM_LIFE_S, who.session_hash),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    address = request.client.host if request.client else "unknown"
+    held = who.state.use_cases.streams.enter(str(who.user.id), address)
+    return HeldStream(
+        _stream(who.state.bus, str(who.user.id), STREAM_LIFE_S, who.session_hash), held
     )

@@ -1,90 +1,47 @@
-"""The week's calendar of upcoming runs, and the engine's status page."""
+"""The calendar of upcoming runs, a week at a time, and the engine's status page."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from agentcron.service.dashboard import Calendar, user_zone
 from agentcron.web.routing import WebRoute, member, page, run
 
 router = APIRouter(route_class=WebRoute)
 
 
-@dataclass
-class Chip:
-    """One schedule's runs within one hour of one day."""
-
-    schedule_id: uuid.UUID
-    agent_id: str
-    command_text: str
-    description: str
-    first: datetime
-    count: int = 1
-
-
-@dataclass
-class Day:
-    day: date
-    today: bool
-    hours: dict[int, list[Chip]] = field(default_factory=dict)
-    total: int = 0
-
-
-def week_grid(calendar: Calendar, zone: ZoneInfo, now: datetime) -> list[Day]:
-    first = calendar.start.astimezone(zone).date()
-    last = (calendar.end - timedelta(microseconds=1)).astimezone(zone).date()
-    today = now.astimezone(zone).date()
-    dates = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    days = {d: Day(d, d == today) for d in dates}
-    for occurrence in calendar.occurrences:
-        local = occurrence.at.astimezone(zone)
-        day = days.get(local.date())
-        if day is None:
-            continue
-        chips = day.hours.setdefault(local.hour, [])
-        day.total += 1
-        for chip in chips:
-            if chip.schedule_id == occurrence.schedule_id:
-                chip.count += 1
-                break
-        else:
-            chips.append(
-                Chip(
-                    occurrence.schedule_id,
-                    occurrence.agent_id,
-                    occurrence.command_text,
-                    occurrence.description,
-                    occurrence.at,
-                )
-            )
-    return list(days.values())
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @router.get("/calendar")
-async def calendar(request: Request) -> Response:
+async def calendar(request: Request, week: str = "0", agent: str = "", day: str = "") -> Response:
     who = await member(request)
-    found = await run(who.state.dashboard.calendar, who.user)
-    zone = user_zone(who.user)
-    days = week_grid(found, zone, who.state.clock.now())
-    agents = sorted({o.agent_id for o in found.occurrences})
+    number = int(week) if week.isdigit() and len(week) < 4 else 0
+    handle = agent.strip().lstrip("@").lower()[:64] or None
+    chosen = _day(day)
+    found = await run(
+        who.state.dashboard.calendar, who.user, week=number, agent=handle, full_day=chosen
+    )
+    days = [d.day for d in found.days]
+    today = found.today
+    selected = chosen if chosen in days else (today.day if today else days[0])
     context = {
         "title": "Calendar",
         "nav": "calendar",
-        "calendar": found,
-        "days": days,
+        "cal": found,
+        "selected": selected,
         "hours": list(range(24)),
-        "agents": agents,
-        "busy_hours": sorted({h for d in days for h in d.hours}),
     }
-    return page(
-        request, who, "calendar.html", context, regions={"calendar": "regions/calendar.html"}
+    # A busy week is a big page: rendered off the event loop, like the data behind it.
+    return await run(
+        page, request, who, "calendar.html", context, regions={"calendar": "regions/calendar.html"}
     )
 
 
