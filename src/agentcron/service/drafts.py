@@ -130,8 +130,9 @@ class DraftRules:
                 min_gap=self.settings.min_gap,
             )
         except SentenceNotUnderstood as exc:
-            raise InvalidInput.one(
-                "text", exc.message, "see the sentence examples at /help/sentences"
+            raise InvalidInput(
+                [Problem("text", exc.message, "see the sentence examples at /help/sentences")],
+                understood=exc.understood,
             ) from exc
         spec = parsed.spec
         return Understood(

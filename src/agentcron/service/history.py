@@ -35,13 +35,7 @@ class HistoryService:
         offset: int = 0,
         limit: int = 50,
     ) -> tuple[Sequence[Execution], int]:
-        unknown = [s for s in statuses or () if s not in STATUSES]
-        if unknown:
-            raise InvalidInput.one(
-                "status",
-                f"unknown status {unknown[0]!r}",
-                f"use one of {', '.join(sorted(STATUSES))}",
-            )
+        _check_statuses(statuses)
         ident = parse_id(schedule_id, "schedule")
         with self.s.store.read() as session:
             if schedules.get(session, user.id, ident) is None:
@@ -50,6 +44,19 @@ class HistoryService:
                 session, user.id, ident, statuses=statuses, offset=offset, limit=limit
             )
 
+    def recent(
+        self,
+        user: User,
+        *,
+        statuses: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[Sequence[Execution], int]:
+        """Executions of every schedule of the user's, newest first."""
+        _check_statuses(statuses)
+        with self.s.store.read() as session:
+            return repo.for_user(session, user.id, statuses=statuses, offset=offset, limit=limit)
+
     def get(self, user: User, execution_id: uuid.UUID | str) -> ExecutionDetail:
         ident = parse_id(execution_id, "execution")
         with self.s.store.read() as session:
@@ -57,3 +64,13 @@ class HistoryService:
             if row is None:
                 raise NotFound("execution", execution_id)
             return ExecutionDetail(row, repo.attempts(session, ident))
+
+
+def _check_statuses(statuses: Sequence[str] | None) -> None:
+    unknown = [s for s in statuses or () if s not in STATUSES]
+    if unknown:
+        raise InvalidInput.one(
+            "status",
+            f"unknown status {unknown[0]!r}",
+            f"use one of {', '.join(sorted(STATUSES))}",
+        )
