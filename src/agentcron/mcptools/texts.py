@@ -62,7 +62,7 @@ def schedule_line(item: Schedule) -> str:
     last = f", last run {item.last_status}" if item.last_status else ""
     command = clip(item.command_text, 80)
     who = "" if command.lower().startswith(f"@{item.agent_id}") else f" for @{item.agent_id}"
-    return f'{item.id}: "{command}"{who}, {item.schedule_text}; {state}{last}'
+    return f'{item.id}: "{command}"{who} — {item.schedule_text}; {state}{last}'
 
 
 def schedule(verb: str, item: Schedule) -> str:
@@ -73,12 +73,12 @@ def schedule(verb: str, item: Schedule) -> str:
 
 def paused(item: Paused, note: str | None, until: datetime | None) -> str:
     text = f"Paused schedule {schedule_line(item)}. It will not fire until resume_schedule."
-    if item.not_stored:
+    if "note" in item.not_stored and note:
+        text += f' This server does not keep pause notes yet: "{clip(note, 80)}" was not saved.'
+    if "until" in item.not_stored and until:
         text += (
-            f" This server does not store {' or '.join(item.not_stored)} yet: "
-            + (f'the note "{clip(note, 80)}" was not kept; ' if note else "")
-            + (f"it will not resume by itself at {when(until, item.timezone)}; " if until else "")
-            + "resume it yourself with resume_schedule."
+            " It cannot resume a schedule by itself yet: call resume_schedule at "
+            f"{when(until, item.timezone)} to have it fire again."
         )
     return text
 
