@@ -296,7 +296,9 @@ async def test_a_sentence_creates_and_previews(app: FastAPI, client: httpx.Async
     assert clash.status_code == 422 and clash.json()["errors"][0]["field"] == "text"
     nonsense = await client.post(S, json={"text": "@alice sometimes maybe"}, headers=caller.headers)
     assert nonsense.status_code == 422 and nonsense.json()["errors"][0]["field"] == "text"
-    refused = await client.post(S, json={"text": "@bob tidy up every monday"}, headers=caller.headers)
+    refused = await client.post(
+        S, json={"text": "@bob tidy up every monday"}, headers=caller.headers
+    )
     problem = refused.json()
     assert 'e.g. "@bob tidy up every monday at 9am"' in problem["detail"], problem
     assert problem["understood"]["agent"] == "bob"

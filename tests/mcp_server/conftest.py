@@ -47,9 +47,7 @@ MakeUseCases = Callable[..., UseCases]
 
 
 @pytest.fixture
-def make_use_cases(
-    database_url: str, clock: ManualClock, tmp_path: Path
-) -> Iterator[MakeUseCases]:
+def make_use_cases(database_url: str, clock: ManualClock, tmp_path: Path) -> Iterator[MakeUseCases]:
     built: list[UseCases] = []
 
     def make(**overrides: Any) -> UseCases:

@@ -162,7 +162,7 @@ async def test_create_from_a_sentence_or_from_fields(connect: Connect, ada: User
         ),
         (
             {"command": "@bob x", "interval": "fortnightly"},
-            "interval: 'fortnightly' is not an interval (e.g. \"30 minutes\", \"2 hours\" or "
+            'interval: \'fortnightly\' is not an interval (e.g. "30 minutes", "2 hours" or '
             '"1 day")',
         ),
         ({"command": "@zed x", "cron": "0 3 * * *"}, "agent_id: no agent @zed"),
