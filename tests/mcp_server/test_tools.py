@@ -217,7 +217,7 @@ async def test_list_schedules_filters_and_counts(
     assert [s["command_text"] for s in found["items"]] == ["@bob tidy the wiki"]
     assert (len(first["items"]), first["total"]) == (1, 3)
     assert ok(none) == {"items": [], "total": 0} and text_of(none) == "No schedules match."
-    assert "limit" in refused(too_many)
+    assert refused(too_many) == "limit: Input should be less than or equal to 200 (use at most 200)"
 
 
 async def test_get_schedule_by_id_or_unique_prefix_and_never_another_users(
@@ -446,3 +446,21 @@ async def test_resources_read_a_schedule_and_refuse_anothers(
     }
     [contents] = read.contents
     assert contents.mime_type == "application/json" and f'"id":"{sid}"' in contents.text
+
+
+async def test_arguments_the_schema_refuses_are_worded_as_the_api_words_bad_fields(
+    connect: Connect, ada: User
+) -> None:
+    async with connect(ada) as client:
+        missing = refused(await client.call_tool("get_schedule", {}))
+        instant = refused(
+            await client.call_tool("create_schedule", {"command": "@bob x", "run_at": "soon"})
+        )
+        several = refused(await client.call_tool("list_executions", {"limit": 0, "schedule_id": 7}))
+    assert missing == "id: is required (give a value)"
+    assert instant.startswith("run_at: Input should be a valid datetime")
+    assert instant.endswith(
+        "(use an ISO 8601 date and time with an offset, e.g. 2026-12-24T09:00:00+01:00)"
+    )
+    assert several.startswith("2 problems: schedule_id: ") and "limit: " in several
+    assert "(use at least 1)" in several

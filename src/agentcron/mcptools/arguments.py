@@ -11,6 +11,8 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from pydantic import ValidationError
+
 from agentcron.mcptools.models import Draft
 from agentcron.mcptools.operations import OperationError
 
@@ -31,6 +33,19 @@ _UNITS = {
 }
 _INTERVAL = re.compile(r"(?:every\s+)?(\d{1,9})\s*([a-z]+)")
 INTERVAL_EXAMPLES = '"30 minutes", "2 hours" or "1 day"'
+_INSTANT = "use an ISO 8601 date and time with an offset, e.g. 2026-12-24T09:00:00+01:00"
+_FIXES = {
+    "missing": "give a value",
+    "int_type": "use a whole number",
+    "int_parsing": "use a whole number",
+    "int_from_float": "use a whole number",
+    "bool_type": "use true or false",
+    "bool_parsing": "use true or false",
+    "string_type": "use a text value",
+    "datetime_type": _INSTANT,
+    "datetime_parsing": _INSTANT,
+    "datetime_from_date_parsing": _INSTANT,
+}
 
 
 def draft_of(
@@ -91,3 +106,23 @@ def statuses_of(status: str | None) -> list[str] | None:
 def invalid(field: str, message: str, fix: str = "") -> OperationError:
     """A refusal worded as the API words a bad field: `field: message (fix)`."""
     return OperationError(f"{field}: {message}" + (f" ({fix})" if fix else ""), status=422)
+
+
+def argument_problems(error: ValidationError) -> str:
+    """Arguments the input schema refused, worded as the API words bad fields: `field:
+    message (fix)`, every one, instead of the SDK's dump of the validation error."""
+    problems = []
+    for item in error.errors(include_url=False):
+        field = ".".join(str(part) for part in item["loc"]) or "arguments"
+        kind = item["type"]
+        context = item.get("ctx") or {}
+        fix = _FIXES.get(kind, "")
+        if kind in ("less_than_equal", "less_than"):
+            fix = f"use at most {context.get('le', context.get('lt'))}"
+        elif kind in ("greater_than_equal", "greater_than"):
+            fix = f"use at least {context.get('ge', context.get('gt'))}"
+        message = "is required" if kind == "missing" else item["msg"]
+        problems.append(f"{field}: {message}" + (f" ({fix})" if fix else ""))
+    if len(problems) == 1:
+        return problems[0]
+    return f"{len(problems)} problems: " + "; ".join(problems)

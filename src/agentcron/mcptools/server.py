@@ -10,11 +10,20 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.server.mcpserver.exceptions import (
+    ResourceError,
+    ResourceNotFoundError,
+    ToolError,
+    UnexpectedToolError,
+)
+from mcp_types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
 
 from agentcron import __version__
+from agentcron.mcptools.arguments import argument_problems
 from agentcron.mcptools.operations import OperationError, OperationsFor
 from agentcron.mcptools.texts import refusal
 from agentcron.mcptools.tools import register_tools
@@ -29,10 +38,26 @@ get_execution. You act as the user whose token this server was given, and see on
 schedules."""
 
 
+class Server(MCPServer):
+    """The SDK's server, with refused arguments worded as the API words bad fields."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc, UnexpectedToolError) or not isinstance(
+                exc.__cause__, ValidationError
+            ):
+                raise
+            raise ToolError(argument_problems(exc.__cause__)) from exc.__cause__
+
+
 def build_server(operations_for: OperationsFor) -> MCPServer:
     """The server with every tool and resource; `operations_for(ctx)` says who is calling."""
     with _root_logger_kept():
-        server = MCPServer(
+        server = Server(
             NAME,
             title="agentcron",
             version=__version__,
