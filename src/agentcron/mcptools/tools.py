@@ -247,7 +247,11 @@ def register_tools(server: MCPServer, operations_for: OperationsFor) -> None:
     ) -> Annotated[CallToolResult, ExecutionDetail]:
         """One execution with its attempts and the agent's output (at most 8 KiB: the
         middle of a longer one is cut)."""
-        return await answer(lambda: operations_for(ctx).execution(id), texts.execution)
+
+        async def bounded() -> ExecutionDetail:
+            return (await operations_for(ctx).execution(id)).bounded()
+
+        return await answer(bounded, texts.execution)
 
 
 async def answer(call: Callable[[], Awaitable[M]], text_of: Callable[[M], str]) -> CallToolResult:
@@ -257,8 +261,6 @@ async def answer(call: Callable[[], Awaitable[M]], text_of: Callable[[M], str]) 
         model = await call()
     except OperationError as exc:
         return failure(exc)
-    if isinstance(model, ExecutionDetail):
-        model = model.bounded()  # type: ignore[assignment]
     return CallToolResult(
         content=[TextContent(type="text", text=text_of(model))],
         structured_content=model.model_dump(mode="json"),
