@@ -1,12 +1,14 @@
 """The composition root: settings → use cases (store, agents, events, engine; see
-`service.usecases`) → the faces (API, web UI), in one ASGI app whose lifespan starts and
-stops the engine. Only this module knows every face.
+`service.usecases`) → the faces (API, web UI, MCP), in one ASGI app whose lifespan starts
+and stops the engine and the MCP endpoint's session manager. Only this module knows every
+face.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
@@ -18,6 +20,9 @@ from agentcron.forwarded import TrustedProxies, parse_networks
 from agentcron.logs import configure_logging
 from agentcron.service.usecases import UseCases, build_use_cases
 from agentcron.store.database import Store
+
+if TYPE_CHECKING:
+    from agentcron.mcp_server import McpEndpoint
 
 
 def create_app(
@@ -38,7 +43,8 @@ def create_app(
         await use_cases.start(run_engine=engine_on)
         use_cases.install_reload_signal()
         try:
-            yield
+            async with mcp.serving():
+                yield
         finally:
             await use_cases.stop()
 
@@ -54,16 +60,19 @@ def create_app(
     )
     # For tests and operators' scripts in this process; the faces never read it.
     app.state.runtime = use_cases.runtime
-    install_faces(app, use_cases, ensure_secret_key(settings))
+    mcp = install_faces(app, use_cases, ensure_secret_key(settings))
     app.add_middleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies))
     return app
 
 
-def install_faces(app: FastAPI, use_cases: UseCases, secret_key: str) -> None:
+def install_faces(app: FastAPI, use_cases: UseCases, secret_key: str) -> McpEndpoint:
+    """Every face on one app; the MCP endpoint is returned for the lifespan to run."""
     from agentcron.api import install as install_api
+    from agentcron.mcp_server import install as install_mcp
 
     install_api(app, use_cases)
     with contextlib.suppress(ImportError):
         from agentcron.web import install as install_web
 
         install_web(app, use_cases, secret_key)
+    return install_mcp(app, use_cases)

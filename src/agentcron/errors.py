@@ -6,6 +6,7 @@ AgentcronError                                                        400 bad-re
 ├── InvalidInput (ValueError)      bad fields: a list of Problems      422 invalid-input
 ├── NotFound (LookupError)         missing *or someone else's*         404 not-found
 ├── Conflict                       a cap or a state that forbids it    409 conflict
+│   └── AmbiguousId                a short id that names several        409 conflict
 ├── RateLimited                    too many requests; retry_after_s    429 rate-limited
 ├── Unauthorized                   who are you?                        401 unauthorized
 ├── Forbidden                      signed in, but not allowed          403 forbidden
@@ -21,6 +22,7 @@ from agentcron.timing.problems import InvalidSchedule, Problem
 
 __all__ = [
     "AgentcronError",
+    "AmbiguousId",
     "Conflict",
     "Forbidden",
     "InvalidInput",
@@ -51,8 +53,13 @@ class InvalidInput(AgentcronError, ValueError):
     status = 422
     slug = "invalid-input"
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(
+        self, problems: list[Problem], *, understood: dict[str, object] | None = None
+    ) -> None:
         self.problems = problems
+        # A refused sentence: what the parser did understand of it (agent, command, timing,
+        # zone), so a person or an assistant can see what to change.
+        self.understood = understood
         super().__init__("; ".join(str(p) for p in problems))
 
     @classmethod
@@ -85,6 +92,13 @@ class Conflict(AgentcronError):
     title = "Conflict"
     status = 409
     slug = "conflict"
+
+
+class AmbiguousId(Conflict):
+    """A unique prefix of an id was expected (the CLI's and MCP's short ids); several match."""
+
+    def __init__(self, kind: str, prefix: str, count: int) -> None:
+        super().__init__(f"id prefix {prefix!r} matches {count} {kind}s; give more digits")
 
 
 class RateLimited(AgentcronError):

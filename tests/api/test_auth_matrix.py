@@ -40,6 +40,7 @@ ROUTES = [
     Route("POST", f"{S}/{{sid}}/enable", 200),
     Route("POST", f"{S}/{{sid}}/execute", 202),
     Route("GET", f"{S}/{{sid}}/executions", 200),
+    Route("GET", "/api/executions", 200, shared=True),
     Route("GET", "/api/executions/{eid}", 200),
     Route("DELETE", f"{S}/{{gone}}", 204),
     Route("GET", "/api/agents", 200, shared=True),

@@ -5,6 +5,7 @@ for an id."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -210,6 +211,28 @@ async def test_disable_enable_run_now_and_history(app: FastAPI, client: httpx.As
     assert detail["attempts"] == []
 
 
+async def test_latest_executions_span_schedules_newest_first_and_only_ones_own(
+    app: FastAPI, client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    caller, other = new_caller(app), new_caller(app)
+    service = ScheduleService(app.state.runtime.services)
+    first = service.run_now(caller.user, seed_schedule(app, caller)).id
+    clock.advance(timedelta(seconds=1))
+    second = service.run_now(caller.user, seed_schedule(app, caller, key="b")).id
+    service.run_now(other.user, seed_schedule(app, other))
+
+    page = (await client.get("/api/executions", headers=caller.headers)).json()
+    assert [i["id"] for i in page["items"]] == [str(second), str(first)]
+    assert (page["total"], page["limit"]) == (2, 50)
+    assert set(page["items"][0]) == EXECUTION_FIELDS
+    one = await client.get("/api/executions", params={"limit": 1}, headers=caller.headers)
+    assert [i["id"] for i in one.json()["items"]] == [str(second)]
+    done = await client.get("/api/executions", params={"status": "success"}, headers=caller.headers)
+    assert done.json()["total"] == 0
+    bad = await client.get("/api/executions", params={"status": "great"}, headers=caller.headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+
+
 async def test_delete_removes_the_schedule_and_its_history(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
@@ -279,6 +302,14 @@ async def test_a_sentence_creates_and_previews(app: FastAPI, client: httpx.Async
     assert clash.status_code == 422 and clash.json()["errors"][0]["field"] == "text"
     nonsense = await client.post(S, json={"text": "@alice sometimes maybe"}, headers=caller.headers)
     assert nonsense.status_code == 422 and nonsense.json()["errors"][0]["field"] == "text"
+    refused = await client.post(
+        S, json={"text": "@bob tidy up every monday"}, headers=caller.headers
+    )
+    problem = refused.json()
+    assert 'e.g. "@bob tidy up every monday at 9am"' in problem["detail"], problem
+    assert problem["understood"]["agent"] == "bob"
+    assert problem["understood"]["timing"] == ["every monday"]
+    assert "understood" not in clash.json()  # only a refused sentence says what it read
 
 
 async def test_agents_me_and_reload(

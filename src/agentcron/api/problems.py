@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agentcron.auth.bearer import challenge
 from agentcron.errors import AgentcronError, InvalidInput, Problem, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,11 @@ class ProblemDocument(BaseModel):
     retry_after_s: int | None = Field(
         None, description="Rate limits only: seconds to wait (also in `Retry-After`)."
     )
+    understood: dict[str, Any] | None = Field(
+        None,
+        description="A refused sentence only: what was understood of it (`agent`, `command`, "
+        "`timing`, `timezone`), beside the example in `detail`.",
+    )
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -96,6 +102,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
     retry_after_s: int | None = None,
     slug: str | None = None,
+    understood: dict[str, object] | None = None,
 ) -> JSONResponse:
     slug = slug or SLUGS.get(status)
     body: dict[str, Any] = {
@@ -108,6 +115,8 @@ def problem_response(
         body["instance"] = instance
     if errors is not None:
         body["errors"] = [{"field": p.field, "message": p.message, "fix": p.fix} for p in errors]
+    if understood is not None:
+        body["understood"] = understood
     if retry_after_s is not None:
         body["retry_after_s"] = retry_after_s
         headers = {**(headers or {}), "Retry-After": str(retry_after_s)}
@@ -123,26 +132,24 @@ def _phrase(status: int) -> str:
 
 def error_response(request: Request, exc: AgentcronError) -> JSONResponse:
     """Any error of ours, by what it declares: status, problem type, title, detail."""
-    headers = _challenge(request) if isinstance(exc, Unauthorized) else None
+    headers = (
+        {"WWW-Authenticate": challenge(request.headers.get("authorization"))}
+        if isinstance(exc, Unauthorized)
+        else None
+    )
     retry_after = getattr(exc, "retry_after_s", None)
+    invalid = exc if isinstance(exc, InvalidInput) else None
     return problem_response(
         exc.status,
         exc.detail,
         instance=request.url.path,
         title=exc.title,
         slug=exc.slug,
-        errors=exc.problems if isinstance(exc, InvalidInput) else None,
+        errors=invalid.problems if invalid else None,
         headers=headers,
         retry_after_s=retry_after if isinstance(retry_after, int) else None,
+        understood=invalid.understood if invalid else None,
     )
-
-
-def _challenge(request: Request) -> dict[str, str]:
-    """RFC 6750: say the scheme, and `invalid_token` when a token was sent and refused."""
-    value = 'Bearer realm="agentcron"'
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
-        value += ', error="invalid_token"'
-    return {"WWW-Authenticate": value}
 
 
 def _summary(problems: list[Problem]) -> str:

@@ -69,6 +69,15 @@ class BearerAuth:
         raise Unauthorized("invalid token")
 
 
+def challenge(authorization: str | None) -> str:
+    """`WWW-Authenticate` for a 401 (RFC 6750): the scheme, and `invalid_token` when a token
+    was sent and refused. The API and the MCP endpoint answer with the same one."""
+    value = 'Bearer realm="agentcron"'
+    if (authorization or "").lower().startswith("bearer "):
+        value += ', error="invalid_token"'
+    return value
+
+
 def bearer_auth(request: Request) -> BearerAuth:
     """The app's BearerAuth (the API installs one; made here for an app that did not)."""
     state = request.app.state

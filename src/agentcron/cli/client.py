@@ -20,12 +20,16 @@ NOT_SIGNED_IN = "not signed in: run `agentcron login` or set AGENTCRON_TOKEN"
 
 
 class ApiError(Exception):
-    """One line for a person, and the HTTP status when the server answered (else 0)."""
+    """One line for a person, the HTTP status when the server answered (else 0), and the
+    problem document it answered with, if any (for callers that pass its words on)."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(
+        self, message: str, status: int = 0, problem: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +161,7 @@ def error_from_response(response: httpx.Response) -> ApiError:
             )
         return ApiError(NOT_SIGNED_IN, status)
     if isinstance(body, dict):
-        return ApiError(problem_line(body, status), status)
+        return ApiError(problem_line(body, status), status, body)
     text = " ".join(response.text.split())[:200]
     return ApiError(
         f"the server answered {status} {response.reason_phrase}" + (f": {text}" if text else ""),

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from agentcron import __version__
-from agentcron.cli import account, admin, runs, schedules, sentences, transfer, watch
+from agentcron.cli import account, admin, mcp, runs, schedules, sentences, transfer, watch
 from agentcron.cli import output as out
 from agentcron.cli.agents import agents_app
 from agentcron.cli.common import EXIT_USAGE, err_console
@@ -61,6 +61,7 @@ setup_commands: list[Command] = [
     admin.worker,
     admin.migrate,
     admin.backup,
+    mcp.mcp,
 ]
 for command in setup_commands:
     app.command(rich_help_panel=SETUP)(command)

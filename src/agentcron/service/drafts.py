@@ -139,8 +139,9 @@ class DraftRules:
             # The parser may name the part it refused ("interval_value: …"); the person
             # wrote a sentence, so the message is about the sentence.
             message = re.sub(r"^[a-z_]+: ", "", exc.message)
-            raise InvalidInput.one(
-                "text", message, "see the sentence examples at /help/sentences"
+            raise InvalidInput(
+                [Problem("text", message, "see the sentence examples at /help/sentences")],
+                understood=exc.understood,
             ) from exc
         spec = parsed.spec
         return Understood(

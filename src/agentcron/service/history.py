@@ -121,13 +121,7 @@ class HistoryService:
         offset: int = 0,
         limit: int = 50,
     ) -> tuple[Sequence[Execution], int]:
-        unknown = [s for s in statuses or () if s not in STATUSES]
-        if unknown:
-            raise InvalidInput.one(
-                "status",
-                f"unknown status {unknown[0]!r}",
-                f"use one of {', '.join(sorted(STATUSES))}",
-            )
+        _check_statuses(statuses)
         ident = parse_id(schedule_id, "schedule")
         with self.s.store.read() as session:
             if schedules.get(session, user.id, ident) is None:
@@ -135,6 +129,19 @@ class HistoryService:
             return repo.for_schedule(
                 session, user.id, ident, statuses=statuses, offset=offset, limit=limit
             )
+
+    def recent(
+        self,
+        user: User,
+        *,
+        statuses: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[Sequence[Execution], int]:
+        """Executions of every schedule of the user's, newest first."""
+        _check_statuses(statuses)
+        with self.s.store.read() as session:
+            return repo.for_user(session, user.id, statuses=statuses, offset=offset, limit=limit)
 
     def get(self, user: User, execution_id: uuid.UUID | str) -> ExecutionDetail:
         ident = parse_id(execution_id, "execution")
@@ -147,4 +154,14 @@ class HistoryService:
         retries = schedule.max_retries if schedule is not None else 0
         return ExecutionDetail(
             row, attempt_views(row, attempts), transcript(row.steps), retries + 1
+        )
+
+
+def _check_statuses(statuses: Sequence[str] | None) -> None:
+    unknown = [s for s in statuses or () if s not in STATUSES]
+    if unknown:
+        raise InvalidInput.one(
+            "status",
+            f"unknown status {unknown[0]!r}",
+            f"use one of {', '.join(sorted(STATUSES))}",
         )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from agentcron.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
+from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
 from agentcron.service.context import Services
 from agentcron.service.drafts import FILTER_MAX_LEN, TIMING_FIELDS, DraftRules, ScheduleDraft
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
@@ -87,9 +87,7 @@ class ScheduleService:
         if not matches:
             raise NotFound("schedule", ident)
         if len(matches) > 1:
-            raise Conflict(
-                f"id prefix {ident!r} matches {len(matches)} schedules; give more digits"
-            )
+            raise AmbiguousId("schedule", ident, len(matches))
         return self.view(matches[0])
 
     def list(

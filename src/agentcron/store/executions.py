@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from agentcron.store.tables import Attempt, Execution
 
@@ -34,10 +35,35 @@ def for_schedule(
     query = select(Execution).where(
         Execution.user_id == user_id, Execution.schedule_id == schedule_id
     )
+    order = (Execution.scheduled_for.desc(), Execution.id)
+    return _page(session, query, statuses, order, offset, limit)
+
+
+def for_user(
+    session: Session,
+    user_id: uuid.UUID,
+    *,
+    statuses: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[Sequence[Execution], int]:
+    """Every schedule's executions, newest first: by creation, which the (user_id,
+    created_at) index serves."""
+    query = select(Execution).where(Execution.user_id == user_id)
+    order = (Execution.created_at.desc(), Execution.id)
+    return _page(session, query, statuses, order, offset, limit)
+
+
+def _page(
+    session: Session,
+    query: Select[Execution],
+    statuses: Sequence[str] | None,
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...],
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Execution], int]:
     if statuses:
         query = query.where(Execution.status.in_(list(statuses)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Execution.scheduled_for.desc(), Execution.id).offset(offset).limit(limit)
-    ).all()
+    rows = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
     return rows, total
