@@ -105,6 +105,20 @@ class Settings(BaseSettings):
     max_streams_per_address: int = Field(20, ge=1)
     description_max_len: int = Field(500, ge=1)
 
+    # Notifications (README, "Notifications")
+    notify_allow_private: bool = False
+    """Allow webhook channels on private, loopback and link-local addresses."""
+    notify_rate_per_minute: int = Field(20, ge=1)
+    """Messages per channel per minute; the rest are suppressed and counted in the next."""
+    auto_pause_after: int = Field(5, ge=0, le=1000)
+    """New schedules' consecutive final failures before they pause themselves (0: never)."""
+    notify_interval_s: float = Field(5.0, gt=0)
+    """How often a sender looks for notifications other instances wrote."""
+    notify_timeout_s: float = Field(10.0, gt=0, le=120)
+    notify_retry_base_s: float = Field(10.0, ge=0)
+    notify_retention_days: int = Field(30, ge=0)
+    """How long notices and the delivery log are kept (0: for ever)."""
+
     # History retention (0 = keep everything)
     retention_days: int = Field(0, ge=0)
     retention_per_schedule: int = Field(0, ge=0)

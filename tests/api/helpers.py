@@ -12,6 +12,7 @@ import httpx
 import jwt
 from fastapi import FastAPI
 
+from agentcron.service.channels import ChannelDraft, ChannelService
 from agentcron.service.schedules import ScheduleDraft, ScheduleService
 from agentcron.service.users import UserService
 from agentcron.store.tables import User
@@ -72,6 +73,14 @@ def seed_schedule(app: FastAPI, caller: Caller, **fields: Any) -> uuid.UUID:
     service = ScheduleService(app.state.runtime.services)
     values = {**INTERVAL_BODY, **fields}
     return service.create(caller.user, ScheduleDraft(**values)).row.id
+
+
+def seed_channel(
+    app: FastAPI, caller: Caller, name: str = "ops", url: str = "json://127.0.0.1/hook"
+) -> uuid.UUID:
+    """A notification channel made through the service (an apprise URL: nothing to resolve)."""
+    service = ChannelService(app.state.runtime.services, app.state.runtime.dispatcher)
+    return service.create(caller.user, ChannelDraft(name=name, url=url)).row.id
 
 
 def hs256(sub: str, *, exp: datetime, secret: str = JWT_SECRET, **claims: Any) -> str:

@@ -14,7 +14,14 @@ from fastapi import FastAPI
 
 from agentcron.engine.clock import ManualClock
 from agentcron.service.schedules import ScheduleService
-from tests.api.helpers import CRON_BODY, bearer, expired_jwt, new_caller, seed_schedule
+from tests.api.helpers import (
+    CRON_BODY,
+    bearer,
+    expired_jwt,
+    new_caller,
+    seed_channel,
+    seed_schedule,
+)
 
 pytestmark = pytest.mark.anyio
 S = "/api/scheduled-commands"
@@ -48,6 +55,21 @@ ROUTES = [
     Route("POST", "/api/agents/reload", 403, shared=True),
     Route("GET", "/api/me", 200, shared=True),
     Route("POST", "/api/schedules/preview", 200, shared=True, body=CRON_BODY),
+    Route(
+        "POST",
+        "/api/channels",
+        201,
+        shared=True,
+        body={"name": "made", "url": "json://127.0.0.1/hook"},
+    ),
+    Route("GET", "/api/channels", 200, shared=True),
+    Route("GET", "/api/channels/{cid}", 200),
+    Route("PATCH", "/api/channels/{cid}", 200, body={"on": ["failure"]}),
+    Route("POST", "/api/channels/{cid}/test", 200),
+    Route("DELETE", "/api/channels/{cgone}", 204),
+    Route("GET", "/api/notifications", 200, shared=True),
+    Route("GET", "/api/notifications?schedule_id={sid}", 200),
+    Route("GET", "/api/notifications?channel_id={cid}", 200),
     # The event stream never ends, so only its refusals are here; tests/api/test_events.py
     # receives it over a socket, as the owner and as another user.
     Route("GET", "/api/events", 0, shared=True),
@@ -67,9 +89,12 @@ async def test_the_table_covers_every_api_route(app: FastAPI) -> None:
             r.method,
             r.path.replace("{sid}", "{schedule_id}")
             .replace("{gone}", "{schedule_id}")
-            .replace("{eid}", "{execution_id}"),
+            .replace("{eid}", "{execution_id}")
+            .replace("{cgone}", "{channel_id}")
+            .replace("{cid}", "{channel_id}"),
         )
         for r in ROUTES
+        if "?" not in r.path
     }
     assert documented == table
 
@@ -83,6 +108,8 @@ async def test_every_route_answers_each_caller(
     sid = seed_schedule(app, owner)
     gone = seed_schedule(app, owner, key="to-delete")
     eid = ScheduleService(app.state.runtime.services).run_now(owner.user, sid).id
+    cid = seed_channel(app, owner, "ops")
+    cgone = seed_channel(app, owner, "to-delete")
     headers = {
         "nobody": {},
         "bad-token": bearer("acr_not-a-real-token"),
@@ -94,7 +121,7 @@ async def test_every_route_answers_each_caller(
     for route in ROUTES:
         if route.path == "/api/events" and who in ("owner", "other-user"):
             continue
-        path = route.path.format(sid=sid, eid=eid, gone=gone)
+        path = route.path.format(sid=sid, eid=eid, gone=gone, cid=cid, cgone=cgone)
         response = await client.request(route.method, path, json=route.body, headers=headers)
         expected = _expected(who, route)
         label = f"{route.method} {route.path} as {who}"
@@ -139,7 +166,7 @@ async def _same_as_missing(
     label: str,
 ) -> None:
     missing = str(uuid.uuid4())
-    path = route.path.format(sid=missing, eid=missing, gone=missing)
+    path = route.path.format(sid=missing, eid=missing, gone=missing, cid=missing, cgone=missing)
     reference = await client.request(route.method, path, json=route.body, headers=headers)
     strip = {"detail", "instance"}  # they name the id that was asked for
     if reference.status_code != 404 or {k: v for k, v in got.items() if k not in strip} != {

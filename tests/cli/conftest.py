@@ -34,6 +34,7 @@ def server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         data_dir=home,
         write_rate_per_minute=10_000,
         auth_failures_per_minute=10_000,
+        notify_allow_private=True,  # the channels tests' receivers listen on 127.0.0.1
     )
     with LiveServer(create_app(settings, run_engine=True)) as live:
         yield Server(live, live.url, settings.database_url, settings.agents_file)

@@ -16,9 +16,27 @@ CALLS: Counter[str] = Counter()
 RELEASE = threading.Event()
 
 
+FAILING = threading.Event()
+"""While set, `switch` fails (for good: no retries); otherwise it succeeds."""
+
+
 def reset() -> None:
     CALLS.clear()
     RELEASE.clear()
+    FAILING.clear()
+
+
+async def switch(command: str, context: AgentContext) -> AgentResult:
+    CALLS[context.execution_id] += 1
+    if FAILING.is_set():
+        raise AgentError("the status page says the API is down", retryable=False)
+    return AgentResult(summary="all systems operational")
+
+
+async def teller(command: str, context: AgentContext) -> AgentResult:
+    """Asks agentcron to tell the user something, as an llm agent's notify_user does."""
+    CALLS[context.execution_id] += 1
+    return AgentResult(summary="checked the status page", notify="Payments are down since 11:52")
 
 
 async def metered(command: str, context: AgentContext) -> AgentResult:
@@ -102,6 +120,14 @@ callable = "tests.support.agents:blocker"
 [agents.sleeper]
 backend = "python"
 callable = "tests.support.agents:sleeper"
+
+[agents.switch]
+backend = "python"
+callable = "tests.support.agents:switch"
+
+[agents.teller]
+backend = "python"
+callable = "tests.support.agents:teller"
 
 [agents.syncblocker]
 backend = "python"

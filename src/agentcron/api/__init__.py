@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from agentcron.api import agents, events, executions, operations, previews, schedules, users
+from agentcron.api import (
+    agents,
+    channels,
+    events,
+    executions,
+    notifications,
+    operations,
+    previews,
+    schedules,
+    users,
+)
 from agentcron.api.bodylimit import BodyLimit
 from agentcron.api.docs import install_docs
 from agentcron.api.httpmetrics import HttpMetrics
@@ -21,6 +31,8 @@ PROTECTED = (
     agents.router,
     users.router,
     events.router,
+    channels.router,
+    notifications.router,
 )
 
 

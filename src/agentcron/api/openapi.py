@@ -39,6 +39,10 @@ TAGS = [
     {"name": "executions", "description": "One firing of a schedule, with its attempts."},
     {"name": "agents", "description": "The @handles commands can be addressed to."},
     {"name": "events", "description": "Live updates as Server-Sent Events."},
+    {
+        "name": "notifications",
+        "description": "Channels (webhook, Slack, email…), tests, and the delivery log.",
+    },
     {"name": "users", "description": "Who you are."},
     {"name": "operations", "description": "Health, readiness, metrics and engine status."},
 ]

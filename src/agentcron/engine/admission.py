@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
 from agentcron.store import claims
@@ -142,9 +143,16 @@ def _work(
 
 
 def claim_schedules(
-    session: Session, now: datetime, limit: int, *, worker_id: str, lease: timedelta
+    session: Session,
+    now: datetime,
+    limit: int,
+    *,
+    worker_id: str,
+    lease: timedelta,
+    notices: Notices | None = None,
 ) -> ClaimResult:
-    """Claim up to `limit` due schedules and write what each slot became."""
+    """Claim up to `limit` due schedules and write what each slot became (and, for slots
+    missed, the notices they call for)."""
     result = ClaimResult()
     due = claims.due_schedules(session, now, limit)
     if not due:
@@ -239,6 +247,8 @@ def claim_schedules(
     written = claims.insert_executions(session, [execution for execution, _ in executions])
     result.to_count = [item for item in result.to_count if item.execution_id in written]
     claims.advance_schedules(session, advances)
+    if notices is not None:
+        result.events += _notify_missed(session, now, notices, executions, written)
     for execution, row in executions:
         if execution.id not in written:
             continue
@@ -262,6 +272,21 @@ def claim_schedules(
             )
         )
     return result
+
+
+def _notify_missed(
+    session: Session,
+    now: datetime,
+    notices: Notices,
+    executions: list[tuple[NewExecution, DueSchedule]],
+    written: set[uuid.UUID],
+) -> list[Event]:
+    finals = [
+        Final(e.id, row.id, row.user_id, e.status, e.error_message)
+        for e, row in executions
+        if e.id in written and e.status is ExecutionStatus.MISSED
+    ]
+    return notices.after_missed(session, now, finals)
 
 
 def claim_pending(

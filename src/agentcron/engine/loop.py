@@ -19,17 +19,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agentcron import __version__
+from agentcron.agents.signing import signature_headers
 from agentcron.config import Settings
 from agentcron.engine import metrics
 from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules, count_slots
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
 from agentcron.engine.live import LiveProgress
+from agentcron.engine.notices import CREATED, Notices
 from agentcron.engine.recorder import Recorder
 from agentcron.engine.recovery import hand_back, recover_expired
 from agentcron.engine.retention import prune
 from agentcron.engine.retry import RetryPolicy
 from agentcron.engine.runner import AgentLookup, Work, run_attempt
+from agentcron.engine.sender import Sender
+from agentcron.notify import Dispatcher
 from agentcron.store import claims, instances, outcomes
 from agentcron.store.database import Store
 from agentcron.store.tables import Instance
@@ -75,6 +79,7 @@ class Engine:
         worker_id: str | None = None,
         role: str = "serve",
         rng: random.Random | None = None,
+        dispatcher: Dispatcher | None = None,
     ) -> None:
         self.store = store
         self.agents = agents
@@ -99,15 +104,28 @@ class Engine:
         self._maintenance_task: asyncio.Task[None] | None = None
         self._live_task: asyncio.Task[None] | None = None
         self._next_recovery: datetime | None = None
+        self.notices = Notices(base_url_of(settings))
         self.recorder = Recorder(
             store,
             worker_id=self.worker_id,
             now=clock.now,
             publish=self._publish,
             retry=self.retry,
+            notices=self.notices,
         )
         self.recorder.on_recorded = self._held.difference_update
         self.live = LiveProgress(store, self.worker_id, self._publish)
+        self._owns_dispatcher = dispatcher is None
+        self.dispatcher = dispatcher or build_dispatcher(settings, clock)
+        self.sender = Sender(
+            store,
+            clock,
+            settings,
+            self.dispatcher,
+            worker_id=self.worker_id,
+            publish=self._publish,
+            rng=self.retry.rng,
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -120,6 +138,7 @@ class Engine:
         self._loop_task = asyncio.create_task(self._run(), name="agentcron-engine")
         self._maintenance_task = asyncio.create_task(self._maintain(), name="agentcron-upkeep")
         self._live_task = asyncio.create_task(self.live.run(), name="agentcron-progress")
+        self.sender.start()
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop claiming, let running attempts finish within the grace period, hand the rest
@@ -141,6 +160,11 @@ class Engine:
                 task.cancel()
             await asyncio.gather(*still, return_exceptions=True)
         await self.recorder.stop()
+        # After the recorder: the last outcomes' notices are written, and this round sends
+        # what it can; the rest waits in the outbox for any instance.
+        await self.sender.stop()
+        if self._owns_dispatcher:
+            await self.dispatcher.aclose()
         upkeep = [t for t in (self._maintenance_task, self._live_task) if t is not None]
         for task in upkeep:
             task.cancel()
@@ -202,7 +226,9 @@ class Engine:
         await self.recorder.flushed()
 
     async def recover(self, now: datetime) -> int:
-        recovered, events = await asyncio.to_thread(recover_expired, self.store, now, self.retry)
+        recovered, events = await asyncio.to_thread(
+            recover_expired, self.store, now, self.retry, self.notices
+        )
         for kind, user_id, data in events:
             self._publish(kind, user_id, data)
         if recovered:
@@ -213,7 +239,12 @@ class Engine:
     def _claim(self, now: datetime, limit: int) -> ClaimResult:
         with self.store.write() as session:
             result = claim_schedules(
-                session, now, limit, worker_id=self.worker_id, lease=self.lease
+                session,
+                now,
+                limit,
+                worker_id=self.worker_id,
+                lease=self.lease,
+                notices=self.notices,
             )
             room = limit - (result.started + result.missed + result.skipped)
             if room > 0:
@@ -397,3 +428,20 @@ class Engine:
     def _on_event(self, event: Event) -> None:
         if event.kind in WAKING:
             self._wake.set()
+        elif event.kind == CREATED:
+            self.sender.wake()
+
+
+def base_url_of(settings: Settings) -> str:
+    """Where people reach this agentcron, for links in notifications."""
+    return (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+
+
+def build_dispatcher(settings: Settings, clock: Clock) -> Dispatcher:
+    """The channel senders, signing webhooks exactly as webhook agents are signed."""
+    return Dispatcher(
+        sign=signature_headers,
+        now=clock.now,
+        allow_private=settings.notify_allow_private,
+        timeout_s=settings.notify_timeout_s,
+    )

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from agentcron.engine import metrics
+from agentcron.engine.notices import Final, Notices
 from agentcron.engine.progress import steps_json
 from agentcron.engine.retry import RETRIABLE, RetryPolicy
 from agentcron.engine.runner import Outcome
@@ -39,12 +42,14 @@ class Recorder:
         now: Callable[[], datetime],
         publish: Publish,
         retry: RetryPolicy,
+        notices: Notices | None = None,
     ) -> None:
         self.store = store
         self.worker_id = worker_id
         self._now = now
         self._publish = publish
         self._retry = retry
+        self._notices = notices
         self._queue: asyncio.Queue[Outcome] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -103,6 +108,26 @@ class Recorder:
         for kind, user_id, data in events:
             self._publish(kind, user_id, data)
 
+    def _notify(
+        self, session: Session, now: datetime, kept: list[tuple[Outcome, Finish]]
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Streaks, auto-pause and notices for the final outcomes, in the same transaction."""
+        if self._notices is None:
+            return []
+        finals = [
+            Final(
+                execution_id=f.execution_id,
+                schedule_id=f.schedule_id,
+                user_id=o.work.user_id,
+                status=f.status,
+                error=f.error,
+                agent_message=o.notify,
+            )
+            for o, f in kept
+            if f.next_attempt_at is None
+        ]
+        return self._notices.after_finish(session, now, finals)
+
     def _write(self, batch: list[Outcome]) -> list[tuple[str, str, dict[str, Any]]]:
         now = self._now()
         finishes: list[Finish] = []
@@ -149,7 +174,10 @@ class Recorder:
                     )
                 )
             written = outcomes.finish(session, self.worker_id, finishes)
-        kept = [(o, f) for o, f in zip(batch, finishes, strict=True) if f.execution_id in written]
+            kept = [
+                (o, f) for o, f in zip(batch, finishes, strict=True) if f.execution_id in written
+            ]
+            notices = self._notify(session, now, kept)
         for o, f in kept:
             data: dict[str, Any] = {
                 "execution_id": str(o.work.execution_id),
@@ -169,6 +197,7 @@ class Recorder:
                 data["next_attempt_at"] = f.next_attempt_at.isoformat()
             kind = "execution.retrying" if f.next_attempt_at else "execution.finished"
             events.append((kind, str(o.work.user_id), data))
+        events.extend(notices)
         metrics.record_outcomes(
             (f.status.value, o.duration_ms, o.tokens_used, o.llm_calls, o.work.agent_id)
             for o, f in kept

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from agentcron.engine.notices import Final, Notices
 from agentcron.engine.retry import RetryPolicy
 from agentcron.store import outcomes
 from agentcron.store.database import Store
-from agentcron.store.records import Finish
+from agentcron.store.records import Finish, LostExecution
 from agentcron.store.tables import ExecutionStatus
 
 RECOVERY_BATCH = 500
@@ -23,8 +24,11 @@ HANDED_BACK = "handed back at shutdown; another attempt will run it"
 Event = tuple[str, str, dict[str, Any]]
 
 
-def recover_expired(store: Store, now: datetime, retry: RetryPolicy) -> tuple[int, list[Event]]:
-    """Finish every execution whose lease expired, a batch per short transaction."""
+def recover_expired(
+    store: Store, now: datetime, retry: RetryPolicy, notices: Notices | None = None
+) -> tuple[int, list[Event]]:
+    """Finish every execution whose lease expired, a batch per short transaction; final
+    failures count in their schedules' streaks and notify like any other."""
     total = 0
     events: list[Event] = []
     while True:
@@ -32,7 +36,7 @@ def recover_expired(store: Store, now: datetime, retry: RetryPolicy) -> tuple[in
             lost = outcomes.expired_leases(session, now, RECOVERY_BATCH)
             if not lost:
                 break
-            finishes = []
+            finishes: list[Finish] = []
             for item in lost:
                 retry_at = retry.after(
                     ExecutionStatus.FAILED,
@@ -72,10 +76,20 @@ def recover_expired(store: Store, now: datetime, retry: RetryPolicy) -> tuple[in
                     )
                 )
             outcomes.recover(session, finishes)
+            if notices is not None:
+                events += notices.after_finish(session, now, _finals(lost, finishes))
             total += len(lost)
         if len(lost) < RECOVERY_BATCH:
             break
     return total, events
+
+
+def _finals(lost: list[LostExecution], finishes: list[Finish]) -> list[Final]:
+    return [
+        Final(f.execution_id, f.schedule_id, item.user_id, f.status, f.error)
+        for item, f in zip(lost, finishes, strict=True)
+        if f.next_attempt_at is None
+    ]
 
 
 def hand_back(store: Store, worker_id: str, now: datetime) -> int:

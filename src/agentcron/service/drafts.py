@@ -11,12 +11,14 @@ other friday at 5pm") survives into the stored schedule.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from agentcron.config import Settings
 from agentcron.errors import InvalidInput, Problem
+from agentcron.service.channels import check_events
 from agentcron.service.context import AgentDirectory
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent
 from agentcron.store.tables import Overlap, ScheduledCommand, User
@@ -50,8 +52,12 @@ EDITABLE = (
     "max_retries",
     "timeout_s",
     "key",
+    "auto_pause_after",
+    "notify",
 )
 FILTER_MAX_LEN = 200
+AUTO_PAUSE_MAX = 1000
+SILENT: dict[str, Any] = {"channels": [], "on": []}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,10 @@ class ScheduleDraft:
     max_retries: int | None = None
     timeout_s: int | None = None
     key: str | None = None
+    auto_pause_after: int | None = None
+    # {"channels": [ids] | None, "on": [events] | None}; {} follows the owner's channels and
+    # SILENT is silence (the API's `notify: null`).
+    notify: dict[str, Any] | None = None
     text: str | None = None
 
     def given(self) -> dict[str, Any]:
@@ -186,6 +196,8 @@ class DraftRules:
                 "max_retries": settings.max_retries,
                 "timeout_s": settings.default_timeout_s,
                 "key": None,
+                "auto_pause_after": settings.auto_pause_after,
+                "notify": None,
             }
         )
         given = draft.given()
@@ -308,6 +320,8 @@ class DraftRules:
         check_range(problems, merged, "misfire_grace_s", 0, 86_400 * 7)
         check_range(problems, merged, "max_retries", 0, 3)
         check_range(problems, merged, "timeout_s", 1, self.settings.max_timeout_s)
+        check_range(problems, merged, "auto_pause_after", 0, AUTO_PAUSE_MAX)
+        merged["notify"] = normal_notify(merged.get("notify"), problems)
         key = merged.get("key")
         if key is not None and (
             not isinstance(key, str) or not re.fullmatch(r"[\w.:-]{1,100}", key)
@@ -377,6 +391,49 @@ class DraftRules:
             problems.extend(p for p in exc.problems if p.field not in reported)
             return None
         return spec
+
+
+def normal_notify(value: object, problems: list[Problem]) -> dict[str, Any] | None:
+    """A schedule's notification override as stored: None follows the owner's channels,
+    {"channels": [], "on": []} is silence, anything else narrows (see engine/notices.py).
+    Channel ids are checked for ownership by the use case, in its transaction."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"channels", "on"}:
+        problems.append(
+            Problem(
+                "notify",
+                'must be null or {"channels": [ids], "on": [events]}',
+                "either key may be left out; null is silence",
+            )
+        )
+        return None
+    channels = value.get("channels")
+    on = value.get("on")
+    if channels is not None:
+        if not isinstance(channels, list | tuple):
+            problems.append(Problem("notify.channels", "must be a list of channel ids"))
+            return None
+        try:
+            channels = sorted({str(uuid.UUID(str(c))) for c in channels})
+        except ValueError:
+            problems.append(
+                Problem(
+                    "notify.channels",
+                    "has something that is not a channel id",
+                    "see GET /api/channels",
+                )
+            )
+            return None
+    if on is not None:
+        on = check_events(on, "notify.on", problems)
+        if on is None:
+            return None
+    if channels == [] or on == []:
+        return dict(SILENT)
+    if channels is None and on is None:
+        return None
+    return {"channels": channels, "on": on}
 
 
 def check_range(

@@ -10,13 +10,16 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
 from agentcron.service.context import Services
 from agentcron.service.drafts import FILTER_MAX_LEN, TIMING_FIELDS, DraftRules, ScheduleDraft
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
+from agentcron.store import channels as channels_repo
 from agentcron.store import claims
 from agentcron.store import executions as executions_repo
 from agentcron.store import schedules as repo
@@ -170,6 +173,7 @@ class ScheduleService:
                     )
                 if row.key and repo.get_by_key(session, user.id, row.key):
                     raise Conflict(f"a schedule with key {row.key!r} already exists")
+                _check_channels(session, user, row.notify)
                 session.add(row)
         except IntegrityError:  # the key constraint, should anything bypass the lock
             raise Conflict(f"a schedule with key {row.key!r} already exists") from None
@@ -190,6 +194,7 @@ class ScheduleService:
             if row is None:
                 raise NotFound("schedule", schedule_id)
             values = self.rules.checked(user, understood, now, existing=row).values
+            _check_channels(session, user, values.get("notify"))
             timing_changed = any(getattr(row, k) != values[k] for k in TIMING_FIELDS)
             if values.get("key") and values["key"] != row.key:
                 other = repo.get_by_key(session, user.id, values["key"])
@@ -204,6 +209,7 @@ class ScheduleService:
             if keep_next:
                 values["next_run_at"] = row.next_run_at
                 values["anchor_at"] = row.anchor_at
+            _mark_pause(row, row.enabled, values["enabled"], now)
             for key, value in values.items():
                 setattr(row, key, value)
             row.updated_at = now
@@ -226,6 +232,7 @@ class ScheduleService:
                 row.next_run_at = following
             elif not enabled:
                 row.next_run_at = None
+            _mark_pause(row, row.enabled, enabled, now)
             row.enabled = enabled
             row.updated_at = now
         kind = "schedule.enabled" if enabled else "schedule.disabled"
@@ -315,3 +322,26 @@ class ScheduleService:
                 f"too many changes: at most {self.s.settings.write_rate_per_minute} per minute",
                 wait,
             )
+
+
+def _mark_pause(row: ScheduledCommand, was: bool, now_enabled: bool, now: datetime) -> None:
+    """Enabling starts afresh (the failing streak and any pause's reason are cleared);
+    disabling by hand says who paused it and when."""
+    if now_enabled and not was:
+        row.consecutive_failures = 0
+        row.paused_at = row.paused_by = row.paused_reason = row.paused_note = None
+    elif was and not now_enabled:
+        row.paused_at, row.paused_by = now, "user"
+        row.paused_reason = row.paused_note = None
+
+
+def _check_channels(session: Session, user: User, notify: dict[str, Any] | None) -> None:
+    """A schedule's notification override may name only its owner's channels."""
+    wanted = [uuid.UUID(c) for c in (notify or {}).get("channels") or ()]
+    missing = set(wanted) - channels_repo.owned_ids(session, user.id, wanted)
+    if missing:
+        raise InvalidInput.one(
+            "notify.channels",
+            f"{sorted(map(str, missing))[0]} is not one of your channels",
+            "see GET /api/channels",
+        )

@@ -17,8 +17,10 @@ from agentcron.agents import AgentDeps, AgentRegistry
 from agentcron.config import Settings
 from agentcron.engine.clock import Clock, SystemClock
 from agentcron.engine.events import EventBus
-from agentcron.engine.loop import Engine, new_worker_id
+from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
+from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
+from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
@@ -46,6 +48,7 @@ class Runtime:
     registry: AgentRegistry
     engine: Engine
     state: EngineState
+    dispatcher: Dispatcher
     relay: object | None = None
 
     @property
@@ -66,6 +69,7 @@ class UseCases:
     agents: AgentsService
     status: StatusService
     streams: StreamGate
+    channels: ChannelService
     runtime: Runtime = field(repr=False)
 
     @property
@@ -103,6 +107,7 @@ class UseCases:
             await asyncio.to_thread(relay.stop)  # type: ignore[attr-defined]
             runtime.relay = None
         await runtime.registry.aclose()
+        await runtime.dispatcher.aclose()
         runtime.services.store.dispose()
 
     def close(self) -> None:
@@ -140,7 +145,10 @@ def build_use_cases(
         if load_agents:
             registry.load()  # the registry says what it loaded, once
     services = Services(settings=settings, store=store, clock=clock, agents=registry, bus=bus)
-    engine = Engine(store, registry, clock, settings, bus, worker_id=worker_id, role=role)
+    dispatcher = build_dispatcher(settings, clock)
+    engine = Engine(
+        store, registry, clock, settings, bus, worker_id=worker_id, role=role, dispatcher=dispatcher
+    )
     state = EngineState(worker_id=worker_id, role=role)
     return UseCases(
         settings=settings,
@@ -158,5 +166,6 @@ def build_use_cases(
             per_address=settings.max_streams_per_address,
             total=settings.max_streams,
         ),
-        runtime=Runtime(services, registry, engine, state),
+        channels=ChannelService(services, dispatcher),
+        runtime=Runtime(services, registry, engine, state, dispatcher),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from agentcron.store.tables import ExecutionStatus, ExecutionTrigger
 
@@ -172,3 +173,127 @@ class Progress:
     attempt: int
     output: str | None
     steps: str | None
+
+
+# -- notifications (store.outbox) ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeSubject:
+    """A schedule as the notice rules read it, inside the transaction that finishes one of its
+    executions (its row is locked there by the outcome's own write)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    agent_id: str
+    command_text: str
+    description: str
+    key: str | None
+    timezone: str
+    enabled: bool
+    consecutive_failures: int
+    auto_pause_after: int
+    notify: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRule:
+    """An enabled channel and the events its owner asked it for."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionFacts:
+    """What a notice says about an execution, read once its outcome is written."""
+
+    id: uuid.UUID
+    scheduled_for: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    status: str
+    trigger: str
+    attempt: int
+    duration_ms: int | None
+    summary: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreakChange:
+    schedule_id: uuid.UUID
+    consecutive_failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class AutoPause:
+    """A schedule disabled by the engine after too many failures in a row."""
+
+    schedule_id: uuid.UUID
+    paused_at: datetime
+    reason: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewNotice:
+    """A notice and the channels it goes to (none: it is for the bell alone)."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    schedule_id: uuid.UUID | None
+    execution_id: uuid.UUID | None
+    event: str
+    title: str
+    message: str
+    payload: dict[str, Any]
+    created_at: datetime
+    channel_ids: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedNotification:
+    """An outbox row this sender now holds under a lease, with what sending it takes."""
+
+    id: uuid.UUID
+    notice_id: uuid.UUID
+    channel_id: uuid.UUID
+    user_id: uuid.UUID
+    schedule_id: uuid.UUID | None
+    attempts: int  # including the one just claimed
+    suppressed_before: int
+    event: str
+    title: str
+    message: str
+    payload: dict[str, Any]
+    kind: str
+    url: str
+    secret: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelWindow:
+    """A channel's rate-limit window, locked for the claim's transaction."""
+
+    id: uuid.UUID
+    enabled: bool
+    disabled_reason: str | None
+    window_started_at: datetime | None
+    window_count: int
+    suppressed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """How one claimed notification ended: sent, failed for good, or due again at `retry_at`.
+    `disable` (a permanent refusal) turns its channel off with the error as the reason."""
+
+    id: uuid.UUID
+    channel_id: uuid.UUID
+    attempts: int
+    status: str
+    error: str | None = None
+    retry_at: datetime | None = None
+    disable: bool = False

@@ -18,7 +18,17 @@ from agentcron.service.usecases import UseCases
 from agentcron.web.routing import harden
 from agentcron.web.state import WebState
 from agentcron.web.templating import STATIC
-from agentcron.web.views import auth, editor, guide, history, home, live, overview, schedules
+from agentcron.web.views import (
+    auth,
+    channels,
+    editor,
+    guide,
+    history,
+    home,
+    live,
+    overview,
+    schedules,
+)
 
 __all__ = ["install"]
 
@@ -46,6 +56,6 @@ def install(app: FastAPI, use_cases: UseCases, secret_key: str) -> None:
     )
     app.state.web = WebState(use_cases, cookies, secret_key)
     # The editor's /schedules/new must come before /schedules/{schedule_id}.
-    for module in (auth, home, editor, schedules, history, overview, live, guide):
+    for module in (auth, home, editor, schedules, history, overview, live, guide, channels):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", _Assets(directory=STATIC), name="static")

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from agentcron.auth.sessions import SessionCookies
 from agentcron.config import Settings
 from agentcron.service.agents import AgentsService
+from agentcron.service.channels import ChannelService
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
 from agentcron.service.limits import RateLimiter
@@ -75,6 +76,10 @@ class WebState:
     @property
     def agents(self) -> AgentsService:
         return self.use_cases.agents
+
+    @property
+    def channels(self) -> ChannelService:
+        return self.use_cases.channels
 
     @property
     def hues(self) -> dict[str, int]:

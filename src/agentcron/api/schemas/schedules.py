@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from agentcron.api.schemas.page import Page
+from agentcron.service.drafts import SILENT
 from agentcron.service.models import ExecutionStatus, IntervalUnit, Overlap, ScheduleType
 from agentcron.service.schedules import Preview, ScheduleDraft, ScheduleView
 
@@ -32,6 +33,21 @@ Text = Annotated[str, AfterValidator(_valid_unicode)]
 
 def _choices(*values: str) -> dict[str, Any]:
     return {"enum": [*values, None]}
+
+
+class NotifyRule(BaseModel):
+    """A schedule's own notification rule (see `notify`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: list[uuid.UUID] | None = Field(
+        None, description="Only these channels of yours (null: all of them)."
+    )
+    on: list[str] | None = Field(
+        None,
+        description="Only these events, instead of each channel's `on` list (null: theirs): "
+        "failure, recovery, success, agent, auto_paused, missed.",
+    )
 
 
 class ScheduleIn(BaseModel):
@@ -81,6 +97,17 @@ class ScheduleIn(BaseModel):
     key: Text | None = Field(
         None, description="Your own unique name for this schedule.", examples=["daily-report"]
     )
+    auto_pause_after: int | None = Field(
+        None,
+        description="Consecutive final failures after which the schedule disables itself "
+        "(0: never; 0 to 1000; default from the server's settings, 5).",
+    )
+    notify: NotifyRule | None = Field(
+        None,
+        description="Who hears about this schedule. Leave it out (or send `{}`) to use "
+        "your channels and each channel's `on` list; `channels` narrows to some channels, "
+        "`on` replaces their event lists; `null` is silence (no channels, no bell).",
+    )
     text: Text | None = Field(
         None,
         description="A whole sentence instead of the timing fields and `command_text`.",
@@ -93,9 +120,10 @@ class ScheduleIn(BaseModel):
     )
 
     def draft(self) -> ScheduleDraft:
-        """null and absent mean the same: not given (PATCH keeps it, PUT uses the default)."""
+        """null and absent mean the same: not given (PATCH keeps it, PUT uses the default),
+        except for `notify`, where null is silence."""
         values = self.model_dump(exclude={"user_id"})
-        return ScheduleDraft(**{k: v for k, v in values.items() if v is not None})
+        return _draft(values, self.model_fields_set)
 
 
 CREATE_EXAMPLES: dict[str, Example] = {
@@ -148,9 +176,22 @@ class ScheduleReplace(ScheduleIn):
     schedule_text: str | None = Field(None, description="Read-only: ignored.")
     next_runs: list[datetime] | None = Field(None, description="Read-only: ignored.")
 
+    consecutive_failures: int | None = Field(None, description="Read-only: ignored.")
+    paused_at: datetime | None = Field(None, description="Read-only: ignored.")
+    paused_by: str | None = Field(None, description="Read-only: ignored.")
+    paused_reason: str | None = Field(None, description="Read-only: ignored.")
+    paused_note: str | None = Field(None, description="Read-only: ignored.")
+
     def draft(self) -> ScheduleDraft:
         values = self.model_dump(include=set(ScheduleIn.model_fields) - {"user_id"})
-        return ScheduleDraft(**{k: v for k, v in values.items() if v is not None})
+        return _draft(values, self.model_fields_set)
+
+
+def _draft(values: dict[str, Any], given: set[str]) -> ScheduleDraft:
+    fields = {k: v for k, v in values.items() if v is not None}
+    if "notify" in given:
+        fields["notify"] = dict(SILENT) if values.get("notify") is None else values["notify"]
+    return ScheduleDraft(**fields)
 
 
 READ_ONLY_FIELDS = frozenset(ScheduleReplace.model_fields) - frozenset(ScheduleIn.model_fields)
@@ -174,6 +215,16 @@ class ScheduleOut(BaseModel):
     overlap: Overlap
     max_retries: int
     timeout_s: int
+    auto_pause_after: int
+    notify: NotifyRule | None = Field(
+        description="null: silence; otherwise the channels and events (null in either: "
+        "all your channels, each channel's own events)."
+    )
+    consecutive_failures: int = Field(description="Final failures in a row, now.")
+    paused_at: datetime | None
+    paused_by: str | None = Field(description="`auto` (after failures) or `user`.")
+    paused_reason: str | None
+    paused_note: str | None = Field(description="For an automatic pause: the last error.")
     next_run_at: datetime | None
     last_run_at: datetime | None
     last_status: ExecutionStatus | None
@@ -205,6 +256,13 @@ class ScheduleOut(BaseModel):
             overlap=Overlap(row.overlap),
             max_retries=row.max_retries,
             timeout_s=row.timeout_s,
+            auto_pause_after=row.auto_pause_after,
+            notify=_notify_out(row.notify),
+            consecutive_failures=row.consecutive_failures,
+            paused_at=row.paused_at,
+            paused_by=row.paused_by,
+            paused_reason=row.paused_reason,
+            paused_note=row.paused_note,
             next_run_at=row.next_run_at,
             last_run_at=row.last_run_at,
             last_status=ExecutionStatus(row.last_status) if row.last_status else None,
@@ -213,6 +271,14 @@ class ScheduleOut(BaseModel):
             schedule_text=view.description_text,
             next_runs=view.next_runs,
         )
+
+
+def _notify_out(stored: dict[str, Any] | None) -> NotifyRule | None:
+    if stored is None:
+        return NotifyRule()
+    if stored.get("channels") == [] or stored.get("on") == []:
+        return None
+    return NotifyRule.model_validate(stored)
 
 
 class SchedulePage(Page):

@@ -209,6 +209,8 @@
       let data = {};
       try { data = JSON.parse(event.data); } catch (error) { /* keep {} */ }
       refreshAll(event.type, data);
+      // Other scripts (the bell, notify.js) follow the same stream without a second one.
+      document.dispatchEvent(new CustomEvent("agentcron:event", { detail: { type: event.type, data } }));
       if (event.type === "execution.started") announce(`${labelFor(data.schedule_id)}: started`);
       if (event.type === "execution.finished") {
         announce(`${labelFor(data.schedule_id)}: ${STATUS_WORDS[data.status] || data.status}`);
@@ -218,6 +220,7 @@
     for (const kind of [
       "execution.queued", "execution.started", "execution.finished", "execution.retrying",
       "schedule.created", "schedule.updated", "schedule.enabled", "schedule.disabled", "schedule.deleted",
+      "notification.created", "notification.delivered",
     ]) {
       source.addEventListener(kind, onEvent);
     }

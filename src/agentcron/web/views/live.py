@@ -26,7 +26,7 @@ router = APIRouter(route_class=WebRoute)
 STREAM_LIFE_S = 25.0
 KEEPALIVE_S = 10.0
 RETRY_MS = 1000
-FORWARDED = ("execution.", "schedule.")
+FORWARDED = ("execution.", "schedule.", "notification.")
 # What the page may see of an event: ids and outcomes, not output.
 FIELDS = (
     "execution_id",
@@ -38,6 +38,10 @@ FIELDS = (
     "llm_calls",
     "scheduled_for",
     "next_attempt_at",
+    "notice_id",
+    "event",
+    "title",
+    "channel_id",
 )
 
 
