@@ -182,6 +182,11 @@ async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
         "command": result.command_text,
         "next_runs": result.next_runs,
         "timezone": spec.timezone,
+        # How words were read, and a model's reading (never saved unless accepted).
+        "notes": result.notes,
+        "viewer_timezone": result.viewer_timezone,
+        "interpreted_by": result.model.interpreted_by if result.model else None,
+        "grammar_refusal": result.model.refusal if result.model else None,
         # What a sentence meant, so switching to a structured mode can carry it over.
         "spec": {
             "schedule_type": spec.schedule_type.value,
