@@ -146,7 +146,9 @@ async def test_an_invalid_model_answer_is_refused_with_the_grammars_message(
     assert response.status_code == 422
     [problem] = response.json()["errors"]
     assert problem["field"] == "text"
-    assert problem["message"].startswith('"on mondays" needs a time of day')  # the grammar's own refusal
+    assert problem["message"].startswith(
+        '"on mondays" needs a time of day'
+    )  # the grammar's own refusal
     assert MODEL in problem["fix"] and "no valid schedule" in problem["fix"]
     assert "*/2 * * * *" in problem["fix"]
 
@@ -180,7 +182,9 @@ async def test_an_unreachable_model_leaves_the_grammars_refusal_with_a_note(
 
     assert response.status_code == 422
     [problem] = response.json()["errors"]
-    assert problem["field"] == "text" and problem["message"].startswith('"on mondays" needs a time of day')
+    assert problem["field"] == "text" and problem["message"].startswith(
+        '"on mondays" needs a time of day'
+    )
     assert "no model reading" in problem["fix"] and "could not get an answer" in problem["fix"]
 
 
