@@ -146,9 +146,8 @@ async def test_an_invalid_model_answer_is_refused_with_the_grammars_message(
     assert response.status_code == 422
     [problem] = response.json()["errors"]
     assert problem["field"] == "text"
-    assert problem["message"].startswith(
-        '"on mondays" needs a time of day'
-    )  # the grammar's own refusal
+    # The grammar's own refusal, not the model's.
+    assert problem["message"].startswith('"on mondays" needs a time of day')
     assert MODEL in problem["fix"] and "no valid schedule" in problem["fix"]
     assert "*/2 * * * *" in problem["fix"]
 
