@@ -152,6 +152,58 @@ async def test_an_invalid_model_answer_is_refused_with_the_grammars_message(
     assert "*/2 * * * *" in problem["fix"]
 
 
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (
+            reading(
+                schedule_type="once",
+                cron_expression=None,
+                run_at="2026-03-03T15:00",
+                timezone="Europe/Berlin",
+            ),
+            {"schedule_type": "once", "run_at": "2026-03-03T14:00:00Z"},
+        ),
+        (
+            reading(
+                schedule_type="interval",
+                cron_expression=None,
+                interval_value=90,
+                interval_unit="minutes",
+            ),
+            {"schedule_type": "interval", "interval_value": 90, "interval_unit": "minutes"},
+        ),
+    ],
+)
+async def test_once_and_interval_readings_are_previewed_too(
+    api: httpx.AsyncClient,
+    ada: Caller,
+    model: LoopbackServer,
+    answer: dict[str, Any],
+    expected: dict[str, Any],
+) -> None:
+    model.answer = answering(answer)
+
+    body = (await api.post(PREVIEW, json={"text": VAGUE}, headers=ada.headers)).json()
+
+    assert {key: body[key] for key in expected} == expected
+    assert body["needs_confirmation"] is True
+
+
+async def test_a_past_run_at_from_the_model_is_refused(
+    api: httpx.AsyncClient, ada: Caller, model: LoopbackServer
+) -> None:
+    model.answer = answering(
+        reading(schedule_type="once", cron_expression=None, run_at="2026-03-01T09:00")
+    )
+
+    response = await api.post(PREVIEW, json={"text": VAGUE}, headers=ada.headers)
+
+    assert response.status_code == 422
+    [problem] = response.json()["errors"]
+    assert problem["field"] == "text" and "no valid schedule" in problem["fix"]
+
+
 async def test_a_made_up_zone_from_the_model_is_refused(
     api: httpx.AsyncClient, ada: Caller, model: LoopbackServer
 ) -> None:

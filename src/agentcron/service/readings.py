@@ -22,8 +22,9 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from agentcron.config import Settings
 from agentcron.errors import InvalidInput, Problem
@@ -178,9 +179,9 @@ def _timing(answer: ModelAnswer, problems: list[Problem]) -> TimingDraft:
         except ValueError:
             problems.append(Problem("run_at", f"{answer.run_at!r} is not a date and time"))
         if run_at is not None and run_at.tzinfo is None and zone_problem(answer.timezone) is None:
-            from zoneinfo import ZoneInfo
-
             run_at = run_at.replace(tzinfo=ZoneInfo(answer.timezone))
+        if run_at is not None and run_at.tzinfo is not None:
+            run_at = run_at.astimezone(UTC)  # instants are UTC; the zone stays on the spec
     return TimingDraft(
         schedule_type=answer.schedule_type,
         cron_expression=answer.cron_expression,
