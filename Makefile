@@ -47,8 +47,10 @@ browser:
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: /usr/bin/chromium missing; browser tests will skip (run: sudo apt-get install -y chromium)"; fi; fi
 
+# Four workers on two cores: much of the suite waits on servers, processes and the browser.
+PYTEST_WORKERS ?= 4
 pytest: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## bench: the benchmark suite (see docs/benchmarks.md)
 bench: $(STAMP) bench-tools

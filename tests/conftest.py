@@ -22,6 +22,10 @@ from sqlalchemy.engine import make_url
 from agentcron.engine.clock import ManualClock
 from agentcron.store.database import Store, normalize_url
 
+# The CLI's Rich consoles take their width when first imported; pytest-xdist's workers run
+# with COLUMNS=80. One width everywhere keeps the CLI's printed lines comparable.
+os.environ["COLUMNS"] = "200"
+
 PG_ENV = "AGENTCRON_TEST_POSTGRES_URL"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     agent_sync_threads: int = Field(8, ge=1, le=1024)
     """Synchronous Python agent calls at once, in threads of their own (agents/threads.py)."""
 
+    # The sentence parser's fallback: an `llm` or `openai` agent of the agents file that reads
+    # sentences the grammar refuses (shown for confirmation, never saved without it); "" is off.
+    parser_agent: str = ""
+
     # Identity
     secret_key: str = ""
     session_max_age_s: int = 14 * 24 * 3600

@@ -54,6 +54,7 @@ ROUTES = [
     # Neither caller here is an administrator (test_schedules reloads as one).
     Route("POST", "/api/agents/reload", 403, shared=True),
     Route("GET", "/api/me", 200, shared=True),
+    Route("PATCH", "/api/me", 200, shared=True, body={"timezone": "Europe/Berlin"}),
     Route("POST", "/api/schedules/preview", 200, shared=True, body=CRON_BODY),
     Route(
         "POST",

@@ -24,15 +24,19 @@ class OpenAIAgent(LLMAgent):
     offers_notify: ClassVar[bool] = False
 
     def __init__(self, handle: str, settings: OpenAISettings, deps: AgentDeps) -> None:
-        as_llm = LLMSettings(
-            provider="openai",
-            base_url=settings.base_url,
-            model=settings.model,
-            api_key_env=settings.api_key_env,
-            system_prompt=settings.system_prompt,
-            max_llm_calls=MAX_LLM_CALLS,
-            max_output_tokens=settings.max_tokens,
-            temperature=settings.temperature,
-            timeout_s=settings.timeout_s,
-        )
-        super().__init__(handle, as_llm, deps)
+        super().__init__(handle, as_llm_settings(settings), deps)
+
+
+def as_llm_settings(settings: OpenAISettings) -> LLMSettings:
+    """The `llm` settings an `openai` agent means."""
+    return LLMSettings(
+        provider="openai",
+        base_url=settings.base_url,
+        model=settings.model,
+        api_key_env=settings.api_key_env,
+        system_prompt=settings.system_prompt,
+        max_llm_calls=MAX_LLM_CALLS,
+        max_output_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+        timeout_s=settings.timeout_s,
+    )

@@ -26,7 +26,7 @@ from agentcron.agents.base import Agent, AgentInfo
 from agentcron.agents.config import AgentConfigError, AgentSpec, read_file
 from agentcron.agents.deps import AgentDeps
 from agentcron.agents.redact import RedactedAgent
-from agentcron.agents.settings import BACKENDS
+from agentcron.agents.settings import BACKENDS, BackendSettings
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class _Snapshot:
     agents: Mapping[str, Agent]
     infos: tuple[AgentInfo, ...]
     note: str
+    settings: Mapping[str, BackendSettings] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _EMPTY = _Snapshot(MappingProxyType({}), (), "no agents are configured")
@@ -128,6 +129,11 @@ class AgentRegistry:
     def handles(self) -> list[str]:
         return sorted(self._snapshot.agents)
 
+    def settings_of(self, handle: str) -> BackendSettings | None:
+        """An agent's validated settings, for code of this process that talks to the same
+        backend in another way (the sentence parser's model fallback); never shown to users."""
+        return self._snapshot.settings.get(_normal(handle))
+
     def infos(self) -> list[AgentInfo]:
         """What users may see: handle, name, description, backend kind. Never URLs or keys."""
         return list(self._snapshot.infos)
@@ -160,7 +166,8 @@ class AgentRegistry:
             for spec in sorted(specs, key=lambda spec: spec.handle)
         )
         note = f"no agents are configured in {self.path}"
-        return _Snapshot(MappingProxyType(agents), infos, note)
+        settings = MappingProxyType({spec.handle: spec.settings for spec in specs})
+        return _Snapshot(MappingProxyType(agents), infos, note, settings)
 
     def _construct(self, spec: AgentSpec) -> Agent:
         backend = BACKENDS[spec.backend]

@@ -65,9 +65,10 @@ def create_schedule(
 ) -> ScheduleOut:
     """Give the timing as fields (`cron`, `interval` or `once`) or as one sentence in `text`.
     Without `agent_id`, the `@handle` at the start of `command_text` picks the agent.
-    Refused with 409 beyond 50 schedules, 429 beyond the write rate."""
+    Refused with 409 beyond 50 schedules, 429 beyond the write rate. A sentence only a
+    model could read (see the preview) needs `accept_model_reading: true`."""
     refuse_foreign_user_id(user, body.user_id)
-    view = api.schedules.create(user, body.draft())
+    view = api.schedules.create(user, body.draft(), **body.acceptance())
     response.headers["Location"] = f"{router.prefix}/{view.row.id}"
     return ScheduleOut.of(view)
 
@@ -120,7 +121,9 @@ def replace_schedule(
     (`id`, `next_runs`, `schedule_text` …) are ignored, and a field not sent keeps its value
     (a PUT never silently resets one). Unchanged timing keeps the next fire time."""
     refuse_foreign_user_id(user, body.user_id)
-    return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft()))
+    return ScheduleOut.of(
+        api.schedules.update(user, schedule_id, body.draft(), **body.acceptance())
+    )
 
 
 @router.patch(
@@ -132,7 +135,9 @@ def update_schedule(
     """Only the fields given change (null counts as not given). A new `schedule_type` drops
     the old type's fields unless they are given again."""
     refuse_foreign_user_id(user, body.user_id)
-    return ScheduleOut.of(api.schedules.update(user, schedule_id, body.draft()))
+    return ScheduleOut.of(
+        api.schedules.update(user, schedule_id, body.draft(), **body.acceptance())
+    )
 
 
 @router.delete(

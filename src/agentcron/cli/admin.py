@@ -223,7 +223,15 @@ async def _run_worker(settings: Settings) -> None:
 @users_app.command("create")
 def users_create(
     name: str,
-    timezone: Annotated[str, typer.Option("--tz", help="Default IANA time zone.")] = "UTC",
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="IANA time zone new schedules default to (default UTC, until the user or "
+            "their browser's suggestion sets one).",
+            show_default=False,
+        ),
+    ] = None,
     admin: Annotated[
         bool, typer.Option("--admin", help="May reload the agents file for everyone.")
     ] = False,

@@ -67,8 +67,9 @@ def soonest_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered + [i for i in items if not (i.get("enabled") and i.get("next_run_at"))]
 
 
-def print_schedule(item: dict[str, Any], now: datetime) -> None:
-    """The full card of one schedule (`show`, and after add/edit)."""
+def print_schedule(item: dict[str, Any], now: datetime, viewer: str | None = None) -> None:
+    """The full card of one schedule (`show`, and after add/edit); its next runs in its own
+    zone, and in the `viewer`'s when that differs."""
     timing = schedule_words(item)
     rows: list[tuple[str, str]] = [
         ("id", out.text(item["id"])),
@@ -85,8 +86,8 @@ def print_schedule(item: dict[str, Any], now: datetime) -> None:
     runs = item.get("next_runs") or ([item["next_run_at"]] if item.get("next_run_at") else [])
     zone = item.get("timezone")
     if runs:
-        rows.append(("next runs", out.when(runs[0], now, zone)))
-        rows += [("", out.when(run, now, zone)) for run in runs[1:]]
+        rows.append(("next runs", out.when(runs[0], now, zone, viewer)))
+        rows += [("", out.when(run, now, zone, viewer)) for run in runs[1:]]
     else:
         rows.append(("next runs", "—"))
     if item.get("last_run_at"):
@@ -106,16 +107,26 @@ def print_schedule(item: dict[str, Any], now: datetime) -> None:
 
 
 def print_preview(preview: dict[str, Any], now: datetime, fallback_command: str) -> None:
+    """What `add` asks about: its next runs in the schedule's zone and the viewer's, how
+    words were read, and, for a model's reading, whose it is and why the grammar refused."""
     agent = preview.get("agent_id") or preview.get("agent")
     command = preview.get("command_text") or preview.get("command") or fallback_command
-    rows = [
+    rows: list[tuple[str, str]] = []
+    if preview.get("interpreted_by"):
+        rows += [
+            ("interpreted by", f"[yellow]{out.text(preview['interpreted_by'])}[/] (a model)"),
+            ("grammar said", out.clip(preview.get("grammar_refusal"), 400)),
+        ]
+    rows += [
         ("command", command_line({"agent_id": agent, "command_text": command}, 400)),
         ("when", out.text(schedule_words(preview))),
     ]
     runs = preview.get("next_runs") or []
-    zone = preview.get("timezone")
-    rows.append(("next runs", out.when(runs[0], now, zone) if runs else "— (never)"))
-    rows += [("", out.when(run, now, zone)) for run in runs[1:]]
+    zone, viewer = preview.get("timezone"), preview.get("viewer_timezone")
+    rows.append(("next runs", out.when(runs[0], now, zone, viewer) if runs else "— (never)"))
+    rows += [("", out.when(run, now, zone, viewer)) for run in runs[1:]]
+    notes = [n for n in preview.get("notes") or [] if not preview.get("interpreted_by")]
+    rows += [("notes" if k == 0 else "", out.text(note)) for k, note in enumerate(notes)]
     for line in out.field_lines(rows):
         console.print(line, highlight=False)
 

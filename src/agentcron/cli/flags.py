@@ -18,6 +18,14 @@ IdArg = Annotated[
     str, typer.Argument(metavar="ID", help="A schedule id, a unique prefix of one, or its key.")
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+AcceptModelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--accept-model-reading",
+        help="Create a model's reading of a sentence the grammar refused (the server's "
+        "AGENTCRON_PARSER_AGENT) without asking; --yes alone never does.",
+    ),
+]
 CronOpt = Annotated[
     str | None, typer.Option("--cron", help='A cron expression, e.g. "0 9 * * 1-5".')
 ]
@@ -133,3 +141,22 @@ def confirm(question: str, yes: bool, *, refusal: str) -> None:
     if not typer.confirm(question, default=False):
         err_console.print("cancelled: nothing changed")
         raise typer.Exit(1)
+
+
+def confirm_model_reading(preview: dict[str, Any], accepted: bool) -> dict[str, Any]:
+    """A model's reading is saved only on an explicit yes: --accept-model-reading, or an
+    answer at the terminal (--yes is not one). The request fields that say so."""
+    fields = {"accept_model_reading": True, "model_reading": preview.get("model_reading")}
+    if accepted:
+        return fields
+    model = preview.get("interpreted_by") or "a model"
+    if not sys.stdin.isatty():
+        fail(
+            f"not created: the grammar did not understand the sentence and {model} read it; "
+            "check the reading above, then pass --accept-model-reading (--yes is not enough)",
+            EXIT_USAGE,
+        )
+    if not typer.confirm(f"Use {model}'s reading of your sentence?", default=False):
+        err_console.print("cancelled: nothing changed")
+        raise typer.Exit(1)
+    return fields

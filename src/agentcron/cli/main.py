@@ -14,6 +14,7 @@ from agentcron.cli import output as out
 from agentcron.cli.agents import agents_app
 from agentcron.cli.channels import channels_app
 from agentcron.cli.common import EXIT_USAGE, err_console
+from agentcron.cli.me import me_app
 
 SCHEDULES = "Schedules"
 WATCH = "Watch"
@@ -67,6 +68,7 @@ setup_commands: list[Command] = [
 for command in setup_commands:
     app.command(rich_help_panel=SETUP)(command)
 app.add_typer(channels_app, name="channels", rich_help_panel=WATCH)
+app.add_typer(me_app, name="me", rich_help_panel=SETUP)
 app.add_typer(agents_app, name="agents", rich_help_panel=SETUP)
 app.add_typer(admin.users_app, name="users", rich_help_panel=SETUP)
 app.add_typer(admin.tokens_app, name="tokens", rich_help_panel=SETUP)

@@ -98,17 +98,29 @@ def relative(value: Any, now: datetime) -> str:
     return f"in {span(delta)}" if delta > timedelta(0) else f"{span(delta)} ago"
 
 
-def when(value: Any, now: datetime, zone: str | None = None) -> str:
-    """An absolute time with the relative one: "2026-03-02 09:00 CET (in 3 h)", in `zone`
-    (an IANA name) or else this machine's zone."""
+def when(value: Any, now: datetime, zone: str | None = None, viewer: str | None = None) -> str:
+    """An absolute time, always with its zone, and the relative one: "2026-03-02 09:00 CET
+    (in 3 h)", in `zone` (an IANA name) or else this machine's zone. With a `viewer` zone
+    that differs, the same instant there too: "2026-03-02 09:00 CET = 03:00 EST (in 3 h)"
+    (its date shown when it is another day)."""
     at = instant(value)
     if at is None:
         return "—"
+    local = _in_zone(at, zone)
+    shown = f"{local:%Y-%m-%d %H:%M %Z}"
+    if viewer and viewer != zone:
+        theirs = _in_zone(at, viewer)
+        if (theirs.utcoffset(), theirs.tzname()) != (local.utcoffset(), local.tzname()):
+            day = "" if theirs.date() == local.date() else f"{theirs:%Y-%m-%d} "
+            shown += f" = {day}{theirs:%H:%M %Z}"
+    return f"{shown} ({relative(at, now)})"
+
+
+def _in_zone(at: datetime, zone: str | None) -> datetime:
     try:
-        local = at.astimezone(ZoneInfo(zone)) if zone else at.astimezone()
+        return at.astimezone(ZoneInfo(zone)) if zone else at.astimezone()
     except (ValueError, KeyError):  # an unknown zone name: fall back to this machine's
-        local = at.astimezone()
-    return f"{local:%Y-%m-%d %H:%M %Z} ({relative(at, now)})"
+        return at.astimezone()
 
 
 def duration_ms(value: Any) -> str:

@@ -18,9 +18,10 @@ from agentcron.cli.cards import (
     schedules_table,
     soonest_first,
 )
-from agentcron.cli.client import ApiClient
+from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import EXIT_USAGE, console, fail
 from agentcron.cli.flags import (
+    AcceptModelOpt,
     AgentOpt,
     AtOpt,
     CronOpt,
@@ -35,6 +36,7 @@ from agentcron.cli.flags import (
     TzOpt,
     YesOpt,
     confirm,
+    confirm_model_reading,
     policy_fields,
     timing_fields,
 )
@@ -69,11 +71,16 @@ def add(
     grace: GraceOpt = None,
     key: KeyOpt = None,
     yes: YesOpt = False,
+    accept_model_reading: AcceptModelOpt = False,
     as_json: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
 ) -> None:
     """Add a schedule: previews it, asks, then creates it.
+
+    Without --tz, times mean your zone (`agentcron me`). When the server has a model to fall
+    back on and the grammar refuses the sentence, the model's reading is shown and created
+    only after you confirm it (or pass --accept-model-reading; --yes is not enough).
 
     Examples:
 
@@ -104,8 +111,12 @@ def add(
             fail(_no_agent(client, preview.get("command_text") or text, agent))
         if not as_json:
             print_preview(preview, now, text)
-        confirm("Create this schedule?", yes, refusal="not created")
-        created = client.post(SCHEDULES, {**what, **policy})
+        acceptance: dict[str, Any] = {}
+        if preview.get("needs_confirmation"):  # a model's reading: --yes does not confirm it
+            acceptance = confirm_model_reading(preview, accept_model_reading)
+        else:
+            confirm("Create this schedule?", yes, refusal="not created")
+        created = client.post(SCHEDULES, {**what, **policy, **acceptance})
     if as_json:
         out.print_json(created)
         return
@@ -177,10 +188,11 @@ def show(
     """
     with connect(url, token) as client:
         item = client.get(f"{SCHEDULES}/{resolve_id(client, ident)}")
+        viewer = None if as_json else viewer_zone(client)
     if as_json:
         out.print_json(item)
     else:
-        print_schedule(item, out.now_utc())
+        print_schedule(item, out.now_utc(), viewer)
 
 
 def edit(
@@ -200,11 +212,13 @@ def edit(
     timeout: TimeoutOpt = None,
     grace: GraceOpt = None,
     key: KeyOpt = None,
+    accept_model_reading: AcceptModelOpt = False,
     as_json: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
 ) -> None:
-    """Change a schedule: only the fields you give change.
+    """Change a schedule: only the fields you give change. A --text only a model could read
+    is shown and used after you confirm it (or pass --accept-model-reading).
 
     Examples:
 
@@ -231,6 +245,7 @@ def edit(
             if timing or command is not None:
                 fail("give --text alone, or --command and the timing flags", EXIT_USAGE)
             body["text"] = text
+            body.update(_sentence_acceptance(client, text, tz, accept_model_reading, as_json))
         if command is not None:
             body["command_text"] = command
         if not body:
@@ -239,11 +254,35 @@ def edit(
                 EXIT_USAGE,
             )
         item = client.patch(f"{SCHEDULES}/{resolve_id(client, ident)}", body)
+        viewer = None if as_json else viewer_zone(client)
     if as_json:
         out.print_json(item)
         return
     console.print(f"updated [bold]{out.short_id(item['id'])}[/]", highlight=False)
-    print_schedule(item, out.now_utc())
+    print_schedule(item, out.now_utc(), viewer)
+
+
+def _sentence_acceptance(
+    client: ApiClient, text: str, tz: str | None, accepted: bool, as_json: bool
+) -> dict[str, Any]:
+    """For a new sentence only a model could read: show the reading and take a yes."""
+    body: dict[str, Any] = {"text": text, **({"timezone": tz} if tz else {})}
+    preview = client.post("/api/schedules/preview", body)
+    if not preview.get("needs_confirmation"):
+        return {}
+    if not as_json:
+        print_preview(preview, out.now_utc(), text)
+    return confirm_model_reading(preview, accepted)
+
+
+def viewer_zone(client: ApiClient) -> str | None:
+    """The signed-in user's zone, to show next runs in beside a schedule's own."""
+    try:
+        me = client.get("/api/me")
+    except ApiError:
+        return None
+    zone = me.get("timezone") if isinstance(me, dict) else None
+    return str(zone) if zone else None
 
 
 def _toggle(ident: str, url: str | None, token: str | None, action: str) -> None:

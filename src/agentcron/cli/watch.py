@@ -72,7 +72,7 @@ def status(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None)
 
 def event_line(kind: str, data: Any) -> str:
     """One plain line per event: time, kind, then the ids and facts it carries (inert)."""
-    stamp = out.now_utc().astimezone().strftime("%H:%M:%S")
+    stamp = out.now_utc().astimezone().strftime("%H:%M:%S %Z")
     parts = [stamp, kind]
     if not isinstance(data, dict):
         return out.inert(" ".join([*parts, str(data)]))

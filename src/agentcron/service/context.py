@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from agentcron.agents.base import AgentInfo
+from agentcron.agents.settings import BackendSettings
 from agentcron.config import Settings
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import EventBus
@@ -14,11 +15,14 @@ from agentcron.store.database import Store
 
 
 class AgentDirectory(Protocol):
-    """The part of the agent registry the rules need: who exists, and a helpful refusal."""
+    """The part of the agent registry the rules need: who exists, a helpful refusal, and the
+    settings of the agent the sentence parser may fall back on."""
 
     def infos(self) -> list[AgentInfo]: ...
 
     def handles(self) -> list[str]: ...
+
+    def settings_of(self, handle: str) -> BackendSettings | None: ...
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from agentcron.errors import InvalidInput, Problem
 from agentcron.service.channels import check_events
 from agentcron.service.context import AgentDirectory
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent
+from agentcron.service.readings import ModelFallback, ModelReading
 from agentcron.store.tables import Overlap, ScheduledCommand, User
 from agentcron.timing import (
     IntervalUnit,
@@ -99,6 +100,8 @@ class Understood:
 
     draft: ScheduleDraft
     parsed: ParsedSentence | None = None
+    model: ModelReading | None = None
+    """Set when a model read the sentence the grammar refused: saving needs acceptance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +118,13 @@ class DraftRules:
     def __init__(self, settings: Settings, agents: AgentDirectory) -> None:
         self.settings = settings
         self.agents = agents
+        self.fallback = ModelFallback(settings, agents)
 
     # -- sentences ----------------------------------------------------------------------------
 
     def understand(self, user: User, draft: ScheduleDraft, now: datetime) -> Understood:
-        """Read `text`, if given, into the fields it stands for."""
+        """Read `text`, if given, into the fields it stands for: by the grammar, else (when
+        configured) by a model, whose reading is marked as such (`Understood.model`)."""
         if draft.text is None:
             return Understood(draft)
         from agentcron.timing.language import SentenceNotUnderstood, parse_sentence
@@ -138,21 +143,22 @@ class DraftRules:
                 check_timezone(draft.timezone)
             except InvalidSchedule as exc:
                 raise InvalidInput.from_schedule(exc) from exc
+        zone = draft.timezone or user.timezone
+        model: ModelReading | None = None
         try:
             parsed = parse_sentence(
-                draft.text,
-                timezone=draft.timezone or user.timezone,
-                now=now,
-                min_gap=self.settings.min_gap,
+                draft.text, timezone=zone, now=now, min_gap=self.settings.min_gap
             )
-        except SentenceNotUnderstood as exc:
-            # The parser may name the part it refused ("interval_value: …"); the person
-            # wrote a sentence, so the message is about the sentence.
-            message = re.sub(r"^[a-z_]+: ", "", exc.message)
-            raise InvalidInput(
-                [Problem("text", message, "see the sentence examples at /help/sentences")],
-                understood=exc.understood,
-            ) from exc
+        except SentenceNotUnderstood as refusal:
+            parsed, model = self.fallback.read(
+                draft.text,
+                timezone=zone,
+                now=now,
+                refusal=refusal,
+                spec_of=lambda timing, problems: self.spec(
+                    user, ScheduleDraft(**asdict(timing)), now, problems, future_after=now
+                ),
+            )
         spec = parsed.spec
         return Understood(
             replace(
@@ -168,6 +174,7 @@ class DraftRules:
                 timezone=spec.timezone,
             ),
             parsed,
+            model,
         )
 
     # -- whole drafts -------------------------------------------------------------------------

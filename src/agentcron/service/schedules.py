@@ -8,17 +8,25 @@ from __future__ import annotations
 import builtins
 import re
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
 from agentcron.service.context import Services
-from agentcron.service.drafts import FILTER_MAX_LEN, TIMING_FIELDS, DraftRules, ScheduleDraft
+from agentcron.service.drafts import (
+    FILTER_MAX_LEN,
+    TIMING_FIELDS,
+    DraftRules,
+    ScheduleDraft,
+    Understood,
+)
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
+from agentcron.service.readings import ModelReading, accepted
 from agentcron.store import channels as channels_repo
 from agentcron.store import claims
 from agentcron.store import executions as executions_repo
@@ -40,7 +48,7 @@ from agentcron.timing import (
     preview,
 )
 
-__all__ = ["Preview", "ScheduleDraft", "ScheduleService", "ScheduleView"]
+__all__ = ["ModelReading", "Preview", "ScheduleDraft", "ScheduleService", "ScheduleView"]
 
 PREVIEW_COUNT = 5
 
@@ -56,11 +64,22 @@ class ScheduleView:
 
 @dataclass(frozen=True, slots=True)
 class Preview:
+    """What a draft would schedule. `next_runs` are instants; `next_runs_local` the same in
+    the schedule's zone, and `next_runs_viewer` in the viewer's zone when it differs (else
+    None). `notes` say how words were read (a zone abbreviation, a model's reading);
+    `model` is set when a model read a sentence the grammar refused: creating it then
+    needs `accept_model_reading`."""
+
     spec: ScheduleSpec
     description: str
     next_runs: list[datetime]
     agent_id: str | None = None
     command_text: str | None = None
+    notes: list[str] = field(default_factory=list)
+    viewer_timezone: str = "UTC"
+    next_runs_local: list[datetime] = field(default_factory=list)
+    next_runs_viewer: list[datetime] | None = None
+    model: ModelReading | None = None
 
 
 class ScheduleService:
@@ -155,10 +174,22 @@ class ScheduleService:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def create(self, user: User, draft: ScheduleDraft) -> ScheduleView:
+    def create(
+        self,
+        user: User,
+        draft: ScheduleDraft,
+        *,
+        accept_model_reading: bool = False,
+        model_reading: str | None = None,
+    ) -> ScheduleView:
+        """`accept_model_reading` (and the `model_reading` fingerprint a preview showed)
+        matter only for a sentence the grammar refused and a model read: without them it
+        is refused, showing the reading (`readings`)."""
         self._rate_limit(user)
         now = self.s.clock.now()
-        checked = self.rules.checked(user, self.rules.understand(user, draft, now), now, None)
+        understood = self.rules.understand(user, draft, now)
+        self._accepted(understood, accept_model_reading, model_reading)
+        checked = self.rules.checked(user, understood, now, None)
         row = ScheduledCommand(
             id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **checked.values
         )
@@ -181,13 +212,20 @@ class ScheduleService:
         return self.view(row)
 
     def update(
-        self, user: User, schedule_id: uuid.UUID | str, draft: ScheduleDraft
+        self,
+        user: User,
+        schedule_id: uuid.UUID | str,
+        draft: ScheduleDraft,
+        *,
+        accept_model_reading: bool = False,
+        model_reading: str | None = None,
     ) -> ScheduleView:
         """Merge the given fields into the schedule; a field not given keeps its value."""
         self._rate_limit(user)
         now = self.s.clock.now()
         ident = parse_id(schedule_id, "schedule")
         understood = self.rules.understand(user, draft, now)
+        self._accepted(understood, accept_model_reading, model_reading)
         with self.s.store.write() as session:
             repo.lock_owner(session, user.id)
             row = repo.get(session, user.id, ident)
@@ -308,12 +346,37 @@ class ScheduleService:
             raise InvalidInput(problems)
         assert spec is not None
         if parsed is not None:  # described and previewed by the parser already
-            return Preview(spec, parsed.description, parsed.next_runs, agent, draft.command_text)
+            description, runs, notes = parsed.description, parsed.next_runs, parsed.notes
+        else:
+            description, runs, notes = describe(spec), preview(spec, now, PREVIEW_COUNT), []
+        here, viewer = ZoneInfo(spec.timezone), user.timezone
         return Preview(
-            spec, describe(spec), preview(spec, now, PREVIEW_COUNT), agent, draft.command_text
+            spec,
+            description,
+            runs,
+            agent,
+            draft.command_text,
+            notes=list(notes),
+            viewer_timezone=viewer,
+            next_runs_local=[run.astimezone(here) for run in runs],
+            next_runs_viewer=(
+                None
+                if viewer == spec.timezone
+                else [run.astimezone(ZoneInfo(viewer)) for run in runs]
+            ),
+            model=understood.model,
         )
 
     # -- rules --------------------------------------------------------------------------------
+
+    def _accepted(self, understood: Understood, accept: bool, seen: str | None) -> None:
+        reading = understood.model
+        if reading is None:
+            return
+        parsed = understood.parsed
+        assert parsed is not None
+        command = understood.draft.command_text or parsed.command
+        accepted(reading, accept, seen, f"{parsed.description}: {command}")
 
     def _rate_limit(self, user: User) -> None:
         wait = self.s.write_limiter.take(str(user.id))

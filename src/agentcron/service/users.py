@@ -19,14 +19,24 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from agentcron.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from agentcron.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
 from agentcron.service.context import Services
 from agentcron.store.tables import ApiToken, LoginLink, User
 from agentcron.timing import InvalidSchedule, check_timezone
+from agentcron.timing.zones import problem as zone_problem
 
 TOKEN_PREFIX = "acr_"  # noqa: S105 - a public marker, not a secret
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+DEFAULT_ZONE = "UTC"
+
+
+def _checked_zone(timezone: str) -> str:
+    """An IANA zone, or InvalidInput naming `timezone` with the closest real names."""
+    try:
+        return check_timezone(timezone)
+    except InvalidSchedule as exc:
+        raise InvalidInput.from_schedule(exc) from exc
 
 
 def hash_token(raw: str) -> str:
@@ -55,19 +65,18 @@ class UserService:
     def __init__(self, services: Services) -> None:
         self.s = services
 
-    def create(self, name: str, timezone: str = "UTC", *, admin: bool = False) -> User:
+    def create(self, name: str, timezone: str | None = None, *, admin: bool = False) -> User:
+        """A zone given here counts as chosen; without one the user gets UTC until they (or
+        their browser's suggestion, accepted) set one."""
         if not NAME_RE.match(name or ""):
             raise InvalidInput.one(
                 "name", f"{name!r} is not a valid user name", "use 1-64 letters, digits, . _ @ -"
             )
-        try:
-            timezone = check_timezone(timezone)
-        except InvalidSchedule as exc:
-            raise InvalidInput.from_schedule(exc) from exc
         user = User(
             id=uuid.uuid4(),
             name=name,
-            timezone=timezone,
+            timezone=_checked_zone(timezone) if timezone is not None else DEFAULT_ZONE,
+            timezone_chosen=timezone is not None,
             is_admin=admin,
             created_at=self.s.clock.now(),
         )
@@ -107,7 +116,7 @@ class UserService:
             user = User(
                 id=uuid.uuid4(),
                 name=candidate,
-                timezone="UTC",
+                timezone=DEFAULT_ZONE,
                 subject=subject,
                 created_at=self.s.clock.now(),
             )
@@ -121,6 +130,48 @@ class UserService:
                 if existing is not None:
                     return existing
         raise Conflict(f"could not create a user for subject {subject!r}")
+
+    # -- time zone ----------------------------------------------------------------------------
+
+    def set_timezone(self, user: User, timezone: str) -> User:
+        """The zone new schedules default to and times are shown in. Setting it (even to the
+        zone the user has) is a choice: the browser's suggestion is not offered again.
+        Existing schedules keep their own zones."""
+        zone = _checked_zone(timezone)
+        wait = self.s.write_limiter.take(str(user.id))
+        if wait:
+            raise RateLimited(
+                f"too many changes: at most {self.s.settings.write_rate_per_minute} per minute",
+                wait,
+            )
+        with self.s.store.write() as session:
+            row = session.get(User, user.id)
+            if row is None:
+                raise NotFound("user", user.name)
+            row.timezone = zone
+            row.timezone_chosen = True
+            row.suggested_timezone = None
+        return row
+
+    def suggest_timezone(self, user: User, browser_zone: str | None) -> User:
+        """Keep the zone a browser reports as a one-time suggestion, while the user has not
+        chosen one and nothing was suggested yet. Anything a browser sends that is not a real
+        zone, or is the zone they already have, is ignored: this never fails a sign-in."""
+        zone = (browser_zone or "").strip()
+        if (
+            user.timezone_chosen
+            or user.suggested_timezone is not None
+            or not zone
+            or zone == user.timezone
+            or zone_problem(zone) is not None
+        ):
+            return user
+        with self.s.store.write() as session:
+            row = session.get(User, user.id)
+            if row is None or row.timezone_chosen or row.suggested_timezone is not None:
+                return row or user
+            row.suggested_timezone = zone
+        return row
 
     # -- tokens -------------------------------------------------------------------------------
 

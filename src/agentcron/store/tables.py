@@ -83,6 +83,12 @@ class User(Base):
     subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone_chosen: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    """Whether the user (or whoever created them) set `timezone`; a default UTC is not a choice."""
+    suggested_timezone: Mapped[str | None] = mapped_column(String(64))
+    """The browser's zone, seen at a sign-in while `timezone` was not chosen: offered once."""
 
 
 class ApiToken(Base):

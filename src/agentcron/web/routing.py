@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi.routing import APIRoute
@@ -49,6 +49,7 @@ SECURITY_HEADERS = {
 }
 THEME_COOKIE = "agentcron_theme"
 FLASH_COOKIE = "agentcron_flash"
+BROWSER_ZONE_COOKIE = "agentcron_browser_tz"
 
 
 class SignInRequired(Exception):
@@ -108,6 +109,8 @@ async def visitor(request: Request) -> Visitor:
             session, fresh = state.cookies.anonymous(), True
         else:
             user, session_hash = signed_in.user, signed_in.session_hash
+    if user is not None:
+        user = await _offer_browser_zone(request, state, user)
     found = (
         Visitor(state, session, user, fresh)
         if user is None
@@ -115,6 +118,17 @@ async def visitor(request: Request) -> Visitor:
     )
     request.state.visitor = found
     return found
+
+
+async def _offer_browser_zone(request: Request, state: WebState, user: User) -> User:
+    """A user who never chose a time zone gets the browser's (app.js keeps it in a cookie)
+    as a one-time suggestion; the service ignores anything that is not a real zone."""
+    if user.timezone_chosen or user.suggested_timezone is not None:
+        return user
+    zone = unquote(request.cookies.get(BROWSER_ZONE_COOKIE, ""))[:64]
+    if not zone or zone == user.timezone:
+        return user
+    return await run(state.users.suggest_timezone, user, zone)
 
 
 async def member(request: Request) -> Member:

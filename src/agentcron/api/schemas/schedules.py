@@ -118,12 +118,32 @@ class ScheduleIn(BaseModel):
         description="Accepted for older clients: must be your own id, and changes nothing. "
         "Another user's id answers 404, as a user that does not exist.",
     )
+    accept_model_reading: bool = Field(
+        False,
+        description="Create (or update) from a model's reading of `text`, which the grammar "
+        "refused (see the preview's `interpreted_by`). Without it such a sentence is refused "
+        "with 422, showing the reading. Only with `AGENTCRON_PARSER_AGENT` set.",
+    )
+    model_reading: Text | None = Field(
+        None,
+        description="The preview's `model_reading`: saves the reading only if the model "
+        "still reads the sentence the same way.",
+    )
 
     def draft(self) -> ScheduleDraft:
         """null and absent mean the same: not given (PATCH keeps it, PUT uses the default),
         except for `notify`, where null is silence."""
-        values = self.model_dump(exclude={"user_id"})
+        values = self.model_dump(exclude={"user_id", *NOT_DRAFT})
         return _draft(values, self.model_fields_set)
+
+    def acceptance(self) -> dict[str, Any]:
+        return {
+            "accept_model_reading": self.accept_model_reading,
+            "model_reading": self.model_reading,
+        }
+
+
+NOT_DRAFT = frozenset({"accept_model_reading", "model_reading"})
 
 
 CREATE_EXAMPLES: dict[str, Example] = {
@@ -183,7 +203,7 @@ class ScheduleReplace(ScheduleIn):
     paused_note: str | None = Field(None, description="Read-only: ignored.")
 
     def draft(self) -> ScheduleDraft:
-        values = self.model_dump(include=set(ScheduleIn.model_fields) - {"user_id"})
+        values = self.model_dump(include=set(ScheduleIn.model_fields) - {"user_id", *NOT_DRAFT})
         return _draft(values, self.model_fields_set)
 
 
@@ -296,10 +316,36 @@ class PreviewOut(BaseModel):
     next_runs: list[datetime] = Field(description="The next five fire times from now.")
     agent_id: str | None = Field(description="The agent, when one was named.")
     command_text: str | None
+    notes: list[str] = Field(
+        description="How words were read that you may have meant otherwise (a zone "
+        "abbreviation, a model's reading)."
+    )
+    next_runs_local: list[datetime] = Field(
+        description="`next_runs` in the schedule's `timezone` (with its offset)."
+    )
+    viewer_timezone: str = Field(description="Your zone (`/api/me`).")
+    next_runs_viewer: list[datetime] | None = Field(
+        description="`next_runs` in your zone, when it differs from the schedule's; else null."
+    )
+    interpreted_by: str | None = Field(
+        description="The model that read `text` after the grammar refused it; null when the "
+        "grammar understood it. Such a reading is saved only with `accept_model_reading`."
+    )
+    grammar_refusal: str | None = Field(
+        description="Why the grammar refused `text`, when a model read it instead."
+    )
+    needs_confirmation: bool = Field(
+        description="True for a model's reading: create it with `accept_model_reading: true` "
+        "and `model_reading`."
+    )
+    model_reading: str | None = Field(
+        description="Identifies this model reading; send it back with the create call."
+    )
 
     @classmethod
     def of(cls, preview: Preview) -> PreviewOut:
         spec = preview.spec
+        model = preview.model
         return cls(
             schedule_type=spec.schedule_type,
             cron_expression=spec.cron_expression,
@@ -311,4 +357,12 @@ class PreviewOut(BaseModel):
             next_runs=preview.next_runs,
             agent_id=preview.agent_id,
             command_text=preview.command_text,
+            notes=preview.notes,
+            next_runs_local=preview.next_runs_local,
+            viewer_timezone=preview.viewer_timezone,
+            next_runs_viewer=preview.next_runs_viewer,
+            interpreted_by=model.interpreted_by if model else None,
+            grammar_refusal=model.refusal if model else None,
+            needs_confirmation=model is not None,
+            model_reading=model.fingerprint if model else None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from agentcron.service.status import EngineStatus
 
@@ -87,10 +87,33 @@ class LimitsOut(BaseModel):
 class MeOut(BaseModel):
     id: uuid.UUID
     name: str
-    timezone: str
+    timezone: str = Field(
+        description="Your IANA zone: new schedules default to it, and previews show their "
+        "next runs in it beside the schedule's own zone."
+    )
+    timezone_chosen: bool = Field(
+        description="Whether the zone was set on purpose; a user made without one has UTC."
+    )
+    suggested_timezone: str | None = Field(
+        description="Your browser's zone, seen at sign-in while yours was not chosen; "
+        "offered once. Setting `timezone` (to it or any zone) clears it."
+    )
     created_at: datetime
     schedules: int = Field(description="How many schedules you have.")
     limits: LimitsOut
+
+
+class MeIn(BaseModel):
+    """What you may change about yourself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = Field(
+        None,
+        description="An IANA zone such as Europe/Berlin; a close misspelling is answered "
+        "with suggestions. Existing schedules keep their own zones.",
+        examples=["Europe/Berlin"],
+    )
 
 
 class HealthOut(BaseModel):

@@ -321,6 +321,18 @@
     });
   }
 
+  // -- the browser's time zone -------------------------------------------------------------
+  // Kept in a cookie the server reads (web/routing.py `visitor`): a user who never chose a
+  // zone is offered this one, once (`suggested_timezone`).
+  function rememberZone() {
+    let zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    const pair = `agentcron_browser_tz=${encodeURIComponent(zone)}`;
+    if (zone && !document.cookie.split("; ").includes(pair)) {
+      document.cookie = `${pair}; path=/; max-age=31536000; samesite=lax`;
+    }
+  }
+
   // -- filters submit on change ---------------------------------------------------------------
   function setupAutosubmit() {
     for (const form of document.querySelectorAll("form[data-autosubmit]")) {
@@ -357,6 +369,7 @@
     if (row) row.classList.add("flash-row");
   }
 
+  rememberZone();
   document.addEventListener("DOMContentLoaded", () => {
     setupTheme();
     setupMenu();

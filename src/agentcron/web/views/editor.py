@@ -116,7 +116,7 @@ async def create(request: Request) -> Response:
         form_.add(problems)
         return _editor(request, who, form_, view=None, status=422)
     try:
-        view = await run(who.state.schedules.create, who.user, draft)
+        view = await run(who.state.schedules.create, who.user, draft, **_acceptance(fields))
     except InvalidInput as exc:
         form_.add(exc.problems)
         return _editor(request, who, form_, view=None, status=422)
@@ -152,7 +152,9 @@ async def update(request: Request, schedule_id: str) -> Response:
         form_.add(problems)
         return _editor(request, who, form_, view=view, status=422)
     try:
-        saved = await run(who.state.schedules.update, who.user, schedule_id, draft)
+        saved = await run(
+            who.state.schedules.update, who.user, schedule_id, draft, **_acceptance(fields)
+        )
     except InvalidInput as exc:
         form_.add(exc.problems)
         return _editor(request, who, form_, view=view, status=422)
@@ -162,6 +164,15 @@ async def update(request: Request, schedule_id: str) -> Response:
     response = see_other(f"/schedules/{saved.row.id}/history")
     set_flash(response, who, f"Saved: {saved.description_text}")
     return response
+
+
+def _acceptance(fields: dict[str, str]) -> dict[str, Any]:
+    """A model's reading of the sentence is saved only when the form says so: a checkbox
+    `accept_model_reading`, and the preview's `model_reading` in a hidden field."""
+    return {
+        "accept_model_reading": fields.get("accept_model_reading") == "on",
+        "model_reading": fields.get("model_reading") or None,
+    }
 
 
 async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
@@ -182,6 +193,13 @@ async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
         "command": result.command_text,
         "next_runs": result.next_runs,
         "timezone": spec.timezone,
+        # How words were read, and a model's reading (never saved unless accepted).
+        "notes": result.notes,
+        "viewer_timezone": result.viewer_timezone,
+        "interpreted_by": result.model.interpreted_by if result.model else None,
+        "grammar_refusal": result.model.refusal if result.model else None,
+        "needs_confirmation": result.model is not None,
+        "model_reading": result.model.fingerprint if result.model else None,
         # What a sentence meant, so switching to a structured mode can carry it over.
         "spec": {
             "schedule_type": spec.schedule_type.value,
