@@ -74,9 +74,12 @@ class ShellAgent:
             # A cast, not an isinstance check: uvloop's pipe transports (under `agentcron
             # serve`) are not asyncio's classes, and a stdin never closed hangs a reader.
             stdin = cast(asyncio.WriteTransport | None, transport.get_pipe_transport(0))
-            if stdin is not None:
-                stdin.write(context.instruction.encode("utf-8"))
-                stdin.close()  # a program that never reads stdin only loses the pipe
+            if stdin is not None and not stdin.is_closing():
+                # A program that exits before we write (or closes its stdin) leaves a closed
+                # pipe; uvloop then raises where asyncio would ignore the write.
+                with contextlib.suppress(RuntimeError, OSError):
+                    stdin.write(context.instruction.encode("utf-8"))
+                    stdin.close()  # a program that never reads stdin only loses the pipe
             # Shielded: a cancellation must reach us, not mark the program finished.
             await asyncio.shield(collector.finished)
         finally:
