@@ -150,6 +150,7 @@ def claim_schedules(
     worker_id: str,
     lease: timedelta,
     notices: Notices | None = None,
+    events: bool = True,
 ) -> ClaimResult:
     """Claim up to `limit` due schedules and write what each slot became (and, for slots
     missed, the notices they call for)."""
@@ -258,19 +259,20 @@ def claim_schedules(
             result.lags_s.append((execution.lag_ms or 0) / 1000)
         else:
             kind = "execution.finished"
-        result.events.append(
-            (
-                kind,
-                str(row.user_id),
-                {
-                    "execution_id": str(execution.id),
-                    "schedule_id": str(row.id),
-                    "agent_id": row.agent_id,
-                    "status": execution.status.value,
-                    "scheduled_for": execution.scheduled_for.isoformat(),
-                },
+        if events:
+            result.events.append(
+                (
+                    kind,
+                    str(row.user_id),
+                    {
+                        "execution_id": str(execution.id),
+                        "schedule_id": str(row.id),
+                        "agent_id": row.agent_id,
+                        "status": execution.status.value,
+                        "scheduled_for": execution.scheduled_for.isoformat(),
+                    },
+                )
             )
-        )
     return result
 
 
@@ -290,7 +292,13 @@ def _notify_missed(
 
 
 def claim_pending(
-    session: Session, now: datetime, limit: int, *, worker_id: str, lease: timedelta
+    session: Session,
+    now: datetime,
+    limit: int,
+    *,
+    worker_id: str,
+    lease: timedelta,
+    events: bool = True,
 ) -> ClaimResult:
     """Start attempts that are waiting: retries after backoff, run-now, work handed back."""
     result = ClaimResult()
@@ -307,19 +315,20 @@ def claim_pending(
         if item.attempt == 0 and item.schedule_id in busy:
             skips.append(item.id)
             result.skipped += 1
-            result.events.append(
-                (
-                    "execution.finished",
-                    str(item.user_id),
-                    {
-                        "execution_id": str(item.id),
-                        "schedule_id": str(item.schedule_id),
-                        "agent_id": item.agent_id,
-                        "status": ExecutionStatus.SKIPPED.value,
-                        "error": BUSY,
-                    },
+            if events:
+                result.events.append(
+                    (
+                        "execution.finished",
+                        str(item.user_id),
+                        {
+                            "execution_id": str(item.id),
+                            "schedule_id": str(item.schedule_id),
+                            "agent_id": item.agent_id,
+                            "status": ExecutionStatus.SKIPPED.value,
+                            "error": BUSY,
+                        },
+                    )
                 )
-            )
             continue
         number = item.attempt + 1
         lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
@@ -329,19 +338,20 @@ def claim_pending(
             result.retried += 1
         else:
             result.lags_s.append(lag_ms / 1000)
-        result.events.append(
-            (
-                "execution.started",
-                str(item.user_id),
-                {
-                    "execution_id": str(item.id),
-                    "schedule_id": str(item.schedule_id),
-                    "agent_id": item.agent_id,
-                    "status": ExecutionStatus.RUNNING.value,
-                    "attempt": number,
-                },
+        if events:
+            result.events.append(
+                (
+                    "execution.started",
+                    str(item.user_id),
+                    {
+                        "execution_id": str(item.id),
+                        "schedule_id": str(item.schedule_id),
+                        "agent_id": item.agent_id,
+                        "status": ExecutionStatus.RUNNING.value,
+                        "attempt": number,
+                    },
+                )
             )
-        )
     claims.start_pending(session, starts)
     claims.skip_pending(session, skips, now, BUSY)
     return result

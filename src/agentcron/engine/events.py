@@ -13,7 +13,7 @@ import collections
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +53,7 @@ class EventBus:
         self.origin = origin
         self._loop: asyncio.AbstractEventLoop | None = None
         self._subscribers: dict[int, tuple[str | None, asyncio.Queue[Event]]] = {}
-        self._wakers: list[Callable[[Event], None]] = []
+        self._wakers: list[tuple[Callable[[Event], None], frozenset[str] | None]] = []
         self._relay: Callable[[Event], None] | None = None
         self._lock = threading.Lock()
         self._next_id = 0
@@ -66,9 +66,19 @@ class EventBus:
     def set_relay(self, relay: Callable[[Event], None] | None) -> None:
         self._relay = relay
 
-    def on_event(self, callback: Callable[[Event], None]) -> None:
-        """Call `callback` (on the loop) for every event, local or remote."""
-        self._wakers.append(callback)
+    def on_event(
+        self, callback: Callable[[Event], None], kinds: Iterable[str] | None = None
+    ) -> None:
+        """Call `callback` (on the loop) for every event of `kinds` (all when None), local or
+        remote."""
+        self._wakers.append((callback, frozenset(kinds) if kinds is not None else None))
+
+    def listening(self, kind: str) -> bool:
+        """Whether an event of `kind` would reach anyone: another instance, a subscriber,
+        a callback. The engine asks before building thousands of events in a burst."""
+        if self._relay is not None or self._subscribers:
+            return True
+        return any(kinds is None or kind in kinds for _, kinds in self._wakers)
 
     def publish(self, kind: str, user_id: str, **data: Any) -> None:
         event = Event(kind, user_id, data, self.origin)
@@ -118,7 +128,9 @@ class EventBus:
             self._fan_out(event)
 
     def _fan_out(self, event: Event) -> None:
-        for callback in self._wakers:
+        for callback, kinds in self._wakers:
+            if kinds is not None and event.kind not in kinds:
+                continue
             try:
                 callback(event)
             except Exception:

@@ -112,6 +112,7 @@ class Engine:
             publish=self._publish,
             retry=self.retry,
             notices=self.notices,
+            listening=self.bus.listening,
         )
         self.recorder.on_recorded = self._held.difference_update
         self.live = LiveProgress(store, self.worker_id, self._publish)
@@ -237,6 +238,9 @@ class Engine:
         return recovered
 
     def _claim(self, now: datetime, limit: int) -> ClaimResult:
+        # Events cost a few µs each; in a burst nobody may be listening (no page, no other
+        # instance), and thousands of them would be built for nothing.
+        tell = self.bus.listening("execution.started")
         with self.store.write() as session:
             result = claim_schedules(
                 session,
@@ -245,11 +249,12 @@ class Engine:
                 worker_id=self.worker_id,
                 lease=self.lease,
                 notices=self.notices,
+                events=tell,
             )
             room = limit - (result.started + result.missed + result.skipped)
             if room > 0:
                 pending = claim_pending(
-                    session, now, room, worker_id=self.worker_id, lease=self.lease
+                    session, now, room, worker_id=self.worker_id, lease=self.lease, events=tell
                 )
                 result.merge(pending)
                 if pending.started + pending.skipped < room:

@@ -42,6 +42,7 @@ class Recorder:
         now: Callable[[], datetime],
         publish: Publish,
         retry: RetryPolicy,
+        listening: Callable[[str], bool] = lambda kind: True,
         notices: Notices | None = None,
     ) -> None:
         self.store = store
@@ -49,6 +50,7 @@ class Recorder:
         self._now = now
         self._publish = publish
         self._retry = retry
+        self._listening = listening
         self._notices = notices
         self._queue: asyncio.Queue[Outcome] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -178,7 +180,10 @@ class Recorder:
                 (o, f) for o, f in zip(batch, finishes, strict=True) if f.execution_id in written
             ]
             notices = self._notify(session, now, kept)
+        tell_finished = self._listening("execution.finished")
         for o, f in kept:
+            if f.next_attempt_at is None and not tell_finished:
+                continue  # nobody would hear it: a burst skips building thousands
             data: dict[str, Any] = {
                 "execution_id": str(o.work.execution_id),
                 "schedule_id": str(o.work.schedule_id),
