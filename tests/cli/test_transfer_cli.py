@@ -131,3 +131,54 @@ def test_anchors_for_shared_settings_still_import(cli: Cli) -> None:
     )
 
     assert "2 to create" in cli.ok("import", str(path)).stdout
+
+
+def test_notify_and_auto_pause_travel_and_compare_by_meaning(cli: Cli) -> None:
+    quiet = cli.schedule("@alice check models every weekday at 9am", key="quiet")
+    cli.schedule("@bob count incidents every 2 hours", key="narrow")
+    _patch(cli, quiet, {"notify": None, "auto_pause_after": 0})
+    narrow_id = json.loads(cli.ok("ls", "--json").stdout)
+    narrow = next(i for i in narrow_id if i["key"] == "narrow")
+    _patch(cli, narrow["id"], {"notify": {"on": ["success", "failure"]}, "auto_pause_after": 7})
+
+    document = yaml.safe_load(cli.ok("export").stdout)
+    entries = {e["key"]: e for e in document["schedules"]}
+    assert entries["quiet"]["notify"] is None and entries["quiet"]["auto_pause_after"] == 0
+    assert entries["narrow"]["notify"] == {"on": ["failure", "success"]}
+    assert entries["narrow"]["auto_pause_after"] == 7
+    path = cli.home / "schedules.yaml"
+    path.write_text(yaml.safe_dump(document))
+    assert "0 to create, 0 to update, 2 unchanged" in cli.ok("import", str(path)).stdout
+
+    # The file says: follow my channels again, and never pause; the import makes it so.
+    entries["quiet"]["notify"] = {}
+    entries["narrow"]["auto_pause_after"] = 0
+    path.write_text(yaml.safe_dump(document))
+    dry = cli.ok("import", str(path)).stdout
+    assert "notify: silence → your channels" in dry
+    assert "auto_pause_after: 7 → 0" in dry
+    cli.ok("import", str(path), "--apply")
+    after = {i["key"]: i for i in json.loads(cli.ok("ls", "--json").stdout)}
+    assert after["quiet"]["notify"] == {"channels": None, "on": None}
+    assert after["narrow"]["auto_pause_after"] == 0
+    assert "2 unchanged" in cli.ok("import", str(path)).stdout
+
+    # Into an empty account: the silence and the numbers come along.
+    for item in after.values():
+        cli.ok("rm", item["id"], "--yes")
+    cli.ok("import", str(path), "--apply")
+    again = {i["key"]: i for i in json.loads(cli.ok("ls", "--json").stdout)}
+    assert again["narrow"]["notify"] == {"channels": None, "on": ["failure", "success"]}
+    assert again["quiet"]["auto_pause_after"] == 0
+
+
+def _patch(cli: Cli, schedule_id: str, body: dict[str, object]) -> None:
+    import httpx
+
+    response = httpx.patch(
+        f"{cli.server.url}/api/scheduled-commands/{schedule_id}",
+        json=body,
+        headers={"Authorization": f"Bearer {cli.token}"},
+        trust_env=False,
+    )
+    assert response.status_code == 200, response.text

@@ -4,6 +4,10 @@ match it, as `kubectl apply` does, and is harmless to repeat.
 Each entry is known by a stable key: its `key` if it has one, else the `id` it was exported
 with. A schedule the import creates from an entry without a key gets that id as its key, so
 the next import finds it. Import never deletes: a schedule missing from the file stays.
+
+`notify` travels as the API writes it (`null` is silence; left out, the schedule follows
+your channels); its channel ids are this server's, so a file moved to another server needs
+its ids edited (the import then names the unknown one).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ FIELDS = (
     "max_retries",
     "timeout_s",
     "misfire_grace_s",
+    "auto_pause_after",
+    "notify",
 )
 TIMING = (
     "schedule_type",
@@ -56,10 +62,38 @@ def exported(item: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": str(item["id"])}
     for name in FIELDS:
         value = item.get(name)
+        if name == "notify":
+            if "notify" in item and _notify(value) != _notify({}):
+                entry[name] = _notify_entry(value)
+            continue
         if value is None or (name == "description" and value == ""):
             continue
         entry[name] = value
     return entry
+
+
+def _notify(value: Any) -> tuple[Any, Any] | None:
+    """A notification rule compared by meaning: None is silence (the API's `notify: null`);
+    a mapping narrows by `channels` and `on` (either null: not narrowed), and with neither
+    follows the owner's channels. An empty list silences as well, as the server reads it."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return ("?", repr(value))
+    channels, on = value.get("channels"), value.get("on")
+    if channels == [] or on == []:
+        return None
+    return (
+        sorted(str(c) for c in channels) if isinstance(channels, list) else channels,
+        sorted(str(e) for e in on) if isinstance(on, list) else on,
+    )
+
+
+def _notify_entry(value: Any) -> dict[str, Any] | None:
+    """What export writes: `notify: null` for silence, else only the keys that narrow."""
+    if value is None:
+        return None
+    return {k: v for k, v in value.items() if v is not None}
 
 
 def export(
@@ -144,6 +178,8 @@ def _plain(value: Any) -> Any:
 
 
 def _same(name: str, ours: Any, theirs: Any) -> bool:
+    if name == "notify":
+        return _notify(ours) == _notify(theirs)
     if name == "run_at" and ours and theirs:
         return out.instant(ours) == out.instant(theirs)
     if name == "agent_id" and isinstance(ours, str):
@@ -203,7 +239,13 @@ def _apply(client: ApiClient, change: Change) -> None:
         raise ApiError(f"{change.action} {change.label}: {exc.message}", exc.status) from None
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, name: str = "") -> str:
+    if name == "notify":
+        rule = _notify(value)
+        if rule is None:
+            return "silence"
+        if rule == (None, None):
+            return "your channels"
     return "—" if value is None else out.clip(value, 60)
 
 
@@ -230,7 +272,9 @@ def import_(
                 f"[{style}]{change.action:<9}[/] {out.clip(change.label, 60)}", highlight=False
             )
             for name, (old, new) in change.fields.items():
-                console.print(f"    {name}: {_show(old)} → {_show(new)}", highlight=False)
+                console.print(
+                    f"    {name}: {_show(old, name)} → {_show(new, name)}", highlight=False
+                )
             if apply:
                 _apply(client, change)
     counts = {a: sum(c.action == a for c in changes) for a in ("create", "update", "unchanged")}
