@@ -46,6 +46,39 @@ class ExecutionDetail:
     steps: list[dict[str, Any]]  # the current (or last) attempt's transcript
     max_attempts: int  # 1 + the schedule's max_retries
 
+    @property
+    def retry(self) -> PendingRetry | None:
+        return pending_retry(self.execution, self.max_attempts)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRetry:
+    """An execution waiting to try again: "retrying at 09:30 (attempt 2 of 4)"."""
+
+    execution_id: uuid.UUID
+    schedule_id: uuid.UUID
+    next_attempt_at: datetime
+    attempt: int  # the number the next attempt will have
+    max_attempts: int
+
+
+def pending_retry(execution: Execution, max_attempts: int) -> PendingRetry | None:
+    """The retry an execution waits for, if it waits for one (a run-now waits for its
+    first attempt: that is no retry)."""
+    if (
+        execution.status != ExecutionStatus.PENDING
+        or execution.attempt < 1
+        or execution.next_attempt_at is None
+    ):
+        return None
+    return PendingRetry(
+        execution.id,
+        execution.schedule_id,
+        execution.next_attempt_at,
+        execution.attempt + 1,
+        max(max_attempts, execution.attempt + 1),
+    )
+
 
 def transcript(text: str | None) -> list[dict[str, Any]]:
     """Stored steps (JSON) as a list; unreadable text (never written by us) as none."""
@@ -142,6 +175,24 @@ class HistoryService:
         _check_statuses(statuses)
         with self.s.store.read() as session:
             return repo.for_user(session, user.id, statuses=statuses, offset=offset, limit=limit)
+
+    def retries(
+        self, user: User, schedule_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, PendingRetry]:
+        """The soonest pending retry of each of these schedules (of the user's), by schedule."""
+        with self.s.store.read() as session:
+            rows = repo.pending_retries(session, user.id, schedule_ids)
+            limits = {
+                row.schedule_id: schedule.max_retries + 1
+                for row in rows
+                if (schedule := schedules.get(session, user.id, row.schedule_id)) is not None
+            }
+        found: dict[uuid.UUID, PendingRetry] = {}
+        for row in rows:
+            retry = pending_retry(row, limits.get(row.schedule_id, row.attempt + 1))
+            if retry is not None and row.schedule_id not in found:
+                found[row.schedule_id] = retry
+        return found
 
     def get(self, user: User, execution_id: uuid.UUID | str) -> ExecutionDetail:
         ident = parse_id(execution_id, "execution")

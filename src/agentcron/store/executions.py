@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from agentcron.store.tables import Attempt, Execution
+from agentcron.store.tables import Attempt, Execution, ExecutionStatus
 
 
 def get(session: Session, user_id: uuid.UUID, execution_id: uuid.UUID) -> Execution | None:
@@ -67,3 +67,23 @@ def _page(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
     return rows, total
+
+
+def pending_retries(
+    session: Session, user_id: uuid.UUID, schedule_ids: Sequence[uuid.UUID]
+) -> Sequence[Execution]:
+    """Executions waiting for a retry (pending after an attempt ran) of these schedules,
+    soonest first; the partial index on pending `next_attempt_at` serves the status test."""
+    if not schedule_ids:
+        return []
+    return session.scalars(
+        select(Execution)
+        .where(
+            Execution.user_id == user_id,
+            Execution.schedule_id.in_(list(schedule_ids)),
+            Execution.status == ExecutionStatus.PENDING.value,
+            Execution.attempt >= 1,
+            Execution.next_attempt_at.is_not(None),
+        )
+        .order_by(Execution.next_attempt_at)
+    ).all()

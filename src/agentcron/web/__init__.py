@@ -29,6 +29,7 @@ from agentcron.web.views import (
     overview,
     schedules,
 )
+from agentcron.web.views import settings as settings_page
 
 __all__ = ["install"]
 
@@ -56,6 +57,17 @@ def install(app: FastAPI, use_cases: UseCases, secret_key: str) -> None:
     )
     app.state.web = WebState(use_cases, cookies, secret_key)
     # The editor's /schedules/new must come before /schedules/{schedule_id}.
-    for module in (auth, home, editor, schedules, history, overview, live, guide, channels):
+    for module in (
+        auth,
+        home,
+        editor,
+        schedules,
+        history,
+        overview,
+        live,
+        guide,
+        channels,
+        settings_page,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", _Assets(directory=STATIC), name="static")

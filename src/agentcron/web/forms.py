@@ -30,8 +30,18 @@ TEXT_FIELDS = (
     "timezone",
     "interval_unit",
     "overlap",
+    "notify_mode",
+    "notify_channels",
+    "notify_on",
 )
-NUMBER_FIELDS = ("interval_value", "misfire_grace_s", "max_retries", "timeout_s")
+NUMBER_FIELDS = (
+    "interval_value",
+    "misfire_grace_s",
+    "max_retries",
+    "timeout_s",
+    "auto_pause_after",
+)
+NOTIFY_MODES = ("follow", "custom", "silence")
 # Fields the sentence box stands in for: their problems are shown beside it in sentence mode.
 SENTENCE_COVERS = frozenset(
     {
@@ -44,7 +54,13 @@ SENTENCE_COVERS = frozenset(
         "run_at",
     }
 )
-MODE_FIELD = {"schedule_type": "mode"}
+# Where the service's fields sit in the form, when the form calls them otherwise.
+MODE_FIELD = {
+    "schedule_type": "mode",
+    "notify": "notify_mode",
+    "notify.channels": "notify_channels",
+    "notify.on": "notify_on",
+}
 # What the form calls each field, for the list of problems above it and the preview's.
 LABELS = {
     "mode": "How to say when",
@@ -62,6 +78,10 @@ LABELS = {
     "overlap": "If the previous run is still going",
     "max_retries": "Retries",
     "timeout_s": "Timeout",
+    "auto_pause_after": "Pause after failures",
+    "notify_mode": "Notifications",
+    "notify_channels": "Notify these channels",
+    "notify_on": "Notify on these events",
 }
 
 
@@ -94,7 +114,13 @@ def blank_form(
 ) -> ScheduleForm:
     values = {name: "" for name in TEXT_FIELDS + NUMBER_FIELDS + ("run_at",)}
     values.update({k: str(v) for k, v in defaults.items()})
-    values.update(timezone=timezone, enabled="on", interval_unit="minutes", overlap="skip")
+    values.update(
+        timezone=timezone,
+        enabled="on",
+        interval_unit="minutes",
+        overlap="skip",
+        notify_mode="follow",
+    )
     if agent:
         values["text"] = f"@{agent} "
         values["agent_id"] = agent
@@ -123,8 +149,40 @@ def form_from_view(view: ScheduleView) -> ScheduleForm:
         "overlap": row.overlap,
         "max_retries": str(row.max_retries),
         "timeout_s": str(row.timeout_s),
+        "auto_pause_after": str(row.auto_pause_after),
+        **notify_values(row.notify),
     }
     return ScheduleForm(row.schedule_type, values)
+
+
+def notify_values(stored: Mapping[str, Any] | None) -> dict[str, str]:
+    """A stored notification rule as the form's three fields (lists joined by commas)."""
+    if stored is None:
+        return {"notify_mode": "follow", "notify_channels": "", "notify_on": ""}
+    channels, on = stored.get("channels"), stored.get("on")
+    if channels == [] or on == []:
+        return {"notify_mode": "silence", "notify_channels": "", "notify_on": ""}
+    return {
+        "notify_mode": "custom",
+        "notify_channels": ",".join(channels or ()),
+        "notify_on": ",".join(on or ()),
+    }
+
+
+def _notify(form: ScheduleForm) -> dict[str, Any] | None:
+    """The draft's `notify`: {} follows the owner's channels, empty lists are silence, and
+    "these channels and events" narrows by what is ticked (nothing ticked: not narrowed);
+    None when the form did not say (the rule stays as it is)."""
+    mode = form.value("notify_mode")
+    if mode == "silence":
+        return {"channels": [], "on": []}
+    if mode == "follow":
+        return {}
+    if mode != "custom":
+        return None
+    channels = [c for c in form.value("notify_channels").split(",") if c]
+    on = [e for e in form.value("notify_on").split(",") if e]
+    return {"channels": channels or None, "on": on or None}
 
 
 def read_form(fields: Mapping[str, str]) -> ScheduleForm:
@@ -134,6 +192,10 @@ def read_form(fields: Mapping[str, str]) -> ScheduleForm:
     values["command_text"] = fields.get("command_text", "").strip()
     values["run_at"] = fields.get("run_at", "").strip()
     values["enabled"] = "on" if fields.get("enabled") else ""
+    values["notify_channels"] = fields.get("notify_channels[]", "").strip()
+    values["notify_on"] = fields.get("notify_on[]", "").strip()
+    if values["notify_mode"] not in NOTIFY_MODES:
+        values["notify_mode"] = ""  # not sent (an older form): the rule stays as it is
     form = ScheduleForm(mode if mode in MODES else "sentence", values)
     if mode not in MODES:
         form.errors["mode"] = [Problem("schedule_type", f"{mode!r} is not a mode", "pick one")]
@@ -186,6 +248,8 @@ def draft_from(
             "overlap": form.value("overlap") or None,
             "max_retries": _number(form, "max_retries", problems),
             "timeout_s": _number(form, "timeout_s", problems),
+            "auto_pause_after": _number(form, "auto_pause_after", problems),
+            "notify": _notify(form),
         }
     timezone = form.value("timezone") or None
     if form.mode == "sentence":

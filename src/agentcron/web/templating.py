@@ -45,7 +45,8 @@ def _now(context: Context) -> datetime:
 
 @pass_context
 def _local(context: Context, instant: datetime | None, seconds: bool = False) -> str:
-    return text.local(instant, _zone(context), _now(context), seconds=seconds)
+    """Every time a page shows carries its zone ("09:00 CET")."""
+    return text.local(instant, _zone(context), _now(context), seconds=seconds, zoned=True)
 
 
 @pass_context
@@ -55,12 +56,18 @@ def _local_full(context: Context, instant: datetime | None) -> str:
 
 @pass_context
 def _day_time(context: Context, instant: datetime | None) -> str:
-    return text.day_time(instant, _zone(context))
+    return text.day_time(instant, _zone(context), zoned=True)
 
 
 @pass_context
 def _clock(context: Context, instant: datetime | None) -> str:
+    """Bare "09:00", for grids that name their zone once (the calendar)."""
     return text.clock(instant, _zone(context))
+
+
+@pass_context
+def _clock_zoned(context: Context, instant: datetime | None) -> str:
+    return text.clock(instant, _zone(context), zoned=True)
 
 
 @pass_context
@@ -102,6 +109,7 @@ def build_environment() -> Environment:
         local=_local,
         local_full=_local_full,
         clock=_clock,
+        clock_zoned=_clock_zoned,
         day_time=_day_time,
         without_handle=text.without_handle,
         relative=_relative,

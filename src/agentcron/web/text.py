@@ -68,20 +68,37 @@ def without_handle(command: str | None, handle: str) -> str:
     return rest or command
 
 
-def day_time(instant: datetime | None, zone: ZoneInfo) -> str:
+def _zoned(at: datetime, shown: str, zoned: bool) -> str:
+    """`shown` with the zone's abbreviation at that moment ("09:00 CET"), when asked: a
+    time on a page says which zone it is in."""
+    return f"{shown} {at.tzname()}" if zoned else shown
+
+
+def day_time(instant: datetime | None, zone: ZoneInfo, *, zoned: bool = False) -> str:
     """ "Mon 30 Nov 09:00": a run's moment, unambiguous within the year."""
     if instant is None:
         return ""
     at = instant.astimezone(zone)
-    return f"{at:%a} {at.day} {at:%b %H:%M}"
+    return _zoned(at, f"{at:%a} {at.day} {at:%b %H:%M}", zoned)
 
 
-def clock(instant: datetime | None, zone: ZoneInfo) -> str:
-    return instant.astimezone(zone).strftime("%H:%M") if instant else ""
+def clock(instant: datetime | None, zone: ZoneInfo, *, zoned: bool = False) -> str:
+    if instant is None:
+        return ""
+    at = instant.astimezone(zone)
+    return _zoned(at, at.strftime("%H:%M"), zoned)
 
 
-def local(instant: datetime | None, zone: ZoneInfo, now: datetime, *, seconds: bool = False) -> str:
-    """ "09:00" today, "Tue 09:00" this week, "3 Mar 09:00" this year, else with the year."""
+def local(
+    instant: datetime | None,
+    zone: ZoneInfo,
+    now: datetime,
+    *,
+    seconds: bool = False,
+    zoned: bool = False,
+) -> str:
+    """ "09:00" today, "Tue 09:00" this week, "3 Mar 09:00" this year, else with the year;
+    `zoned` adds the zone's abbreviation ("09:00 CET")."""
     if instant is None:
         return "—"
     at = instant.astimezone(zone)
@@ -89,12 +106,24 @@ def local(instant: datetime | None, zone: ZoneInfo, now: datetime, *, seconds: b
     clock = at.strftime("%H:%M:%S" if seconds else "%H:%M")
     days = (at.date() - today).days
     if days == 0:
-        return clock
-    if -6 <= days <= 6:
-        return f"{at:%a} {clock}"
-    if at.year == today.year:
-        return f"{at.day} {at:%b} {clock}"
-    return f"{at.day} {at:%b} {at.year} {clock}"
+        shown = clock
+    elif -6 <= days <= 6:
+        shown = f"{at:%a} {clock}"
+    elif at.year == today.year:
+        shown = f"{at.day} {at:%b} {clock}"
+    else:
+        shown = f"{at.day} {at:%b} {at.year} {clock}"
+    return _zoned(at, shown, zoned)
+
+
+def beside(instant: datetime, zone: ZoneInfo, viewer: ZoneInfo) -> str:
+    """The same moment in the viewer's zone, to sit beside a time shown in a schedule's:
+    "03:00 EST", or "Sun 23:00 PST" on another day; "" when the two read the same."""
+    at, theirs = instant.astimezone(zone), instant.astimezone(viewer)
+    if (at.utcoffset(), at.tzname()) == (theirs.utcoffset(), theirs.tzname()):
+        return ""
+    day = "" if theirs.date() == at.date() else f"{theirs:%a} "
+    return f"{day}{theirs:%H:%M} {theirs.tzname()}"
 
 
 def local_full(instant: datetime | None, zone: ZoneInfo) -> str:

@@ -217,6 +217,14 @@
       }
       if (event.type === "execution.retrying") announce(`${labelFor(data.schedule_id)}: will retry`);
     };
+    // An execution's page hears its steps and output too (timeline.js draws them).
+    const progress = (event) => {
+      let data = {};
+      try { data = JSON.parse(event.data); } catch (error) { return; }
+      document.dispatchEvent(new CustomEvent("agentcron:event", { detail: { type: event.type, data } }));
+    };
+    source.addEventListener("execution.step", progress);
+    source.addEventListener("execution.output", progress);
     for (const kind of [
       "execution.queued", "execution.started", "execution.finished", "execution.retrying",
       "schedule.created", "schedule.updated", "schedule.enabled", "schedule.disabled", "schedule.deleted",

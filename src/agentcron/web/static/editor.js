@@ -89,7 +89,11 @@
       facts.appendChild(element("dd", "", data.command));
       parts.push(facts);
     }
-    parts.push(element("h3", "small-title", "Next runs"));
+    const heading = element("h3", "small-title", "Next runs ");
+    const both = data.next_runs.some((run) => run.viewer);
+    heading.appendChild(element("span", "muted small",
+      `in ${data.timezone}${both ? ` · yours in ${data.viewer_timezone}` : ""}`));
+    parts.push(heading);
     const runs = element("ol", "runs");
     for (const run of data.next_runs) {
       const item = element("li");
@@ -97,6 +101,12 @@
       time.setAttribute("datetime", run.at);
       time.title = run.title;
       item.appendChild(time);
+      if (run.viewer) {
+        item.appendChild(document.createTextNode(" "));
+        const theirs = element("span", "viewer-zone", `= ${run.viewer}`);
+        theirs.dataset.viewerTime = "";
+        item.appendChild(theirs);
+      }
       item.appendChild(document.createTextNode(" "));
       const rel = element("time", "muted", run.relative);
       rel.setAttribute("datetime", run.at);
@@ -106,7 +116,53 @@
     }
     if (!data.next_runs.length) runs.appendChild(element("li", "muted", "No future runs."));
     parts.push(runs);
+    if (data.notes && data.notes.length) {
+      const notes = element("ul", "preview-notes");
+      notes.dataset.previewNotes = "";
+      for (const note of data.notes) {
+        const item = element("li");
+        appendLinked(item, note);
+        notes.appendChild(item);
+      }
+      parts.push(notes);
+    }
+    if (data.needs_confirmation) parts.push(modelReading(data));
     body.replaceChildren(...parts);
+  }
+
+  // A model read the sentence the grammar refused: say so, show its reading, and save it
+  // only with this box ticked (the hidden field names the reading shown, so a different
+  // answer next time is refused rather than saved).
+  function modelReading(data) {
+    const box = element("div", "model-reading");
+    box.dataset.modelReading = "";
+    const said = element("p");
+    said.appendChild(element("strong", "", `Interpreted by ${data.interpreted_by}`));
+    said.appendChild(document.createTextNode(
+      `: the grammar did not understand the sentence (${data.grammar_refusal}).`));
+    box.appendChild(said);
+    const reading = element("p", "", "It read it as: ");
+    reading.appendChild(element("em", "", data.description));
+    if (data.command) {
+      reading.appendChild(document.createTextNode(
+        `, asking ${data.agent ? `@${data.agent}` : "no agent"} to “${data.command}”`));
+    }
+    reading.appendChild(document.createTextNode("."));
+    box.appendChild(reading);
+    const label = element("label", "check");
+    const tick = element("input");
+    tick.type = "checkbox";
+    tick.name = "accept_model_reading";
+    tick.value = "on";
+    label.appendChild(tick);
+    label.appendChild(document.createTextNode(" Use this reading"));
+    box.appendChild(label);
+    const hidden = element("input");
+    hidden.type = "hidden";
+    hidden.name = "model_reading";
+    hidden.value = data.model_reading;
+    box.appendChild(hidden);
+    return box;
   }
 
   async function preview() {
@@ -323,6 +379,15 @@
         });
       }
     }
+  }
+
+  // -- the notification rule's summary follows the choice ---------------------------------------
+  const summary = form.querySelector("[data-notify-summary]");
+  const SUMMARIES = { follow: "· your channels", custom: "· chosen channels and events", silence: "· silenced" };
+  for (const radio of form.querySelectorAll('input[name="notify_mode"]')) {
+    radio.addEventListener("change", () => {
+      if (summary && radio.checked) summary.textContent = SUMMARIES[radio.value] || "";
+    });
   }
 
   // -- leaving with unsaved changes asks first -----------------------------------------------------

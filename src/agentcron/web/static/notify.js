@@ -51,7 +51,7 @@
       meta.className = "bell-meta";
       const when = new Date(item.created_at);
       const where = item.deliveries.length ? ` · ${item.deliveries.join(", ")}` : "";
-      meta.textContent = `${item.event.replace("_", " ")} · ${when.toLocaleString()}${where}`;
+      meta.textContent = `${item.event.replace("_", " ")} · ${when.toLocaleString(undefined, { timeZone: document.body.dataset.zone || undefined, timeZoneName: "short" })}${where}`;
       li.append(title, meta);
       list.appendChild(li);
     }

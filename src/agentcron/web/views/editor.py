@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from agentcron.errors import Conflict, InvalidInput, Problem, RateLimited
-from agentcron.service.dashboard import user_zone
+from agentcron.service.channels import EVENTS
+from agentcron.service.drafts import AUTO_PAUSE_MAX
 from agentcron.service.schedules import ScheduleView
 from agentcron.web import text
 from agentcron.web.forms import (
@@ -35,6 +36,7 @@ from agentcron.web.routing import (
     see_other,
     set_flash,
 )
+from agentcron.web.views.channels import EVENT_WORDS
 
 router = APIRouter(route_class=WebRoute)
 
@@ -53,7 +55,7 @@ def zone_names() -> tuple[str, ...]:
     )
 
 
-def _editor(
+async def _editor(
     request: Request,
     who: Member,
     form_: ScheduleForm,
@@ -63,6 +65,7 @@ def _editor(
     preview: dict[str, Any] | None = None,
 ) -> Response:
     settings = who.state.settings
+    channels = await run(who.state.channels.list, who.user)
     context: dict[str, Any] = {
         "title": "Edit schedule" if view else "New schedule",
         "nav": "schedules",
@@ -78,6 +81,10 @@ def _editor(
         "action": f"/schedules/{view.row.id}/edit" if view else "/schedules/new",
         "preview": preview,
         "labels": LABELS,
+        "channels": channels,
+        "events": EVENTS,
+        "event_words": EVENT_WORDS,
+        "auto_pause_max": AUTO_PAUSE_MAX,
     }
     return page(request, who, "schedule_form.html", context, status=status)
 
@@ -88,6 +95,7 @@ def _defaults(who: Member) -> dict[str, int]:
         "misfire_grace_s": settings.misfire_grace_s,
         "max_retries": settings.max_retries,
         "timeout_s": settings.default_timeout_s,
+        "auto_pause_after": settings.auto_pause_after,
     }
 
 
@@ -101,7 +109,7 @@ async def new(request: Request, agent: str = "", text: str = "") -> Response:
     form_ = blank_form(timezone=who.user.timezone, agent=known, defaults=_defaults(who))
     if text.strip():
         form_.values["text"] = text.replace("\x00", "").strip()[:2500]
-    return _editor(request, who, form_, view=None)
+    return await _editor(request, who, form_, view=None)
 
 
 @router.post("/schedules/new")
@@ -110,19 +118,20 @@ async def create(request: Request) -> Response:
     fields = await form(request, who)
     form_ = read_form(fields)
     if fields.get("intent") == "preview":
-        return _editor(request, who, form_, view=None, preview=await _preview(who, form_))
+        return await _editor(request, who, form_, view=None, preview=await _preview(who, form_))
     draft, problems = draft_from(form_)
     if problems:
         form_.add(problems)
-        return _editor(request, who, form_, view=None, status=422)
+        return await _editor(request, who, form_, view=None, status=422)
     try:
         view = await run(who.state.schedules.create, who.user, draft, **_acceptance(fields))
     except InvalidInput as exc:
         form_.add(exc.problems)
-        return _editor(request, who, form_, view=None, status=422)
+        shown = await _reading(who, form_, exc)
+        return await _editor(request, who, form_, view=None, status=422, preview=shown)
     except (Conflict, RateLimited) as exc:
         form_.add([Problem("form", str(exc))])
-        return _editor(request, who, form_, view=None, status=409)
+        return await _editor(request, who, form_, view=None, status=409)
     response = see_other(f"/schedules?created={view.row.id}")
     set_flash(
         response,
@@ -136,7 +145,7 @@ async def create(request: Request) -> Response:
 async def edit(request: Request, schedule_id: str) -> Response:
     who = await member(request)
     view = await run(who.state.schedules.get, who.user, schedule_id)
-    return _editor(request, who, form_from_view(view), view=view)
+    return await _editor(request, who, form_from_view(view), view=view)
 
 
 @router.post("/schedules/{schedule_id}/edit")
@@ -146,21 +155,22 @@ async def update(request: Request, schedule_id: str) -> Response:
     fields = await form(request, who)
     form_ = read_form(fields)
     if fields.get("intent") == "preview":
-        return _editor(request, who, form_, view=view, preview=await _preview(who, form_))
+        return await _editor(request, who, form_, view=view, preview=await _preview(who, form_))
     draft, problems = draft_from(form_)
     if problems:
         form_.add(problems)
-        return _editor(request, who, form_, view=view, status=422)
+        return await _editor(request, who, form_, view=view, status=422)
     try:
         saved = await run(
             who.state.schedules.update, who.user, schedule_id, draft, **_acceptance(fields)
         )
     except InvalidInput as exc:
         form_.add(exc.problems)
-        return _editor(request, who, form_, view=view, status=422)
+        shown = await _reading(who, form_, exc)
+        return await _editor(request, who, form_, view=view, status=422, preview=shown)
     except (Conflict, RateLimited) as exc:
         form_.add([Problem("form", str(exc))])
-        return _editor(request, who, form_, view=view, status=409)
+        return await _editor(request, who, form_, view=view, status=409)
     response = see_other(f"/schedules/{saved.row.id}/history")
     set_flash(response, who, f"Saved: {saved.description_text}")
     return response
@@ -175,6 +185,16 @@ def _acceptance(fields: dict[str, str]) -> dict[str, Any]:
     }
 
 
+async def _reading(
+    who: Member, form_: ScheduleForm, refusal: InvalidInput
+) -> dict[str, Any] | None:
+    """A save refused for want of accepting a model's reading: the preview beside the form
+    shows that reading with its checkbox (for browsers without our script too)."""
+    if not any(p.field in ("accept_model_reading", "model_reading") for p in refusal.problems):
+        return None
+    return await _preview(who, form_)
+
+
 async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
     """What the form would schedule: its description and next runs, or its problems."""
     draft, problems = draft_from(form_, with_settings=False)
@@ -185,16 +205,33 @@ async def _preview(who: Member, form_: ScheduleForm) -> dict[str, Any]:
     except InvalidInput as exc:
         return {"ok": False, "problems": problems_json(exc, form_.mode)}
     spec = result.spec
-    run_at = spec.run_at.astimezone(ZoneInfo(spec.timezone)) if spec.run_at else None
+    zone = ZoneInfo(spec.timezone)
+    viewer = ZoneInfo(result.viewer_timezone)
+    both = result.next_runs_viewer is not None  # the two zones differ
+    now = who.state.clock.now()
+    run_at = spec.run_at.astimezone(zone) if spec.run_at else None
     return {
         "ok": True,
         "description": result.description,
         "agent": result.agent_id,
         "command": result.command_text,
-        "next_runs": result.next_runs,
+        # In the schedule's zone, with the viewer's beside it when the two differ.
+        "next_runs": [
+            {
+                "at": at.isoformat().replace("+00:00", "Z"),
+                "local": text.day_time(at, zone, zoned=True),
+                "title": text.local_full(at, zone),
+                "viewer": text.beside(at, zone, viewer) if both else "",
+                "relative": text.relative(at, now),
+            }
+            for at in result.next_runs
+        ],
         "timezone": spec.timezone,
-        # How words were read, and a model's reading (never saved unless accepted).
-        "notes": result.notes,
+        # How words were read, and a model's reading (never saved unless accepted); the
+        # model's own note is what the confirmation box says, so it is not said twice.
+        "notes": [
+            n for n in result.notes if not (result.model and n.startswith("interpreted by "))
+        ],
         "viewer_timezone": result.viewer_timezone,
         "interpreted_by": result.model.interpreted_by if result.model else None,
         "grammar_refusal": result.model.refusal if result.model else None,
@@ -219,17 +256,6 @@ async def preview(request: Request) -> Response:
     fields = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
     found = await _preview(who, read_form(fields))
     if found["ok"]:
-        now = who.state.clock.now()
-        zone = user_zone(who.user)
-        found["next_runs"] = [
-            {
-                "at": at.isoformat().replace("+00:00", "Z"),
-                "local": text.day_time(at, zone),
-                "title": text.local_full(at, zone),
-                "relative": text.relative(at, now),
-            }
-            for at in found["next_runs"]
-        ]
         found["command_raw"] = found["command"]
         found["command"] = text.one_line(found["command"], 200) if found["command"] else None
         found["agents"] = who.state.agents.handles()

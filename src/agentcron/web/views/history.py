@@ -11,15 +11,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from agentcron.service.dashboard import HistorySeries, user_zone
+from agentcron.service.history import pending_retry
 from agentcron.web import text
 from agentcron.web.charts import Chart, Datum, bar_chart, sparse_ticks
 from agentcron.web.paging import page_number
 from agentcron.web.routing import WebRoute, here, member, page, run
+from agentcron.web.timeline import attempt_rows, explain
 
 router = APIRouter(route_class=WebRoute)
 
 PAGE_SIZE = 25
 REGIONS = {"history": "regions/history.html"}
+EXECUTION_REGIONS = {"execution": "regions/execution.html"}
 STATUS_FILTERS = (
     "success",
     "failed",
@@ -38,7 +41,7 @@ def charts(series: HistorySeries, zone: ZoneInfo, now: datetime) -> list[Chart]:
     days = {p.scheduled_for.astimezone(zone).date() for p in points}
 
     def when(index: int) -> str:
-        return text.local(points[index].scheduled_for, zone, now)
+        return text.local(points[index].scheduled_for, zone, now, zoned=True)
 
     def tick(index: int) -> str:
         if index not in ticks:
@@ -153,14 +156,25 @@ async def history(
         "charts": charts(series, user_zone(who.user), now),
         "series": series,
         "back": here(request),
+        "pending_retry": pending_retry,
     }
     return page(request, who, "history.html", context, regions=REGIONS)
 
 
 @router.get("/executions/{execution_id}")
 async def execution(request: Request, execution_id: str) -> Response:
+    """One execution: outcome, cost, why it ended, every attempt's timeline and the output.
+    While it runs, its page's stream carries its steps and output too (`/ui/events?execution=`)."""
     who = await member(request)
     detail = await run(who.state.history.get, who.user, execution_id)
     view = await run(who.state.schedules.get, who.user, detail.execution.schedule_id)
-    context = {"title": "Execution", "nav": "schedules", "detail": detail, "view": view}
-    return page(request, who, "execution.html", context)
+    context = {
+        "title": "Execution",
+        "nav": "schedules",
+        "detail": detail,
+        "view": view,
+        "attempts": attempt_rows(detail, who.state.clock.now()),
+        "explain": explain,
+        "events_url": f"/ui/events?execution={detail.execution.id}",
+    }
+    return page(request, who, "execution.html", context, regions=EXECUTION_REGIONS)

@@ -79,6 +79,8 @@ async def schedules(
         "agents": who.state.agents.infos(),
         "filtered": bool(agent or enabled or q.strip()),
         "back": here(request),
+        # Runs waiting to try again: "retrying at 09:30 (attempt 2 of 4)" in their rows.
+        "retries": await run(who.state.history.retries, who.user, [v.row.id for v in views]),
     }
     return page(request, who, "schedules.html", context, regions=REGIONS)
 
