@@ -55,6 +55,7 @@ app.command("import", rich_help_panel=SCHEDULES)(transfer.import_)
 watch_commands: list[Command] = [runs.history, watch.status, watch.tail]
 for command in watch_commands:
     app.command(rich_help_panel=WATCH)(command)
+app.command("show-run", rich_help_panel=WATCH)(runs.show_run)
 
 setup_commands: list[Command] = [
     account.login,

@@ -116,6 +116,11 @@ def when(value: Any, now: datetime, zone: str | None = None, viewer: str | None 
     return f"{shown} ({relative(at, now)})"
 
 
+def zoned(at: datetime, zone: str | None) -> datetime:
+    """`at` in `zone` (an IANA name), else in this machine's zone."""
+    return _in_zone(at, zone)
+
+
 def _in_zone(at: datetime, zone: str | None) -> datetime:
     try:
         return at.astimezone(ZoneInfo(zone)) if zone else at.astimezone()

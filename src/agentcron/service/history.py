@@ -17,6 +17,17 @@ from agentcron.store import schedules
 from agentcron.store.tables import Attempt, Execution, ExecutionStatus, User
 
 STATUSES = {s.value for s in ExecutionStatus}
+# Why a run ended when a rule ended it (`error_code`), in words for people: the execution
+# page and the CLI's `show-run` say the same.
+ERROR_CODES = {
+    "timeout": "It ran longer than the schedule's timeout and was stopped.",
+    "max_llm_calls": "The agent asked its model more often than its limit allows.",
+    "max_tokens": "The agent used more tokens than its limit allows.",
+    "budget_exceeded": "A spending budget was reached, so the agent stopped.",
+    "tool_server": "A tool server could not be reached or failed to answer.",
+    "rate_limited": "The model's provider asked it to slow down (HTTP 429).",
+    "worker_lost": "The instance running it stopped (a crash or a shutdown) before it ended.",
+}
 
 
 @dataclass(frozen=True, slots=True)

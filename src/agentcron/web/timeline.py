@@ -13,18 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from agentcron.service.history import AttemptView, ExecutionDetail
+from agentcron.service.history import ERROR_CODES, AttemptView, ExecutionDetail
 
-# Why a run ended when a rule ended it (the API's `error_code`), for people.
-ERROR_CODES = {
-    "timeout": "It ran longer than the schedule's timeout and was stopped.",
-    "max_llm_calls": "The agent asked its model more often than its limit allows.",
-    "max_tokens": "The agent used more tokens than its limit allows.",
-    "budget_exceeded": "A spending budget was reached, so the agent stopped.",
-    "tool_server": "A tool server could not be reached or failed to answer.",
-    "rate_limited": "The model's provider asked it to slow down (HTTP 429).",
-    "worker_lost": "The instance running it stopped (a crash or a shutdown) before it ended.",
-}
 KIND_WORDS = {"llm": "model", "tool": "tool"}
 
 
