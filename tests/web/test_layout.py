@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agentcron.service.history import HistoryService
+from tests.support.transcripts import seed_run
 
 from .conftest import SCREENSHOTS, Person, Site, shoot
 
@@ -49,6 +50,11 @@ def _arrange(site: Site, ann: Person) -> dict[str, str]:
     site.settle()
     history = HistoryService(site.server.runtime.services)
     [latest], _ = history.for_schedule(ann.user, ids[0], limit=1)
+    # A run with a transcript of two attempts, and one waiting to retry (in the list too).
+    services = site.server.runtime.services
+    now = services.clock.now()
+    transcript = seed_run(services, ann.user.id, ids[1], "bob", now)
+    seed_run(services, ann.user.id, ids[2], "maya", now, retrying=True)
     return {
         "01-mission-control": "/",
         "02-schedules": "/schedules",
@@ -62,6 +68,8 @@ def _arrange(site: Site, ann: Person) -> dict[str, str]:
         "10-help-sentences": "/help/sentences",
         "11-not-found": "/schedules/00000000-0000-0000-0000-000000000000/history",
         "12-docs": "/docs",
+        "13-settings": "/settings",
+        "14-execution-timeline": f"/executions/{transcript}",
     }
 
 
@@ -110,6 +118,10 @@ def test_every_page_fits_the_screen(tab_at: Any, site: Site, ann: Person, width:
         else:
             expect(tab.locator("html.js")).to_have_count(1)
             tab.wait_for_function("() => !document.querySelector('time[data-countdown]:empty')")
+        if name == "14-execution-timeline":  # the widest part: each step's detail, open
+            tab.evaluate(
+                "document.querySelectorAll('[data-step] details').forEach(d => d.open = true)"
+            )
         if not tab.evaluate(FITS):
             wide = tab.evaluate("document.documentElement.scrollWidth")
             found.append(f"{path} is {wide} px wide")
@@ -272,3 +284,28 @@ def test_small_touches_theme_leaving_and_chart_values(tab_at: Any, site: Site, a
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()  # stay
     assert not tab.is_closed()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_zone_banner_and_the_editors_new_parts_fit(tab_at: Any, site: Site, width: int) -> None:
+    """The banner (a long zone name), the preview in two zones with a note, and the
+    notification rule opened: nothing scrolls sideways."""
+    user = site.users.create(f"wide{width}")
+    person = Person(user, site.users.issue_token(user).token)
+    site.users.suggest_timezone(user, "America/Argentina/ComodRivadavia")
+    tab = tab_at(width)
+    tab.goto(site.login_link(person))
+    banner = tab.get_by_role("region", name="Your time zone")
+    expect(banner).to_contain_text("America/Argentina/ComodRivadavia")
+    assert tab.evaluate(FITS), "the banner scrolls sideways"
+    shoot(tab, f"{width}-zone-banner", full_page=False)
+
+    tab.goto("/schedules/new")
+    tab.get_by_label("Command and schedule, in one sentence").fill(
+        "@alice check deprecated models every weekday at 9am PT"
+    )
+    expect(tab.locator("#preview [data-viewer-time]")).to_have_count(5)
+    tab.locator("details#notify summary").click()
+    tab.get_by_label("These channels and events").check()
+    assert tab.evaluate(FITS), "the editor scrolls sideways"
+    shoot(tab, f"{width}-editor-zones-and-notify")

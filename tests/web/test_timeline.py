@@ -73,7 +73,7 @@ def test_the_timeline_shows_each_attempts_steps_cost_and_why(
     expect(page.locator("[data-cost]")).to_have_text("$0.0015")
     expect(page.locator("[data-model]")).to_have_text(MODEL)
     expect(page.locator("[data-error-code]")).to_have_text("max_tokens")
-    expect(page.locator(".error-code")).to_contain_text("more tokens than its limit allows")
+    expect(page.locator(".why-code")).to_contain_text("more tokens than its limit allows")
     shoot(page, "execution-timeline")
 
 

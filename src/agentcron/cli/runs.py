@@ -238,7 +238,9 @@ def print_attempts(item: dict[str, Any], now: Any, zone: str | None) -> None:
     attempts = item.get("attempts") or []
     if not attempts:
         console.print("  [dim]no attempt has started yet[/]")
-    for attempt in attempts:
+    for number, attempt in enumerate(attempts):
+        if number:
+            console.print()
         console.print(
             attempt_heading(attempt, item.get("max_attempts"), now, zone), highlight=False
         )
