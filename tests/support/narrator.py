@@ -59,9 +59,5 @@ async def narrate(command: str, context: AgentContext) -> AgentResult:
             break
         await asyncio.sleep(0.05)
     context.report_output(LINES[4])
-    return AgentResult(
-        summary="1 deprecated model: gpt-old",
-        output="".join(LINES),
-        tokens_used=243,
-        llm_calls=1,
-    )
+    # No output in the result: what it printed along the way is the record.
+    return AgentResult(summary="1 deprecated model: gpt-old", tokens_used=243, llm_calls=1)

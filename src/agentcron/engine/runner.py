@@ -158,7 +158,9 @@ async def run_attempt(
         retryable=False,
         agent_task_id=result.task_id,
         summary=summary or None,
-        output=bound_text(result.output, output_max_bytes) if result.output else None,
+        # What it printed while it ran stands when the result carries no output of its own,
+        # as for a failure: the page that showed it live does not lose it at the end.
+        output=bound_text(result.output, output_max_bytes) if result.output else so_far()["output"],
         steps=result.steps or tuple(progress.steps),
         notify=result.notify,
         error=None
