@@ -118,7 +118,8 @@ def run(
     url: UrlOpt = None,
     token: TokenOpt = None,
 ) -> None:
-    """Run a schedule now, outside its timing. With --wait, exit 1 unless it succeeds.
+    """Run a schedule now, outside its timing. With --wait, print a line as each attempt
+    ends (a retry's says when the next comes) and exit 1 unless it succeeds.
 
     Example: agentcron run 1a2b3c4d --wait
     """
