@@ -172,6 +172,11 @@ def test_a_models_reading_is_shown_and_saved_only_when_ticked(
         assert site.schedules.list(ann.user)[1] == 0
 
         page.get_by_label("Use this reading").check()
+        # A preview redrawn for the same reading (the zone typed again) keeps the tick.
+        with page.expect_response("**/ui/preview"):
+            page.get_by_label("Time zone").fill("UTC")
+        expect(page.locator("#preview:not([aria-busy])")).to_have_count(1)
+        expect(page.get_by_label("Use this reading")).to_be_checked()
         page.get_by_role("button", name="Create schedule").click()
         expect(page).to_have_url(re.compile(r"/schedules\?created="))
     finally:

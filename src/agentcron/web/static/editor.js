@@ -126,7 +126,17 @@
       }
       parts.push(notes);
     }
-    if (data.needs_confirmation) parts.push(modelReading(data));
+    if (data.needs_confirmation) {
+      // The same reading, already ticked, stays ticked (a preview redrawn as the page loads
+      // or as another field changes); a different reading asks again.
+      const shown = body.querySelector('input[name="model_reading"]');
+      const ticked = body.querySelector('input[name="accept_model_reading"]');
+      const box = modelReading(data);
+      if (shown && ticked && ticked.checked && shown.value === data.model_reading) {
+        box.querySelector('input[name="accept_model_reading"]').checked = true;
+      }
+      parts.push(box);
+    }
     body.replaceChildren(...parts);
   }
 
