@@ -204,6 +204,9 @@
       attempt = 0;
       document.body.dataset.live = "connected";
       if (opened > 1) refreshAll(null, null); // we may have missed events while away
+      // A run that changed between this page's render and the stream's start sent its
+      // event to nobody: a region still in motion reads itself once the stream is open.
+      else for (const region of document.querySelectorAll("[data-refresh-on-open]")) schedule(region, 0);
     });
     const onEvent = (event) => {
       let data = {};
