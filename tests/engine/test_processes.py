@@ -85,7 +85,7 @@ def test_three_workers_one_killed_every_slot_exactly_once(
     )
     workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(3)]
     try:
-        wait_for(lambda: _count(store) >= total * 0.3, 30, "a third of the slots to start")
+        wait_for(lambda: _count(store) >= total * 0.3, 90, "a third of the slots to start")
         victim = workers[0]
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)

@@ -19,6 +19,7 @@ from agentcron.cli.transcripts import (
     attempt_heading,
     attempt_line,
     error_rows,
+    retried_words,
     retry_words,
     status_words,
     steps_table,
@@ -76,6 +77,9 @@ def _new_attempt_lines(
             continue
         told.add(number)
         retry = waiting if number == newest and waiting else ""
+        if number < newest:  # the retry came before we looked: say when it started
+            later = next((a for a in attempts if a["number"] == number + 1), None)
+            retry = retried_words(later, execution.get("max_attempts"), zone)
         lines.append(attempt_line(attempt, execution.get("max_attempts"), retry))
     return lines
 

@@ -35,6 +35,15 @@ def retry_words(item: dict[str, Any], now: datetime, zone: str | None) -> str:
     return f"retrying at {shown} (attempt {attempt + 1} of {max(int(total), attempt + 1)})"
 
 
+def retried_words(later: dict[str, Any] | None, total: Any, zone: str | None) -> str:
+    """ "retried at 09:30 CET (attempt 3 of 4)" for a retry that already started, or ""."""
+    at = out.instant((later or {}).get("started_at"))
+    if later is None or at is None:
+        return ""
+    number = int(later["number"])
+    return f"retried at {out.zoned(at, zone):%H:%M %Z} (attempt {number} of {max(int(total or 0), number)})"
+
+
 def status_words(item: dict[str, Any], now: datetime, zone: str | None) -> str:
     """The status in its colour, with the retry it waits for or the attempt it reached."""
     shown = out.status(item.get("status"))
