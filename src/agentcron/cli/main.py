@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from agentcron import __version__
-from agentcron.cli import account, admin, mcp, runs, schedules, sentences, transfer, watch
+from agentcron.cli import account, admin, mcp, people, runs, schedules, sentences, transfer, watch
 from agentcron.cli import output as out
 from agentcron.cli.agents import agents_app
 from agentcron.cli.channels import channels_app
@@ -71,8 +71,8 @@ for command in setup_commands:
 app.add_typer(channels_app, name="channels", rich_help_panel=WATCH)
 app.add_typer(me_app, name="me", rich_help_panel=SETUP)
 app.add_typer(agents_app, name="agents", rich_help_panel=SETUP)
-app.add_typer(admin.users_app, name="users", rich_help_panel=SETUP)
-app.add_typer(admin.tokens_app, name="tokens", rich_help_panel=SETUP)
+app.add_typer(people.users_app, name="users", rich_help_panel=SETUP)
+app.add_typer(people.tokens_app, name="tokens", rich_help_panel=SETUP)
 
 
 @app.command(rich_help_panel=SETUP)
