@@ -48,6 +48,8 @@ SCHEDULE_FIELDS = {
     "last_status",
     "created_at",
     "updated_at",
+    "after_schedule_id",
+    "after_on",
     "schedule_text",
     "next_runs",
 }
@@ -77,6 +79,7 @@ EXECUTION_FIELDS = {
     "error_message",
     "error_code",
     "max_attempts",
+    "upstream_execution_id",
 }
 
 

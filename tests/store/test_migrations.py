@@ -24,7 +24,9 @@ def test_migrated_database_is_at_head(store: Store) -> None:
 
 def test_unique_slot_key_exists(store: Store) -> None:
     constraints = inspect(store.engine).get_unique_constraints("scheduled_command_executions")
-    assert {"schedule_id", "scheduled_for"} in [set(c["column_names"]) for c in constraints]
+    assert {"schedule_id", "scheduled_for", "agent_id"} in [
+        set(c["column_names"]) for c in constraints
+    ]
 
 
 def test_migrate_is_idempotent(store: Store) -> None:

@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 
 from agentcron.api import (
     agents,
+    chains,
     channels,
     events,
     executions,
@@ -33,6 +34,7 @@ PROTECTED = (
     events.router,
     channels.router,
     notifications.router,
+    chains.router,
 )
 
 

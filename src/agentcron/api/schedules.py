@@ -24,6 +24,7 @@ from agentcron.api.schemas import (
     ScheduleReplace,
     StatusOut,
 )
+from agentcron.api.schemas.chains import RunNowIn
 from agentcron.auth import CurrentUser
 from agentcron.service.models import ScheduleFilter
 
@@ -145,14 +146,23 @@ def update_schedule(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     summary="Delete a schedule and its history",
-    responses=ONE,
+    responses=responses(401, 404, 409, 429, 500),
 )
-def delete_schedule(api: ApiDep, user: CurrentUser, schedule_id: ScheduleId) -> Response:
+def delete_schedule(
+    api: ApiDep,
+    user: CurrentUser,
+    schedule_id: ScheduleId,
+    detach: Annotated[
+        bool,
+        Query(description="Also when schedules run after this one: disable them, unlinked."),
+    ] = False,
+) -> Response:
     """Deleting means gone: the schedule and every execution of it are removed, because
     you asked for it to stop existing and its history is yours. Schedule ids are random
     UUIDs and never reused, so nothing later can inherit the old history or be confused
-    with it; to keep the history, disable the schedule instead."""
-    api.schedules.delete(user, schedule_id)
+    with it; to keep the history, disable the schedule instead. While other schedules run
+    after this one it answers 409 naming them, unless `detach=true`."""
+    api.schedules.delete(user, schedule_id, detach=detach)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -187,12 +197,18 @@ def disable_schedule(api: ApiDep, user: CurrentUser, schedule_id: ScheduleId) ->
     responses=responses(401, 404, 409, 429, 500),
 )
 def execute_schedule(
-    api: ApiDep, user: CurrentUser, schedule_id: ScheduleId, response: Response
+    api: ApiDep,
+    user: CurrentUser,
+    schedule_id: ScheduleId,
+    response: Response,
+    body: Annotated[RunNowIn | None, Body()] = None,
 ) -> ExecutionOut:
     """Queues a manual execution (`trigger: manual`) that the engine runs at once, with the
     schedule's timeout, retries and overlap policy. Follow it at `Location` or on
-    `/api/events`."""
-    execution = api.schedules.run_now(user, schedule_id)
+    `/api/events`. Its end starts the schedules that run after this one, unless the body
+    says `{"chain": false}`."""
+    chain = body.chain if body is not None else True
+    execution = api.schedules.run_now(user, schedule_id, chain=chain)
     response.headers["Location"] = f"/api/executions/{execution.id}"
     return ExecutionOut.of(execution)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from agentcron.engine import chains
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
@@ -125,14 +126,18 @@ def _coalesced(
 
 
 def _work(
-    execution_id: uuid.UUID, row: DueSchedule | PendingExecution, attempt: int, now: datetime
+    execution_id: uuid.UUID,
+    row: DueSchedule | PendingExecution,
+    attempt: int,
+    now: datetime,
+    command: str | None = None,
 ) -> Work:
     return Work(
         execution_id=execution_id,
         schedule_id=row.id if isinstance(row, DueSchedule) else row.schedule_id,
         user_id=row.user_id,
         agent_id=row.agent_id,
-        command=row.command_text,
+        command=row.command_text if command is None else command,
         scheduled_for=row.next_run_at if isinstance(row, DueSchedule) else row.scheduled_for,
         attempt=attempt,
         timeout_s=float(row.timeout_s),
@@ -311,6 +316,7 @@ def claim_pending(
     )
     starts: list[AttemptStart] = []
     skips: list[uuid.UUID] = []
+    commands = chains.commands_for(session, pending)  # chained runs read their upstream
     for item in pending:
         if item.attempt == 0 and item.schedule_id in busy:
             skips.append(item.id)
@@ -333,7 +339,7 @@ def claim_pending(
         number = item.attempt + 1
         lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
         starts.append(AttemptStart(item.id, number, worker_id, now, now + lease, lag_ms))
-        result.work.append(_work(item.id, item, number, now))
+        result.work.append(_work(item.id, item, number, now, commands.get(item.id)))
         if number > 1:
             result.retried += 1
         else:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from agentcron.engine import metrics
+from agentcron.engine import chains, metrics
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.progress import steps_json
 from agentcron.engine.retry import RETRIABLE, RetryPolicy
@@ -58,6 +58,8 @@ class Recorder:
         self._idle.set()
         self.written = 0
         self.on_recorded: Callable[[list[uuid.UUID]], None] | None = None
+        # The member agents a chained group schedule (@category) runs on (engine sets it).
+        self.members: chains.Members = lambda agent_id: (agent_id,)
 
     def start(self) -> None:
         if self._task is None:
@@ -113,9 +115,8 @@ class Recorder:
     def _notify(
         self, session: Session, now: datetime, kept: list[tuple[Outcome, Finish]]
     ) -> list[tuple[str, str, dict[str, Any]]]:
-        """Streaks, auto-pause and notices for the final outcomes, in the same transaction."""
-        if self._notices is None:
-            return []
+        """Streaks, auto-pause and notices for the final outcomes, and the chained runs
+        they start, in the same transaction."""
         finals = [
             Final(
                 execution_id=f.execution_id,
@@ -128,7 +129,10 @@ class Recorder:
             for o, f in kept
             if f.next_attempt_at is None
         ]
-        return self._notices.after_finish(session, now, finals)
+        events = chains.after_finish(session, now, finals, self.members)
+        if self._notices is None:
+            return events
+        return self._notices.after_finish(session, now, finals) + events
 
     def _write(self, batch: list[Outcome]) -> list[tuple[str, str, dict[str, Any]]]:
         now = self._now()

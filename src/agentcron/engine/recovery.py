@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from agentcron.engine import chains
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.retry import RetryPolicy
 from agentcron.store import outcomes
@@ -25,7 +26,11 @@ Event = tuple[str, str, dict[str, Any]]
 
 
 def recover_expired(
-    store: Store, now: datetime, retry: RetryPolicy, notices: Notices | None = None
+    store: Store,
+    now: datetime,
+    retry: RetryPolicy,
+    notices: Notices | None = None,
+    members: chains.Members = lambda agent_id: (agent_id,),
 ) -> tuple[int, list[Event]]:
     """Finish every execution whose lease expired, a batch per short transaction; final
     failures count in their schedules' streaks and notify like any other."""
@@ -76,8 +81,10 @@ def recover_expired(
                     )
                 )
             outcomes.recover(session, finishes)
+            finals = _finals(lost, finishes)
             if notices is not None:
-                events += notices.after_finish(session, now, _finals(lost, finishes))
+                events += notices.after_finish(session, now, finals)
+            events += chains.after_finish(session, now, finals, members)
             total += len(lost)
         if len(lost) < RECOVERY_BATCH:
             break

@@ -56,6 +56,7 @@ EDITABLE = (
     "auto_pause_after",
     "notify",
 )
+CHAIN_FIELDS = ("after_schedule_id", "after_on")
 FILTER_MAX_LEN = 200
 AUTO_PAUSE_MAX = 1000
 SILENT: dict[str, Any] = {"channels": [], "on": []}
@@ -87,6 +88,10 @@ class ScheduleDraft:
     # SILENT is silence (the API's `notify: null`).
     notify: dict[str, Any] | None = None
     text: str | None = None
+    # Chains: the schedule this one runs after (its id or key; schedule_type "after", which
+    # giving it implies) and on which of its outcomes ("success", "failure", "always").
+    after_schedule_id: str | None = None
+    after_on: str | None = None
 
     def given(self) -> dict[str, Any]:
         return {
@@ -192,7 +197,7 @@ class DraftRules:
         settings = self.settings
         base: dict[str, Any] = (
             # A partial update keeps the stored timing unless the draft changes it.
-            {k: getattr(existing, k) for k in (*EDITABLE, *TIMING_FIELDS)}
+            {k: getattr(existing, k) for k in (*EDITABLE, *TIMING_FIELDS, *CHAIN_FIELDS)}
             if existing is not None
             else {
                 "description": "",
@@ -209,6 +214,8 @@ class DraftRules:
         )
         given = draft.given()
         given.pop("text", None)
+        if "after_schedule_id" in given and "schedule_type" not in given:
+            given["schedule_type"] = ScheduleType.AFTER.value  # naming an upstream says it
         if existing is not None and "schedule_type" in given:
             # A new type drops the old type's fields unless they are given again.
             for name in ("cron_expression", "interval_value", "interval_unit", "run_at"):
@@ -228,6 +235,7 @@ class DraftRules:
                 explicit = existing.agent_id
             merged["agent_id"] = addressed_agent(self.agents, command, explicit, problems)
         self._policies(merged, problems)
+        self._chain(merged, given, problems)
 
         # A once schedule that has fired keeps a past run_at: editing only its text is fine.
         retimed = existing is None or any(k in given for k in TIMING_FIELDS)
@@ -257,8 +265,39 @@ class DraftRules:
             "timezone": spec.timezone,
             "anchor_at": spec.anchor,
             "next_run_at": next_run_at,
+            # A str is an id or key the use case resolves (and checks for loops) in its
+            # transaction; a UUID is the stored upstream, kept.
+            "after_schedule_id": merged.get("after_schedule_id"),
+            "after_on": merged.get("after_on"),
         }
         return Checked(values, spec)
+
+    @staticmethod
+    def _chain(merged: dict[str, Any], given: dict[str, Any], problems: list[Problem]) -> None:
+        """An `after` schedule needs an upstream and an outcome; no other kind has either."""
+        if merged.get("schedule_type") != ScheduleType.AFTER.value:
+            for name in ("after_schedule_id", "after_on"):
+                if name in given:
+                    problems.append(
+                        Problem(name, "applies only to schedule_type 'after'", "leave it out")
+                    )
+            merged["after_schedule_id"] = merged["after_on"] = None
+            return
+        on = merged.get("after_on") or "success"
+        if on not in ("success", "failure", "always"):
+            problems.append(
+                Problem("after_on", f"{on!r} is not an outcome", "use success, failure or always")
+            )
+        merged["after_on"] = on
+        upstream = merged.get("after_schedule_id")
+        if upstream is None or (isinstance(upstream, str) and not upstream.strip()):
+            problems.append(
+                Problem(
+                    "after_schedule_id",
+                    "is required for an after schedule",
+                    "give the id or key of the schedule this one runs after",
+                )
+            )
 
     @staticmethod
     def _anchor(
@@ -355,7 +394,7 @@ class DraftRules:
                 Problem(
                     "schedule_type",
                     "is required",
-                    "use 'cron', 'interval' or 'once', or send `text`",
+                    "use 'cron', 'interval', 'once' or 'after', or send `text`",
                 )
             )
             return None
@@ -366,7 +405,7 @@ class DraftRules:
                 Problem(
                     "schedule_type",
                     f"{kind!r} is not a schedule type",
-                    "use 'cron', 'interval' or 'once'",
+                    "use 'cron', 'interval', 'once' or 'after'",
                 )
             )
             return None

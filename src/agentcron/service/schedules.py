@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
+from agentcron.service.chains import HasDependents, check_graph, label_of, resolve_upstream
 from agentcron.service.context import Services
 from agentcron.service.drafts import (
     FILTER_MAX_LEN,
@@ -27,6 +29,7 @@ from agentcron.service.drafts import (
 )
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
 from agentcron.service.readings import ModelReading, accepted
+from agentcron.store import chains as chains_repo
 from agentcron.store import channels as channels_repo
 from agentcron.store import claims
 from agentcron.store import executions as executions_repo
@@ -94,7 +97,7 @@ class ScheduleService:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
             if row is None:
                 raise NotFound("schedule", schedule_id)
-            return self.view(row)
+            return self.view(row, labels=_labels(session, user, [row]))
 
     def resolve(self, user: User, ident: str) -> ScheduleView:
         """A full id or a unique prefix of one (the CLI's short ids)."""
@@ -110,7 +113,7 @@ class ScheduleService:
             raise NotFound("schedule", ident)
         if len(matches) > 1:
             raise AmbiguousId("schedule", ident, len(matches))
-        return self.view(matches[0])
+        return self._seen(user, matches[0])
 
     def list(
         self,
@@ -123,7 +126,8 @@ class ScheduleService:
         where = self._checked_filter(where or repo.ScheduleFilter())
         with self.s.store.read() as session:
             rows, total = repo.list_for_user(session, user.id, where, offset=offset, limit=limit)
-        return [self.view(row, runs=1) for row in rows], total
+            labels = _labels(session, user, rows)
+        return [self.view(row, runs=1, labels=labels) for row in rows], total
 
     def _checked_filter(self, where: repo.ScheduleFilter) -> repo.ScheduleFilter:
         """Refuse filters no schedule can match for a reason worth telling (an unknown type,
@@ -159,18 +163,32 @@ class ScheduleService:
             where = replace(where, agent_id=normal_handle(where.agent_id, self.s.agents.handles()))
         return where
 
-    def view(self, row: ScheduledCommand, runs: int = PREVIEW_COUNT) -> ScheduleView:
+    def view(
+        self,
+        row: ScheduledCommand,
+        runs: int = PREVIEW_COUNT,
+        labels: dict[uuid.UUID, str] | None = None,
+    ) -> ScheduleView:
         spec = repo.spec_of(row)
         try:
             text = describe(spec)
         except InvalidSchedule:
             text = "(this schedule's timing is no longer valid; edit it)"
+        if row.schedule_type == ScheduleType.AFTER.value:
+            text = after_text(row.after_schedule_id, row.after_on, labels or {})
         upcoming: builtins.list[datetime] = []
         if row.enabled and row.next_run_at is not None:
             upcoming = [row.next_run_at]
             if runs > 1:
                 upcoming += preview(spec, row.next_run_at, runs - 1)
         return ScheduleView(row, text, upcoming)
+
+    def _seen(self, user: User, row: ScheduledCommand) -> ScheduleView:
+        """The view of a row just written (an `after` schedule names its upstream)."""
+        if row.schedule_type != ScheduleType.AFTER.value:
+            return self.view(row)
+        with self.s.store.read() as session:
+            return self.view(row, labels=_labels(session, user, [row]))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -190,12 +208,15 @@ class ScheduleService:
         understood = self.rules.understand(user, draft, now)
         self._accepted(understood, accept_model_reading, model_reading)
         checked = self.rules.checked(user, understood, now, None)
+        values = dict(checked.values)
+        after_ref = values.pop("after_schedule_id")
         row = ScheduledCommand(
-            id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **checked.values
+            id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **values
         )
         try:
             with self.s.store.write() as session:
                 repo.lock_owner(session, user.id)
+                row.after_schedule_id = _upstream(session, user, row.id, after_ref)
                 limit = self.s.settings.max_schedules_per_user
                 if repo.count_for_user(session, user.id) >= limit:
                     raise Conflict(
@@ -209,7 +230,7 @@ class ScheduleService:
         except IntegrityError:  # the key constraint, should anything bypass the lock
             raise Conflict(f"a schedule with key {row.key!r} already exists") from None
         self.s.bus.publish("schedule.created", str(user.id), schedule_id=str(row.id))
-        return self.view(row)
+        return self._seen(user, row)
 
     def update(
         self,
@@ -232,6 +253,9 @@ class ScheduleService:
             if row is None:
                 raise NotFound("schedule", schedule_id)
             values = self.rules.checked(user, understood, now, existing=row).values
+            values["after_schedule_id"] = _upstream(
+                session, user, row.id, values["after_schedule_id"]
+            )
             _check_channels(session, user, values.get("notify"))
             timing_changed = any(getattr(row, k) != values[k] for k in TIMING_FIELDS)
             if values.get("key") and values["key"] != row.key:
@@ -252,7 +276,7 @@ class ScheduleService:
                 setattr(row, key, value)
             row.updated_at = now
         self.s.bus.publish("schedule.updated", str(user.id), schedule_id=str(row.id))
-        return self.view(row)
+        return self._seen(user, row)
 
     def set_enabled(self, user: User, schedule_id: uuid.UUID | str, enabled: bool) -> ScheduleView:
         self._rate_limit(user)
@@ -261,7 +285,14 @@ class ScheduleService:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
             if row is None:
                 raise NotFound("schedule", schedule_id)
-            if enabled and not row.enabled:
+            if enabled and not row.enabled and row.schedule_type == ScheduleType.AFTER.value:
+                if row.after_schedule_id is None:
+                    raise Conflict(
+                        "the schedule this one ran after was deleted; set after_schedule_id "
+                        "to chain it again, then enable it"
+                    )
+                row.next_run_at = None  # no clock: its upstream's end starts it
+            elif enabled and not row.enabled:
                 following = build_trigger(repo.spec_of(row)).next_after(now)
                 if following is None:
                     raise Conflict(
@@ -275,20 +306,35 @@ class ScheduleService:
             row.updated_at = now
         kind = "schedule.enabled" if enabled else "schedule.disabled"
         self.s.bus.publish(kind, str(user.id), schedule_id=str(row.id))
-        return self.view(row)
+        return self._seen(user, row)
 
-    def delete(self, user: User, schedule_id: uuid.UUID | str) -> None:
-        """Deletes the schedule and its whole execution history: the user asked for it gone."""
+    def delete(self, user: User, schedule_id: uuid.UUID | str, *, detach: bool = False) -> None:
+        """Deletes the schedule and its whole execution history: the user asked for it gone.
+        Schedules that run after it refuse the deletion (409, naming them) unless `detach`,
+        which disables them, unlinked, saying why."""
         self._rate_limit(user)
+        now = self.s.clock.now()
+        detached: list[uuid.UUID] = []
         with self.s.store.write() as session:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
             if row is None:
                 raise NotFound("schedule", schedule_id)
+            children = [
+                e for e in chains_repo.edges(session, user.id) if e.after_schedule_id == row.id
+            ]
+            if children and not detach:
+                raise HasDependents(row.key or str(row.id)[:8], children)
+            if children:
+                reason = f"its upstream {row.key or str(row.id)[:8]} was deleted"
+                detached = chains_repo.detach_children(session, row.id, now, reason)
             repo.delete_with_history(session, row)
         self.s.bus.publish("schedule.deleted", str(user.id), schedule_id=str(schedule_id))
+        for child in detached:
+            self.s.bus.publish("schedule.disabled", str(user.id), schedule_id=str(child))
 
-    def run_now(self, user: User, schedule_id: uuid.UUID | str) -> Execution:
-        """Queue a manual execution; the engine runs it through the same runner and policies."""
+    def run_now(self, user: User, schedule_id: uuid.UUID | str, *, chain: bool = True) -> Execution:
+        """Queue a manual execution; the engine runs it through the same runner and policies.
+        Its end starts the schedules that run after this one, unless `chain` is false."""
         self._rate_limit(user)
         now = self.s.clock.now()
         ident = parse_id(schedule_id, "schedule")
@@ -309,6 +355,7 @@ class ScheduleService:
                     status=ExecutionStatus.PENDING,
                     trigger=ExecutionTrigger.MANUAL,
                     next_attempt_at=now,
+                    chain=chain,
                 )
                 if claims.insert_executions(session, [execution]):
                     row.last_run_at = now
@@ -385,6 +432,38 @@ class ScheduleService:
                 f"too many changes: at most {self.s.settings.write_rate_per_minute} per minute",
                 wait,
             )
+
+
+_ON_WORDS = {"success": "succeeds", "failure": "fails", "always": "finishes"}
+
+
+def after_text(
+    upstream: uuid.UUID | None, after_on: str | None, labels: dict[uuid.UUID, str]
+) -> str:
+    """An `after` schedule's timing in words: "After daily-check succeeds"."""
+    if upstream is None:
+        return "After a schedule that was deleted (detached: re-chain it to run again)"
+    name = labels.get(upstream) or str(upstream)[:8]
+    return f"After {name} {_ON_WORDS.get(after_on or 'success', 'finishes')}"
+
+
+def _labels(session: Session, user: User, rows: Sequence[ScheduledCommand]) -> dict[uuid.UUID, str]:
+    """Labels of the upstreams of the `after` schedules among these (one read, if any)."""
+    if not any(r.schedule_type == ScheduleType.AFTER.value for r in rows):
+        return {}
+    return {e.id: label_of(e) for e in chains_repo.edges(session, user.id)}
+
+
+def _upstream(
+    session: Session, user: User, schedule_id: uuid.UUID, ref: uuid.UUID | str | None
+) -> uuid.UUID | None:
+    """The upstream to store: an id or key resolved among the user's schedules, checked for
+    loops and depth (also for a kept upstream: a chain may have grown beneath it)."""
+    if ref is None:
+        return None
+    upstream = resolve_upstream(session, user, ref) if isinstance(ref, str) else ref
+    check_graph(session, user, schedule_id, upstream)
+    return upstream
 
 
 def _mark_pause(row: ScheduledCommand, was: bool, now_enabled: bool, now: datetime) -> None:

@@ -20,6 +20,7 @@ from agentcron.engine.events import EventBus
 from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
 from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
+from agentcron.service.chains import ChainService
 from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
@@ -71,6 +72,11 @@ class UseCases:
     streams: StreamGate
     channels: ChannelService
     runtime: Runtime = field(repr=False)
+    chains: ChainService = field(default=None, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.chains is None:
+            self.chains = ChainService(self.runtime.services)
 
     @property
     def engine_state(self) -> EngineState:

@@ -127,13 +127,15 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
         "lease_expires_at": e.lease_expires_at,
         "next_attempt_at": e.next_attempt_at,
         "error_message": e.error_message,
+        "upstream_execution_id": e.upstream_execution_id,
+        "chain": e.chain,
     }
 
 
 def insert_executions(session: Session, executions: Sequence[NewExecution]) -> set[uuid.UUID]:
     """Insert executions, ignoring slots that already have one; returns the ids written.
 
-    The unique key (schedule_id, scheduled_for) is the last line of defence for exactly-once:
+    The unique key (schedule_id, scheduled_for, agent_id) is the last line of defence for exactly-once:
     a slot recorded twice is silently kept once. A running execution carries its first
     attempt itself: no attempt row is written until another attempt follows it."""
     if not executions:
@@ -143,7 +145,7 @@ def insert_executions(session: Session, executions: Sequence[NewExecution]) -> s
     statement = bulk.insert(
         table.name,
         tuple(rows[0]),
-        "ON CONFLICT (schedule_id, scheduled_for) DO NOTHING"
+        "ON CONFLICT (schedule_id, scheduled_for, agent_id) DO NOTHING"
         + (" RETURNING id" if is_postgres(session) else ""),
     )
     returned, changed = bulk.run(session, statement, rows)
@@ -197,6 +199,8 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
             executions.c.schedule_id,
             executions.c.scheduled_for,
             executions.c.attempt,
+            executions.c.agent_id,
+            executions.c.upstream_execution_id,
         )
         .where(
             in_state(ExecutionStatus.PENDING, executions.c.status),
@@ -234,7 +238,8 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
                 id=row.id,
                 schedule_id=row.schedule_id,
                 user_id=schedule.user_id,
-                agent_id=schedule.agent_id,
+                # The execution's own agent: a group schedule's runs are one per member.
+                agent_id=row.agent_id,
                 command_text=schedule.command_text,
                 scheduled_for=row.scheduled_for,
                 attempt=row.attempt,
@@ -242,6 +247,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
                 max_retries=schedule.max_retries,
                 timeout_s=schedule.timeout_s,
                 last_status=schedule.last_status,
+                upstream_execution_id=row.upstream_execution_id,
             )
         )
     return found

@@ -62,6 +62,8 @@ class NewExecution:
     lease_expires_at: datetime | None = None
     next_attempt_at: datetime | None = None
     error_message: str | None = None
+    upstream_execution_id: uuid.UUID | None = None  # a chained run: whose outcome made it
+    chain: bool = True  # whether its end may start its downstream schedules
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ class PendingExecution:
     max_retries: int
     timeout_s: int
     last_status: str | None  # what the schedule shows now
+    upstream_execution_id: uuid.UUID | None = None  # a chained run's upstream (templating)
 
 
 @dataclass(frozen=True, slots=True)

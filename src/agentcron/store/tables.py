@@ -59,6 +59,15 @@ class ExecutionTrigger(StrEnum):
     SCHEDULE = "schedule"
     MANUAL = "manual"
     RETRY = "retry"
+    CHAIN = "chain"  # created by its upstream's final outcome (0007)
+
+
+class ChainOn(StrEnum):
+    """Which final outcomes of its upstream an `after` schedule runs on (0007)."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"  # failed or timed out
+    ALWAYS = "always"  # any of the three (never cancelled, skipped or missed)
 
 
 class Overlap(StrEnum):
@@ -148,6 +157,7 @@ class ScheduledCommand(Base):
         CheckConstraint("max_retries >= 0 AND max_retries <= 3", name="max_retries"),
         Index("ix_scheduled_commands_enabled_next_run_at", "enabled", "next_run_at"),
         UniqueConstraint("user_id", "key", name="uq_scheduled_commands_user_id_key"),
+        CheckConstraint(f"after_on IS NULL OR {_in('after_on', ChainOn)}", name="after_on"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -187,6 +197,13 @@ class ScheduledCommand(Base):
     paused_by: Mapped[str | None] = mapped_column(String(16))
     paused_reason: Mapped[str | None] = mapped_column(String(500))
     paused_note: Mapped[str | None] = mapped_column(Text)
+    # Chains (0007): an `after` schedule has no clock (next_run_at stays NULL); it runs when
+    # its upstream's execution reaches a final outcome `after_on` names. Deleting the
+    # upstream (only with ?detach=true while it has children) leaves NULL here.
+    after_schedule_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("scheduled_commands.id", ondelete="SET NULL"), index=True
+    )
+    after_on: Mapped[str | None] = mapped_column(String(8))
 
 
 class Execution(Base):
@@ -194,7 +211,11 @@ class Execution(Base):
 
     __tablename__ = "scheduled_command_executions"
     __table_args__ = (
-        UniqueConstraint("schedule_id", "scheduled_for", name="uq_executions_schedule_slot"),
+        # One execution per (schedule, slot, agent): a group schedule (@category) runs once
+        # per member agent at each slot (0007).
+        UniqueConstraint(
+            "schedule_id", "scheduled_for", "agent_id", name="uq_executions_schedule_slot"
+        ),
         CheckConstraint(_in("status", ExecutionStatus), name="status"),
         CheckConstraint(_in("trigger", ExecutionTrigger), name="trigger"),
         # Partial: only the few rows still in play are indexed, so the history can grow to
@@ -249,6 +270,11 @@ class Execution(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the current (or last) attempt started; `started_at` is the first attempt's start.
     attempt_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Chains (0007): the upstream execution whose outcome created this one (no foreign key:
+    # pruning the upstream's history must not take this record with it), and whether this
+    # execution's own end may start its downstream schedules (run now with chain=false).
+    upstream_execution_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    chain: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
 
 class Attempt(Base):

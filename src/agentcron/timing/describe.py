@@ -93,6 +93,8 @@ def describe(spec: ScheduleSpec, *, now: datetime | None = None) -> str:
     """
     check_structure(spec)
     kind = ScheduleType(spec.schedule_type)
+    if kind is ScheduleType.AFTER:
+        return "After another schedule finishes (no clock of its own)"
     if kind is ScheduleType.CRON:
         assert spec.cron_expression is not None
         return f"{describe_cron(spec.cron_expression)} ({spec.timezone})"

@@ -1,4 +1,4 @@
-"""The three kinds of schedule and the one value that describes any of them.
+"""The kinds of schedule (three clocks and `after`, which has none) and the one value that describes any of them.
 
 A `ScheduleSpec` is plain data (what the user asked for); a trigger built from
 it answers "when next, strictly after this instant?". Every instant here is an
@@ -16,6 +16,7 @@ class ScheduleType(StrEnum):
     CRON = "cron"
     INTERVAL = "interval"
     ONCE = "once"
+    AFTER = "after"  # no clock of its own: runs when its upstream schedule finishes
 
 
 class IntervalUnit(StrEnum):

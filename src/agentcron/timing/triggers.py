@@ -25,6 +25,15 @@ class Trigger(Protocol):
         ...
 
 
+class NeverTrigger:
+    """The trigger of an `after` schedule: it has no clock, so no fire time ever comes
+    (its upstream's end creates its executions). Previews, calendars and slot counting
+    see an empty future rather than a special case."""
+
+    def next_after(self, instant: datetime) -> datetime | None:
+        return None
+
+
 def build_trigger(spec: ScheduleSpec) -> Trigger:
     """Raises InvalidSchedule for a spec that cannot be computed (no policy such as the gap).
 
@@ -33,6 +42,8 @@ def build_trigger(spec: ScheduleSpec) -> Trigger:
     """
     check_structure(spec)
     kind = ScheduleType(spec.schedule_type)
+    if kind is ScheduleType.AFTER:
+        return NeverTrigger()
     if kind is ScheduleType.CRON:
         assert spec.cron_expression is not None
         return CronTrigger(spec.cron_expression, spec.timezone)

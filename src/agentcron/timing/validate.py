@@ -56,6 +56,8 @@ def find_problems(
     elif kind is ScheduleType.INTERVAL:
         problems.extend(_interval_problems(spec.interval_value, spec.interval_unit, min_gap))
         problems.extend(_anchor_problems(spec.anchor))
+    elif kind is ScheduleType.AFTER:
+        pass  # no clock: its upstream's end starts it (checked where schedules are known)
     else:
         problems.extend(_once_problems(spec.run_at, now))
     if zone_problem is not None:

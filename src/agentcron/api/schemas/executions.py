@@ -48,6 +48,9 @@ class ExecutionOut(BaseModel):
     max_attempts: int | None = Field(
         None, description="Attempts it may take (1 + the schedule's max_retries), when known."
     )
+    upstream_execution_id: uuid.UUID | None = Field(
+        None, description="For `trigger: chain`: the upstream execution whose end started it."
+    )
 
     @classmethod
     def fields_of(cls, row: Execution) -> dict[str, Any]:
@@ -76,6 +79,7 @@ class ExecutionOut(BaseModel):
             "result_summary": row.result_summary,
             "error_message": row.error_message,
             "error_code": row.error_code,
+            "upstream_execution_id": row.upstream_execution_id,
         }
 
     @classmethod

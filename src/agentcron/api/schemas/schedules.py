@@ -70,7 +70,7 @@ class ScheduleIn(BaseModel):
     )
     description: Text | None = Field(None, description="Your own note about this schedule.")
     schedule_type: Annotated[
-        Text | None, Field(json_schema_extra=_choices("cron", "interval", "once"))
+        Text | None, Field(json_schema_extra=_choices("cron", "interval", "once", "after"))
     ] = None
     cron_expression: Text | None = Field(
         None, description="Five fields or @daily etc., in `timezone`.", examples=["0 9 * * 1-5"]
@@ -108,6 +108,15 @@ class ScheduleIn(BaseModel):
         "your channels and each channel's `on` list; `channels` narrows to some channels, "
         "`on` replaces their event lists; `null` is silence (no channels, no bell).",
     )
+    after_schedule_id: Text | None = Field(
+        None,
+        description="For `after` (implied when given): the id or key of the schedule this "
+        "one runs after, for the same slot, when that one's execution ends as `after_on` says.",
+        examples=["daily-check"],
+    )
+    after_on: Annotated[
+        Text | None, Field(json_schema_extra=_choices("success", "failure", "always"))
+    ] = None
     text: Text | None = Field(
         None,
         description="A whole sentence instead of the timing fields and `command_text`.",
@@ -195,6 +204,9 @@ class ScheduleReplace(ScheduleIn):
     updated_at: datetime | None = Field(None, description="Read-only: ignored.")
     schedule_text: str | None = Field(None, description="Read-only: ignored.")
     next_runs: list[datetime] | None = Field(None, description="Read-only: ignored.")
+    after_schedule_id: Text | None = Field(
+        None, description="The id or key of the schedule this one runs after (`after`)."
+    )
 
     consecutive_failures: int | None = Field(None, description="Read-only: ignored.")
     paused_at: datetime | None = Field(None, description="Read-only: ignored.")
@@ -254,6 +266,12 @@ class ScheduleOut(BaseModel):
     next_runs: list[datetime] = Field(
         description="The next fire times (five for one schedule, the next one in a list)."
     )
+    after_schedule_id: uuid.UUID | None = Field(
+        None, description="For `after`: the schedule this one runs after (null: detached)."
+    )
+    after_on: str | None = Field(
+        None, description="For `after`: success, failure (failed or timed out) or always."
+    )
 
     @classmethod
     def of(cls, view: ScheduleView) -> ScheduleOut:
@@ -290,6 +308,8 @@ class ScheduleOut(BaseModel):
             updated_at=row.updated_at,
             schedule_text=view.description_text,
             next_runs=view.next_runs,
+            after_schedule_id=row.after_schedule_id,
+            after_on=row.after_on,
         )
 
 
