@@ -12,6 +12,7 @@ from agentcron.api import (
     executions,
     notifications,
     operations,
+    organise,
     previews,
     schedules,
     users,
@@ -33,6 +34,7 @@ PROTECTED = (
     events.router,
     channels.router,
     notifications.router,
+    organise.router,
 )
 
 

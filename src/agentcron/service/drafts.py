@@ -87,6 +87,7 @@ class ScheduleDraft:
     # SILENT is silence (the API's `notify: null`).
     notify: dict[str, Any] | None = None
     text: str | None = None
+    tags: list[str] | None = None  # replaces the schedule's tags when given (service/tags.py)
 
     def given(self) -> dict[str, Any]:
         return {

@@ -27,10 +27,12 @@ from agentcron.service.drafts import (
 )
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
 from agentcron.service.readings import ModelReading, accepted
+from agentcron.service.tags import checked_tags, normal_tags
 from agentcron.store import channels as channels_repo
 from agentcron.store import claims
 from agentcron.store import executions as executions_repo
 from agentcron.store import schedules as repo
+from agentcron.store import tags as tags_repo
 from agentcron.store.records import NewExecution
 from agentcron.store.tables import (
     Execution,
@@ -153,8 +155,18 @@ class ScheduleService:
                     "use 'cron', 'interval' or 'once'",
                 )
             )
+        tags = normal_tags(where.tags, "tag", problems)
+        if where.sort is not None and where.sort.lstrip("-") not in repo.SORTS:
+            problems.append(
+                Problem(
+                    "sort",
+                    f"{where.sort[:40]!r} is not a sort",
+                    f"use one of {', '.join(repo.SORTS)} (a leading '-' reverses it)",
+                )
+            )
         if problems:
             raise InvalidInput(problems)
+        where = replace(where, tags=tuple(tags))
         if where.agent_id is not None:
             where = replace(where, agent_id=normal_handle(where.agent_id, self.s.agents.handles()))
         return where
@@ -190,9 +202,11 @@ class ScheduleService:
         understood = self.rules.understand(user, draft, now)
         self._accepted(understood, accept_model_reading, model_reading)
         checked = self.rules.checked(user, understood, now, None)
+        tags = checked_tags(draft.tags)
         row = ScheduledCommand(
             id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **checked.values
         )
+        tags_repo.set_tags(row, tags)
         try:
             with self.s.store.write() as session:
                 repo.lock_owner(session, user.id)
@@ -226,12 +240,15 @@ class ScheduleService:
         ident = parse_id(schedule_id, "schedule")
         understood = self.rules.understand(user, draft, now)
         self._accepted(understood, accept_model_reading, model_reading)
+        tags = None if draft.tags is None else checked_tags(draft.tags)
         with self.s.store.write() as session:
             repo.lock_owner(session, user.id)
             row = repo.get(session, user.id, ident)
             if row is None:
                 raise NotFound("schedule", schedule_id)
             values = self.rules.checked(user, understood, now, existing=row).values
+            if tags is not None:
+                tags_repo.set_tags(row, tags)
             _check_channels(session, user, values.get("notify"))
             timing_changed = any(getattr(row, k) != values[k] for k in TIMING_FIELDS)
             if values.get("key") and values["key"] != row.key:
@@ -393,9 +410,11 @@ def _mark_pause(row: ScheduledCommand, was: bool, now_enabled: bool, now: dateti
     if now_enabled and not was:
         row.consecutive_failures = 0
         row.paused_at = row.paused_by = row.paused_reason = row.paused_note = None
+        row.paused_until = None
     elif was and not now_enabled:
         row.paused_at, row.paused_by = now, "user"
         row.paused_reason = row.paused_note = None
+        row.paused_until = None
 
 
 def _check_channels(session: Session, user: User, notify: dict[str, Any] | None) -> None:

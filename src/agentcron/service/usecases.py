@@ -24,10 +24,12 @@ from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
+from agentcron.service.pauses import PauseService
 from agentcron.service.schedules import ScheduleService
 from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
 from agentcron.service.streams import StreamGate
+from agentcron.service.tags import TagService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
 
@@ -71,6 +73,14 @@ class UseCases:
     streams: StreamGate
     channels: ChannelService
     runtime: Runtime = field(repr=False)
+    # Organising many schedules (issue #21): built from `schedules` in __post_init__.
+    tags: TagService = field(init=False)
+    pauses: PauseService = field(init=False)
+
+    def __post_init__(self) -> None:
+        services = self.runtime.services
+        self.tags = TagService(services)
+        self.pauses = PauseService(services, self.schedules)
 
     @property
     def engine_state(self) -> EngineState:
