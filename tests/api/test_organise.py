@@ -92,3 +92,30 @@ async def test_pause_with_a_note_until_a_time(app: FastAPI, client: httpx.AsyncC
     assert past.status_code == 422 and past.json()["errors"][0]["field"] == "until"
     typo = await client.post(f"{S}/{sid}/disable", json={"notes": "x"}, headers=h)
     assert typo.status_code == 422
+
+
+async def test_bulk_with_a_foreign_id_applies_the_others(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    caller, other = new_caller(app), new_caller(app)
+    h = caller.headers
+    mine = await _make(client, h, tags=["ops"])
+    theirs = await _make(client, other.headers, tags=["ops"])
+    answer = await client.post(
+        f"{S}/bulk", json={"action": "disable", "ids": [mine, theirs]}, headers=h
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["total"], body["applied"], body["failed"]) == (2, 1, 1)
+    assert [(r["id"], r["ok"], r["status"]) for r in body["results"]] == [
+        (mine, True, 200),
+        (theirs, False, 404),
+    ]
+    assert body["results"][1]["problem_type"] == "not-found"
+    assert (await client.get(f"{S}/{theirs}", headers=other.headers)).json()["enabled"]
+    by_filter = await client.post(
+        f"{S}/bulk", json={"action": "tag", "filter": {"tag": ["ops"]}, "tags": ["x"]}, headers=h
+    )
+    assert [r["id"] for r in by_filter.json()["results"]] == [mine]
+    refused = await client.post(f"{S}/bulk", json={"action": "tag", "ids": [mine]}, headers=h)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "tags"

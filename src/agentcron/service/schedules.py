@@ -271,8 +271,12 @@ class ScheduleService:
         self.s.bus.publish("schedule.updated", str(user.id), schedule_id=str(row.id))
         return self.view(row)
 
-    def set_enabled(self, user: User, schedule_id: uuid.UUID | str, enabled: bool) -> ScheduleView:
-        self._rate_limit(user)
+    def set_enabled(
+        self, user: User, schedule_id: uuid.UUID | str, enabled: bool, *, limited: bool = True
+    ) -> ScheduleView:
+        """`limited=False`: a bulk action that took the rate limit once for all its ids."""
+        if limited:
+            self._rate_limit(user)
         now = self.s.clock.now()
         with self.s.store.write() as session:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
@@ -294,9 +298,10 @@ class ScheduleService:
         self.s.bus.publish(kind, str(user.id), schedule_id=str(row.id))
         return self.view(row)
 
-    def delete(self, user: User, schedule_id: uuid.UUID | str) -> None:
+    def delete(self, user: User, schedule_id: uuid.UUID | str, *, limited: bool = True) -> None:
         """Deletes the schedule and its whole execution history: the user asked for it gone."""
-        self._rate_limit(user)
+        if limited:
+            self._rate_limit(user)
         with self.s.store.write() as session:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
             if row is None:
@@ -304,9 +309,12 @@ class ScheduleService:
             repo.delete_with_history(session, row)
         self.s.bus.publish("schedule.deleted", str(user.id), schedule_id=str(schedule_id))
 
-    def run_now(self, user: User, schedule_id: uuid.UUID | str) -> Execution:
+    def run_now(
+        self, user: User, schedule_id: uuid.UUID | str, *, limited: bool = True
+    ) -> Execution:
         """Queue a manual execution; the engine runs it through the same runner and policies."""
-        self._rate_limit(user)
+        if limited:
+            self._rate_limit(user)
         now = self.s.clock.now()
         ident = parse_id(schedule_id, "schedule")
         for nudge in range(5):

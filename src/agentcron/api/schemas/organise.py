@@ -3,6 +3,7 @@ and templates, in and out."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,3 +36,47 @@ class TagOut(BaseModel):
 
 class TagList(BaseModel):
     items: list[TagOut]
+
+
+class BulkFilter(BaseModel):
+    """The list's filters, choosing the schedules instead of ids (at most 500 may match)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: Text | None = None
+    enabled: bool | None = None
+    schedule_type: Text | None = None
+    q: Text | None = Field(None, description="Text in the command, description or agent.")
+    tag: list[Text] | None = Field(None, description="Carrying all of these tags.")
+
+
+class BulkIn(BaseModel):
+    """One action on many schedules: by `ids` or by `filter`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Text = Field(
+        description="enable, disable, run, delete, tag or untag.", examples=["disable"]
+    )
+    ids: list[Text] | None = Field(None, description="At most 500 schedule ids.")
+    filter: BulkFilter | None = Field(None, description="Instead of ids: the list's filters.")
+    tags: list[Text] | None = Field(
+        None, description="For tag and untag: the tags to add or remove.", examples=[["ops"]]
+    )
+
+
+class BulkItemOut(BaseModel):
+    id: str
+    ok: bool
+    status: int = Field(description="What the single call would have answered.")
+    problem: str | None = Field(description="Why this id was not changed (null when ok).")
+    problem_type: str | None = Field(description="The problem's slug, e.g. not-found.")
+    execution_id: uuid.UUID | None = Field(description="For run: the queued execution.")
+
+
+class BulkOut(BaseModel):
+    action: str
+    total: int = Field(description="Schedules the action was tried on.")
+    applied: int
+    failed: int
+    results: list[BulkItemOut] = Field(description="One per id, in the order given.")
