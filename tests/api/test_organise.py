@@ -3,12 +3,14 @@ others, /api/tags, sorting, and pausing with a note or until a time."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from agentcron.engine.clock import ManualClock
 from tests.api.helpers import INTERVAL_BODY, new_caller
 
 pytestmark = pytest.mark.anyio
@@ -119,3 +121,30 @@ async def test_bulk_with_a_foreign_id_applies_the_others(
     assert [r["id"] for r in by_filter.json()["results"]] == [mine]
     refused = await client.post(f"{S}/bulk", json={"action": "tag", "ids": [mine]}, headers=h)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "tags"
+
+
+async def test_backfill_over_http(
+    app: FastAPI, client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    caller, other = new_caller(app), new_caller(app)
+    h = caller.headers
+    sid = await _make(client, h, schedule_type="cron", cron_expression="0 * * * *")
+    start = clock.now()
+    clock.advance(hours=5)
+    window = {"from": start.isoformat(), "to": (start + timedelta(hours=3)).isoformat()}
+    preview = await client.post(f"{S}/{sid}/backfill", json={**window, "dry_run": True}, headers=h)
+    assert preview.status_code == 202, preview.text
+    assert len(preview.json()["slots"]) == 4 and preview.json()["created"] == 0
+    done = (await client.post(f"{S}/{sid}/backfill", json=window, headers=h)).json()
+    assert (done["created"], done["existing"]) == (4, 0)
+    again = (await client.post(f"{S}/{sid}/backfill", json=window, headers=h)).json()
+    assert (again["created"], again["existing"]) == (0, 4)
+    history = (await client.get(f"{S}/{sid}/executions", headers=h)).json()["items"]
+    assert {e["trigger"] for e in history} == {"backfill"}
+    future = {**window, "to": (clock.now() + timedelta(hours=1)).isoformat()}
+    refused = await client.post(f"{S}/{sid}/backfill", json=future, headers=h)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "to"
+    over = await client.post(f"{S}/{sid}/backfill", json={**window, "limit": 2}, headers=h)
+    assert over.status_code == 422 and over.json()["errors"][0]["field"] == "limit"
+    foreign = await client.post(f"{S}/{sid}/backfill", json=window, headers=other.headers)
+    assert foreign.status_code == 404

@@ -38,3 +38,17 @@ def test_bulk_disable_by_tag_and_by_ids(cli: Cli) -> None:
     assert tagged["applied"] == 1
     refused = cli("bulk", "disable", "--yes")
     assert refused.exit_code == 2 and "give ids, or filters" in refused.stderr
+
+
+def test_backfill_previews_then_queues_once(cli: Cli) -> None:
+    sid = _add(cli, "@alice a")
+    window = ("--from", "2026-01-01T00:00Z", "--to", "2026-01-03T12:00Z")
+    preview = cli.ok("backfill", sid[:8], *window, "--dry-run")
+    assert "3 slot(s) without an execution" in preview.stdout
+    assert "2026-01-01T09:00:00Z" in preview.stdout
+    queued = cli.ok("backfill", sid[:8], *window, "--yes")
+    assert "queued 3 slot(s)" in queued.stdout
+    again = json.loads(cli.ok("backfill", sid[:8], *window, "--yes", "--json").stdout)
+    assert (again["created"], again["existing"]) == (0, 3)
+    refused = cli("backfill", sid[:8], "--from", "2026-01-01", "--to", "2999-01-01", "--yes")
+    assert refused.exit_code == 1 and "to" in refused.stderr

@@ -3,11 +3,22 @@ backfill and templates). Each route is one service call; the rules are the servi
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 
 from agentcron.api.deps import ApiDep
 from agentcron.api.problems import responses
-from agentcron.api.schemas.organise import BulkIn, BulkItemOut, BulkOut, TagList, TagOut
+from agentcron.api.schemas.organise import (
+    BackfillIn,
+    BackfillOut,
+    BulkIn,
+    BulkItemOut,
+    BulkOut,
+    TagList,
+    TagOut,
+)
 from agentcron.auth import CurrentUser
 from agentcron.service.models import ScheduleFilter
 
@@ -64,4 +75,35 @@ def bulk_action(api: ApiDep, user: CurrentUser, body: BulkIn) -> BulkOut:
         applied=applied,
         failed=len(results) - applied,
         results=items,
+    )
+
+
+@router.post(
+    "/api/scheduled-commands/{schedule_id}/backfill",
+    response_model=BackfillOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Run past slots that have no execution",
+    responses=responses(401, 404, 413, 422, 429, 500),
+)
+def backfill_schedule(
+    api: ApiDep,
+    user: CurrentUser,
+    schedule_id: Annotated[uuid.UUID, Path(description="The schedule's id.")],
+    body: BackfillIn,
+) -> BackfillOut:
+    """Queues one execution (`trigger: backfill`, `scheduled_for` = the slot) for each slot
+    of the schedule between `from` and `to` that has none yet; they run oldest first under
+    the schedule's overlap policy. Running it again creates nothing new. A window reaching
+    past now, or holding more slots than `limit`, is refused (422 naming the field).
+    `dry_run: true` lists the slots without queueing them."""
+    done = api.backfill.backfill(
+        user, schedule_id, body.from_, body.to, limit=body.limit, dry_run=body.dry_run
+    )
+    return BackfillOut(
+        schedule_id=done.schedule_id,
+        created=done.created,
+        existing=done.existing,
+        slots=done.slots,
+        execution_ids=done.execution_ids,
+        dry_run=done.dry_run,
     )

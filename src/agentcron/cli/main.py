@@ -60,6 +60,7 @@ schedule_commands: list[Command] = [
 for command in schedule_commands:
     app.command(rich_help_panel=SCHEDULES)(command)
 app.command(rich_help_panel=SCHEDULES)(organise.bulk)
+app.command(rich_help_panel=SCHEDULES)(organise.backfill)
 app.command("export", rich_help_panel=SCHEDULES)(transfer.export)
 app.command("import", rich_help_panel=SCHEDULES)(transfer.import_)
 

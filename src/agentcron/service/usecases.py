@@ -20,6 +20,7 @@ from agentcron.engine.events import EventBus
 from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
 from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
+from agentcron.service.backfill import BackfillService
 from agentcron.service.bulk import BulkService
 from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
@@ -78,12 +79,14 @@ class UseCases:
     tags: TagService = field(init=False)
     pauses: PauseService = field(init=False)
     bulk: BulkService = field(init=False)
+    backfill: BackfillService = field(init=False)
 
     def __post_init__(self) -> None:
         services = self.runtime.services
         self.tags = TagService(services)
         self.pauses = PauseService(services, self.schedules)
         self.bulk = BulkService(services, self.schedules)
+        self.backfill = BackfillService(services, self.schedules)
 
     @property
     def engine_state(self) -> EngineState:

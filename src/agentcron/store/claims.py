@@ -197,6 +197,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
             executions.c.schedule_id,
             executions.c.scheduled_for,
             executions.c.attempt,
+            executions.c.trigger,
         )
         .where(
             in_state(ExecutionStatus.PENDING, executions.c.status),
@@ -242,6 +243,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
                 max_retries=schedule.max_retries,
                 timeout_s=schedule.timeout_s,
                 last_status=schedule.last_status,
+                trigger=row.trigger,
             )
         )
     return found
@@ -278,6 +280,14 @@ def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
         for s in starts
     ]
     bulk.run(session, statement, rows, {"running": ExecutionStatus.RUNNING.value})
+
+
+def defer_pending(session: Session, waits: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+    """Move waiting executions' next attempt later (a backfill waiting its turn)."""
+    for execution_id, at in waits:
+        session.execute(
+            update(Execution).where(Execution.id == execution_id).values(next_attempt_at=at)
+        )
 
 
 def skip_pending(

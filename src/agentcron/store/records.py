@@ -93,6 +93,7 @@ class PendingExecution:
     max_retries: int
     timeout_s: int
     last_status: str | None  # what the schedule shows now
+    trigger: str = ExecutionTrigger.SCHEDULE.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,3 +80,34 @@ class BulkOut(BaseModel):
     applied: int
     failed: int
     results: list[BulkItemOut] = Field(description="One per id, in the order given.")
+
+
+class BackfillIn(BaseModel):
+    """A past window whose slots without an execution should run now."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: datetime | None = Field(
+        None,
+        alias="from",
+        description="The window's start (inclusive).",
+        examples=["2026-12-01T00:00:00Z"],
+    )
+    to: datetime | None = Field(
+        None,
+        description="The window's end (inclusive), not after now.",
+        examples=["2026-12-03T00:00:00Z"],
+    )
+    limit: int = Field(100, description="Refuse windows with more slots than this (1 to 1000).")
+    dry_run: bool = Field(False, description="Only say which slots would run (the preview).")
+
+
+class BackfillOut(BaseModel):
+    schedule_id: uuid.UUID
+    created: int = Field(description="Executions queued (0 for a dry run).")
+    existing: int = Field(description="Slots of the window that already had an execution.")
+    slots: list[datetime] = Field(
+        description="The slots queued (or, dry run, to be), oldest first."
+    )
+    execution_ids: list[uuid.UUID]
+    dry_run: bool
