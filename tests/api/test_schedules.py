@@ -43,6 +43,8 @@ SCHEDULE_FIELDS = {
     "paused_by",
     "paused_reason",
     "paused_note",
+    "paused_until",
+    "tags",
     "next_run_at",
     "last_run_at",
     "last_status",

@@ -76,7 +76,7 @@ async def test_an_assistant_schedules_pauses_runs_and_reads_history_over_stdio(
     assert preview["next_runs"] == created["next_runs"]
     assert created["agent_id"] == "alice" and created["timezone"] == "UTC"
     assert [s["id"] for s in listed["items"]] == [created["id"]]
-    assert (paused["enabled"], paused["not_stored"]) == (False, ["note"])
+    assert (paused["enabled"], paused["paused_note"]) == (False, "away")
     assert resumed["enabled"] and resumed["next_runs"]
     assert (execution["status"], execution["output"]) == ("success", "summarise my inbox")
     assert [e["id"] for e in history["items"]] == [queued["id"]]

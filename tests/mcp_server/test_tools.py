@@ -316,11 +316,13 @@ async def test_pause_and_resume(
         stale = refused(await client.call_tool("resume_schedule", {"id": str(once.row.id)}))
         missing = refused(await client.call_tool("pause_schedule", {"id": "ffff"}))
     paused = ok(plain)
-    assert (paused["enabled"], paused["next_runs"], paused["not_stored"]) == (False, [], [])
+    assert (paused["enabled"], paused["next_runs"]) == (False, [])
+    assert (paused["paused_note"], paused["paused_until"]) == (None, None)
     assert "It will not fire until resume_schedule." in text_of(plain)
-    assert ok(noted)["not_stored"] == ["note", "until"]
-    assert 'does not keep pause notes yet: "on holiday" was not saved' in text_of(noted)
-    assert "call resume_schedule at 2026-03-20T08:00+01:00" in text_of(noted)
+    kept = ok(noted)
+    assert (kept["paused_note"], kept["paused_until"]) == ("on holiday", "2026-03-20T07:00:00Z")
+    assert 'Note: "on holiday"' in text_of(noted)
+    assert "resumes by itself at 2026-03-20T08:00+01:00" in text_of(noted)
     assert resumed["enabled"] and resumed["next_runs"]
     assert stale.startswith("this one-time schedule's run_at has passed")
     assert missing == "no schedule ffff"

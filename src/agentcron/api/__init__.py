@@ -13,6 +13,7 @@ from agentcron.api import (
     executions,
     notifications,
     operations,
+    organise,
     previews,
     schedules,
     users,
@@ -35,6 +36,7 @@ PROTECTED = (
     channels.router,
     notifications.router,
     chains.router,
+    organise.router,
 )
 
 

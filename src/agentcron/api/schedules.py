@@ -25,6 +25,7 @@ from agentcron.api.schemas import (
     StatusOut,
 )
 from agentcron.api.schemas.chains import RunNowIn
+from agentcron.api.schemas.organise import PauseIn
 from agentcron.auth import CurrentUser
 from agentcron.service.models import ScheduleFilter
 
@@ -89,16 +90,33 @@ def list_schedules(
     q: Annotated[
         str | None, Query(description="Text in the command, description or agent.")
     ] = None,
+    tag: Annotated[
+        list[str] | None,
+        Query(description="Only those carrying this tag (repeat it: they must carry all)."),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            description="created (default), next_run, last_run, agent or status; a leading "
+            "`-` reverses it. Empty values come last."
+        ),
+    ] = None,
     user_id: Annotated[
         uuid.UUID | None, Query(description="Accepted if it is your own id; ignored.")
     ] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> SchedulePage:
-    """Oldest first. Each item carries its next fire time in `next_runs`."""
+    """Oldest first unless `sort` says otherwise. Filters combine (AND). Each item carries
+    its next fire time in `next_runs`."""
     refuse_foreign_user_id(user, user_id)
     where = ScheduleFilter(
-        agent_id=agent_id, enabled=enabled, schedule_type=schedule_type, search=q
+        agent_id=agent_id,
+        enabled=enabled,
+        schedule_type=schedule_type,
+        search=q,
+        tags=tuple(tag or ()),
+        sort=sort,
     )
     views, total = api.schedules.list(user, where, offset=offset, limit=limit)
     return SchedulePage(
@@ -181,12 +199,22 @@ def enable_schedule(api: ApiDep, user: CurrentUser, schedule_id: ScheduleId) -> 
 @router.post(
     "/{schedule_id}/disable",
     response_model=ScheduleOut,
-    summary="Disable a schedule",
-    responses=ONE,
+    summary="Disable (pause) a schedule",
+    responses=responses(401, 404, 422, 429, 500),
 )
-def disable_schedule(api: ApiDep, user: CurrentUser, schedule_id: ScheduleId) -> ScheduleOut:
-    """It stops firing; its history stays. Running executions finish."""
-    return ScheduleOut.of(api.schedules.set_enabled(user, schedule_id, False))
+def disable_schedule(
+    api: ApiDep,
+    user: CurrentUser,
+    schedule_id: ScheduleId,
+    body: Annotated[PauseIn | None, Body()] = None,
+) -> ScheduleOut:
+    """It stops firing; its history stays. Running executions finish. With a body, the
+    pause keeps a `note` (why) and may end by itself at `until`: the schedule then fires
+    again from its next slot after that instant, and the slots in between are recorded as
+    one `skipped` execution with their count."""
+    if body is None:
+        return ScheduleOut.of(api.schedules.set_enabled(user, schedule_id, False))
+    return ScheduleOut.of(api.pauses.pause(user, schedule_id, note=body.note, until=body.until))
 
 
 @router.post(

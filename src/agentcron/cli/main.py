@@ -9,7 +9,18 @@ from typing import Any
 import typer
 
 from agentcron import __version__
-from agentcron.cli import account, admin, mcp, people, runs, schedules, sentences, transfer, watch
+from agentcron.cli import (
+    account,
+    admin,
+    mcp,
+    organise,
+    people,
+    runs,
+    schedules,
+    sentences,
+    transfer,
+    watch,
+)
 from agentcron.cli import output as out
 from agentcron.cli.agents import agents_app
 from agentcron.cli.channels import channels_app
@@ -49,6 +60,8 @@ schedule_commands: list[Command] = [
 ]
 for command in schedule_commands:
     app.command(rich_help_panel=SCHEDULES)(command)
+app.command(rich_help_panel=SCHEDULES)(organise.bulk)
+app.command(rich_help_panel=SCHEDULES)(organise.backfill)
 app.command("export", rich_help_panel=SCHEDULES)(transfer.export)
 app.command("import", rich_help_panel=SCHEDULES)(transfer.import_)
 

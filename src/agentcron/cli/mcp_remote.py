@@ -78,11 +78,14 @@ class RemoteOperations:
         )
 
     async def pause(self, ident: str, *, note: str | None, until: datetime | None) -> Paused:
-        # The API has no pause with a note or an end yet (issue #21): pausing disables, and
-        # says which of the two it could not keep.
-        body = await self._call(lambda: self.client.post(f"{SCHEDULES}/{self._id(ident)}/disable"))
-        kept_out = [name for name, value in (("note", note), ("until", until)) if value is not None]
-        return Paused.model_validate({**body, "not_stored": kept_out})
+        wanted = {
+            "note": note,
+            "until": until.isoformat() if until is not None else None,
+        }
+        body = await self._call(
+            lambda: self.client.post(f"{SCHEDULES}/{self._id(ident)}/disable", wanted)
+        )
+        return Paused.model_validate(body)
 
     async def resume(self, ident: str) -> Schedule:
         return Schedule.model_validate(

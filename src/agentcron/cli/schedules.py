@@ -70,6 +70,9 @@ def add(
     timeout: TimeoutOpt = None,
     grace: GraceOpt = None,
     key: KeyOpt = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="A tag to carry (repeat for more).")
+    ] = None,
     yes: YesOpt = False,
     accept_model_reading: AcceptModelOpt = False,
     as_json: JsonOpt = False,
@@ -87,6 +90,8 @@ def add(
       agentcron add "@alice check deprecated models every weekday at 9am"
 
       agentcron add "@bob summarise the logs" --cron "0 18 * * 1-5" --tz Europe/Berlin --yes
+
+      agentcron add "@alice check billing health daily at 9am" --tag ops --tag daily
     """
     now = out.now_utc()
     with connect(url, token) as client:
@@ -116,7 +121,8 @@ def add(
             acceptance = confirm_model_reading(preview, accept_model_reading)
         else:
             confirm("Create this schedule?", yes, refusal="not created")
-        created = client.post(SCHEDULES, {**what, **policy, **acceptance})
+        tags = {"tags": tag} if tag else {}
+        created = client.post(SCHEDULES, {**what, **policy, **tags, **acceptance})
     if as_json:
         out.print_json(created)
         return
@@ -149,6 +155,10 @@ def ls(
         str | None,
         typer.Option("--search", "-s", help="Only commands or descriptions with this text."),
     ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only those carrying this tag (repeat: all of them)."),
+    ] = None,
     as_json: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
@@ -160,6 +170,8 @@ def ls(
       agentcron ls
 
       agentcron ls --agent alice --enabled --json
+
+      agentcron ls --tag ops --tag weekly
     """
     with connect(url, token) as client:
         items = all_schedules(
@@ -167,6 +179,7 @@ def ls(
             agent_id=agent.strip().lstrip("@") if agent else None,
             enabled=enabled,
             q=search,
+            tag=tag or None,
         )
     if as_json:
         out.print_json(items)

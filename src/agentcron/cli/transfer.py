@@ -24,6 +24,7 @@ from agentcron.cli import output as out
 from agentcron.cli import yamldoc
 from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import console, fail
+from agentcron.cli.organise import TagFilterOpt
 from agentcron.cli.remote import SCHEDULES, TokenOpt, UrlOpt, all_schedules, connect
 
 FORMAT_VERSION = 1
@@ -46,6 +47,7 @@ FIELDS = (
     "misfire_grace_s",
     "auto_pause_after",
     "notify",
+    "tags",
 )
 TIMING = (
     "schedule_type",
@@ -66,7 +68,7 @@ def exported(item: dict[str, Any]) -> dict[str, Any]:
             if "notify" in item and _notify(value) != _notify({}):
                 entry[name] = _notify_entry(value)
             continue
-        if value is None or (name == "description" and value == ""):
+        if value is None or (name in ("description", "tags") and not value):
             continue
         entry[name] = value
     return entry
@@ -101,15 +103,20 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
+    tag: TagFilterOpt = None,
     url: UrlOpt = None,
     token: TokenOpt = None,
 ) -> None:
     """Write your schedules as YAML (no ids of runs, no timestamps: only what you chose).
 
-    Example: agentcron export > schedules.yaml
+    Examples:
+
+      agentcron export > schedules.yaml
+
+      agentcron export --tag ops -o ops.yaml
     """
     with connect(url, token) as client:
-        items = all_schedules(client)
+        items = all_schedules(client, tag=tag or None)
     document = {"version": FORMAT_VERSION, "schedules": [exported(i) for i in items]}
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     if output is None:

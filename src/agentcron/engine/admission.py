@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from agentcron.engine import chains
+from agentcron.engine import backfill, chains
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
@@ -314,6 +314,7 @@ def claim_pending(
         session,
         (p.schedule_id for p in pending if p.attempt == 0 and p.overlap == Overlap.SKIP.value),
     )
+    pending = backfill.hold_back(session, pending, busy, now)  # they wait their turn, in order
     starts: list[AttemptStart] = []
     skips: list[uuid.UUID] = []
     commands = chains.commands_for(session, pending)  # chained runs read their upstream

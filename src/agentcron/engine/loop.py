@@ -29,12 +29,13 @@ from agentcron.engine.live import LiveProgress
 from agentcron.engine.notices import CREATED, Notices
 from agentcron.engine.recorder import Recorder
 from agentcron.engine.recovery import hand_back, recover_expired
+from agentcron.engine.resume import resume_due
 from agentcron.engine.retention import prune
 from agentcron.engine.retry import RetryPolicy
 from agentcron.engine.runner import AgentLookup, Work, run_attempt
 from agentcron.engine.sender import Sender
 from agentcron.notify import Dispatcher
-from agentcron.store import claims, instances, outcomes
+from agentcron.store import claims, instances, outcomes, pauses
 from agentcron.store.database import Store
 from agentcron.store.tables import Instance
 
@@ -54,6 +55,7 @@ class TurnReport:
     skipped: int = 0
     retried: int = 0
     recovered: int = 0
+    resumed: int = 0
     lags_s: list[float] = field(default_factory=list)
 
     def add(self, claim: ClaimResult) -> None:
@@ -104,6 +106,7 @@ class Engine:
         self._maintenance_task: asyncio.Task[None] | None = None
         self._live_task: asyncio.Task[None] | None = None
         self._next_recovery: datetime | None = None
+        self._next_resume: datetime | None = None  # when a pause given an end next ends
         self.notices = Notices(base_url_of(settings))
         self.recorder = Recorder(
             store,
@@ -202,6 +205,8 @@ class Engine:
         if recovery_due:
             report.recovered = await self.recover(now)
             self._next_recovery = now + timedelta(seconds=self.settings.recovery_interval_s)
+        if self._next_resume is None or now >= self._next_resume:
+            report.resumed = await self.resume_paused(now)
         self._horizon = None
         while self._claiming:
             capacity = self.settings.runner_concurrency - len(self._tasks)
@@ -225,6 +230,21 @@ class Engine:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         await self.recorder.flushed()
+
+    async def resume_paused(self, now: datetime) -> int:
+        """Resume schedules whose pause has ended (engine/resume.py); looked at again when
+        the next pause ends, or at the recovery interval for pauses set meanwhile."""
+        resumed, events = await asyncio.to_thread(resume_due, self.store, now)
+        for kind, user_id, data in events:
+            self._publish(kind, user_id, data)
+        upcoming = await asyncio.to_thread(self._earliest_pause_end)
+        ceiling = now + timedelta(seconds=self.settings.recovery_interval_s)
+        self._next_resume = min(upcoming, ceiling) if upcoming is not None else ceiling
+        return len(resumed)
+
+    def _earliest_pause_end(self) -> datetime | None:
+        with self.store.read() as session:
+            return pauses.earliest(session)
 
     async def recover(self, now: datetime) -> int:
         recovered, events = await asyncio.to_thread(
@@ -364,7 +384,7 @@ class Engine:
 
     def _deadline(self, due: datetime | None, pending: datetime | None) -> datetime:
         ceiling = self.clock.now() + timedelta(seconds=self.settings.loop_ceiling_s)
-        candidates = [due, pending, ceiling, self._next_recovery]
+        candidates = [due, pending, ceiling, self._next_recovery, self._next_resume]
         return min(c for c in candidates if c is not None)
 
     async def _maintain(self) -> None:

@@ -79,11 +79,15 @@ class LocalOperations:
         return schedule_of(await _run(update))
 
     async def pause(self, ident: str, *, note: str | None, until: datetime | None) -> Paused:
-        # Until the service keeps a pause's note and end (issue #21), pausing disables, and
-        # says which of the two it could not keep.
-        view = await _run(lambda: self.uc.schedules.set_enabled(self.user, self._id(ident), False))
-        kept_out = [name for name, value in (("note", note), ("until", until)) if value is not None]
-        return Paused(**schedule_of(view).model_dump(), not_stored=kept_out)
+        view = await _run(
+            lambda: self.uc.pauses.pause(self.user, self._id(ident), note=note, until=until)
+        )
+        row = view.row
+        return Paused(
+            **schedule_of(view).model_dump(),
+            paused_note=row.paused_note,
+            paused_until=row.paused_until,
+        )
 
     async def resume(self, ident: str) -> Schedule:
         view = await _run(lambda: self.uc.schedules.set_enabled(self.user, self._id(ident), True))

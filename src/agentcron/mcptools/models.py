@@ -69,9 +69,9 @@ class ScheduleList(Model):
 
 
 class Paused(Schedule):
-    not_stored: list[str] = Field(
-        default_factory=list,
-        description="Arguments this server could not keep yet (`note`, `until`).",
+    paused_note: str | None = Field(None, description="Why it is paused, as kept.")
+    paused_until: datetime | None = Field(
+        None, description="When it resumes by itself (null: until resume_schedule)."
     )
 
 

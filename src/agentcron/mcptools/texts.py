@@ -72,14 +72,16 @@ def schedule(verb: str, item: Schedule) -> str:
 
 
 def paused(item: Paused, note: str | None, until: datetime | None) -> str:
-    text = f"Paused schedule {schedule_line(item)}. It will not fire until resume_schedule."
-    if "note" in item.not_stored and note:
-        text += f' This server does not keep pause notes yet: "{clip(note, 80)}" was not saved.'
-    if "until" in item.not_stored and until:
+    text = f"Paused schedule {schedule_line(item)}."
+    if item.paused_until is not None:
         text += (
-            " It cannot resume a schedule by itself yet: call resume_schedule at "
-            f"{when(until, item.timezone)} to have it fire again."
+            f" It resumes by itself at {when(item.paused_until, item.timezone)}; the slots "
+            "in between are recorded as skipped."
         )
+    else:
+        text += " It will not fire until resume_schedule."
+    if item.paused_note:
+        text += f' Note: "{clip(item.paused_note, 80)}".'
     return text
 
 

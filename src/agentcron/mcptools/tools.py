@@ -194,7 +194,9 @@ def register_tools(server: MCPServer, operations_for: OperationsFor) -> None:
             Field(description="When it should resume by itself (ISO 8601 with offset)."),
         ] = None,
     ) -> Annotated[CallToolResult, Paused]:
-        """Stop a schedule firing; its history stays and resume_schedule starts it again."""
+        """Stop a schedule firing; its history stays and resume_schedule starts it again.
+        With `until` it resumes by itself then (the slots in between are recorded as
+        skipped); `note` is kept and shown with the schedule."""
         return await answer(
             lambda: operations_for(ctx).pause(id, note=note, until=until),
             lambda p: texts.paused(p, note, until),

@@ -92,6 +92,7 @@ class ScheduleDraft:
     # giving it implies) and on which of its outcomes ("success", "failure", "always").
     after_schedule_id: str | None = None
     after_on: str | None = None
+    tags: list[str] | None = None  # replaces the schedule's tags when given (service/tags.py)
 
     def given(self) -> dict[str, Any]:
         return {

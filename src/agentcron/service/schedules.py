@@ -29,11 +29,13 @@ from agentcron.service.drafts import (
 )
 from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
 from agentcron.service.readings import ModelReading, accepted
+from agentcron.service.tags import checked_tags, normal_tags
 from agentcron.store import chains as chains_repo
 from agentcron.store import channels as channels_repo
 from agentcron.store import claims
 from agentcron.store import executions as executions_repo
 from agentcron.store import schedules as repo
+from agentcron.store import tags as tags_repo
 from agentcron.store.records import NewExecution
 from agentcron.store.tables import (
     Execution,
@@ -157,8 +159,18 @@ class ScheduleService:
                     "use 'cron', 'interval' or 'once'",
                 )
             )
+        tags = normal_tags(where.tags, "tag", problems)
+        if where.sort is not None and where.sort.lstrip("-") not in repo.SORTS:
+            problems.append(
+                Problem(
+                    "sort",
+                    f"{where.sort[:40]!r} is not a sort",
+                    f"use one of {', '.join(repo.SORTS)} (a leading '-' reverses it)",
+                )
+            )
         if problems:
             raise InvalidInput(problems)
+        where = replace(where, tags=tuple(tags))
         if where.agent_id is not None:
             where = replace(where, agent_id=normal_handle(where.agent_id, self.s.agents.handles()))
         return where
@@ -210,9 +222,11 @@ class ScheduleService:
         checked = self.rules.checked(user, understood, now, None)
         values = dict(checked.values)
         after_ref = values.pop("after_schedule_id")
+        tags = checked_tags(draft.tags)
         row = ScheduledCommand(
             id=uuid.uuid4(), user_id=user.id, created_at=now, updated_at=now, **values
         )
+        tags_repo.set_tags(row, tags)
         try:
             with self.s.store.write() as session:
                 repo.lock_owner(session, user.id)
@@ -247,6 +261,7 @@ class ScheduleService:
         ident = parse_id(schedule_id, "schedule")
         understood = self.rules.understand(user, draft, now)
         self._accepted(understood, accept_model_reading, model_reading)
+        tags = None if draft.tags is None else checked_tags(draft.tags)
         with self.s.store.write() as session:
             repo.lock_owner(session, user.id)
             row = repo.get(session, user.id, ident)
@@ -256,6 +271,8 @@ class ScheduleService:
             values["after_schedule_id"] = _upstream(
                 session, user, row.id, values["after_schedule_id"]
             )
+            if tags is not None:
+                tags_repo.set_tags(row, tags)
             _check_channels(session, user, values.get("notify"))
             timing_changed = any(getattr(row, k) != values[k] for k in TIMING_FIELDS)
             if values.get("key") and values["key"] != row.key:
@@ -278,8 +295,12 @@ class ScheduleService:
         self.s.bus.publish("schedule.updated", str(user.id), schedule_id=str(row.id))
         return self._seen(user, row)
 
-    def set_enabled(self, user: User, schedule_id: uuid.UUID | str, enabled: bool) -> ScheduleView:
-        self._rate_limit(user)
+    def set_enabled(
+        self, user: User, schedule_id: uuid.UUID | str, enabled: bool, *, limited: bool = True
+    ) -> ScheduleView:
+        """`limited=False`: a bulk action that took the rate limit once for all its ids."""
+        if limited:
+            self._rate_limit(user)
         now = self.s.clock.now()
         with self.s.store.write() as session:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
@@ -308,11 +329,20 @@ class ScheduleService:
         self.s.bus.publish(kind, str(user.id), schedule_id=str(row.id))
         return self._seen(user, row)
 
-    def delete(self, user: User, schedule_id: uuid.UUID | str, *, detach: bool = False) -> None:
+    def delete(
+        self,
+        user: User,
+        schedule_id: uuid.UUID | str,
+        *,
+        detach: bool = False,
+        limited: bool = True,
+    ) -> None:
         """Deletes the schedule and its whole execution history: the user asked for it gone.
         Schedules that run after it refuse the deletion (409, naming them) unless `detach`,
-        which disables them, unlinked, saying why."""
-        self._rate_limit(user)
+        which disables them, unlinked, saying why. Bulk actions pass `limited=False`: they
+        count against the write rate once for the batch."""
+        if limited:
+            self._rate_limit(user)
         now = self.s.clock.now()
         detached: list[uuid.UUID] = []
         with self.s.store.write() as session:
@@ -332,10 +362,18 @@ class ScheduleService:
         for child in detached:
             self.s.bus.publish("schedule.disabled", str(user.id), schedule_id=str(child))
 
-    def run_now(self, user: User, schedule_id: uuid.UUID | str, *, chain: bool = True) -> Execution:
+    def run_now(
+        self,
+        user: User,
+        schedule_id: uuid.UUID | str,
+        *,
+        chain: bool = True,
+        limited: bool = True,
+    ) -> Execution:
         """Queue a manual execution; the engine runs it through the same runner and policies.
         Its end starts the schedules that run after this one, unless `chain` is false."""
-        self._rate_limit(user)
+        if limited:
+            self._rate_limit(user)
         now = self.s.clock.now()
         ident = parse_id(schedule_id, "schedule")
         for nudge in range(5):
@@ -472,9 +510,11 @@ def _mark_pause(row: ScheduledCommand, was: bool, now_enabled: bool, now: dateti
     if now_enabled and not was:
         row.consecutive_failures = 0
         row.paused_at = row.paused_by = row.paused_reason = row.paused_note = None
+        row.paused_until = None
     elif was and not now_enabled:
         row.paused_at, row.paused_by = now, "user"
         row.paused_reason = row.paused_note = None
+        row.paused_until = None
 
 
 def _check_channels(session: Session, user: User, notify: dict[str, Any] | None) -> None:

@@ -20,15 +20,19 @@ from agentcron.engine.events import EventBus
 from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
 from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
+from agentcron.service.backfill import BackfillService
+from agentcron.service.bulk import BulkService
 from agentcron.service.chains import ChainService
 from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
+from agentcron.service.pauses import PauseService
 from agentcron.service.schedules import ScheduleService
 from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
 from agentcron.service.streams import StreamGate
+from agentcron.service.tags import TagService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
 
@@ -73,10 +77,20 @@ class UseCases:
     channels: ChannelService
     runtime: Runtime = field(repr=False)
     chains: ChainService = field(default=None, repr=False)  # type: ignore[assignment]
+    # Organising many schedules (issue #21): built from `schedules` in __post_init__.
+    tags: TagService = field(init=False)
+    pauses: PauseService = field(init=False)
+    bulk: BulkService = field(init=False)
+    backfill: BackfillService = field(init=False)
 
     def __post_init__(self) -> None:
+        services = self.runtime.services
         if self.chains is None:
-            self.chains = ChainService(self.runtime.services)
+            self.chains = ChainService(services)
+        self.tags = TagService(services)
+        self.pauses = PauseService(services, self.schedules)
+        self.bulk = BulkService(services, self.schedules)
+        self.backfill = BackfillService(services, self.schedules)
 
     @property
     def engine_state(self) -> EngineState:

@@ -201,6 +201,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
             executions.c.attempt,
             executions.c.agent_id,
             executions.c.upstream_execution_id,
+            executions.c.trigger,
         )
         .where(
             in_state(ExecutionStatus.PENDING, executions.c.status),
@@ -248,6 +249,7 @@ def due_pending(session: Session, now: datetime, limit: int) -> list[PendingExec
                 timeout_s=schedule.timeout_s,
                 last_status=schedule.last_status,
                 upstream_execution_id=row.upstream_execution_id,
+                trigger=row.trigger,
             )
         )
     return found
@@ -284,6 +286,14 @@ def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
         for s in starts
     ]
     bulk.run(session, statement, rows, {"running": ExecutionStatus.RUNNING.value})
+
+
+def defer_pending(session: Session, waits: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+    """Move waiting executions' next attempt later (a backfill waiting its turn)."""
+    for execution_id, at in waits:
+        session.execute(
+            update(Execution).where(Execution.id == execution_id).values(next_attempt_at=at)
+        )
 
 
 def skip_pending(

@@ -96,6 +96,7 @@ class PendingExecution:
     timeout_s: int
     last_status: str | None  # what the schedule shows now
     upstream_execution_id: uuid.UUID | None = None  # a chained run's upstream (templating)
+    trigger: str = ExecutionTrigger.SCHEDULE.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from agentcron.store import tags as tags_repo
 from agentcron.store.records import DueSchedule
 from agentcron.store.tables import Execution, ScheduledCommand, User
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
@@ -33,6 +35,8 @@ class ScheduleFilter:
     enabled: bool | None = None
     schedule_type: str | None = None
     search: str | None = None
+    tags: tuple[str, ...] = ()  # every one of these (AND)
+    sort: str | None = None  # a key of SORTS, "-" before it for the reverse
 
 
 def get(session: Session, user_id: uuid.UUID, schedule_id: uuid.UUID) -> ScheduledCommand | None:
@@ -103,11 +107,29 @@ def list_for_user(
                 func.lower(ScheduledCommand.agent_id).like(pattern, escape="\\"),
             )
         )
+    if where.tags:
+        query = tags_repo.having_all(query, where.tags)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(ScheduledCommand.created_at, ScheduledCommand.id).offset(offset).limit(limit)
-    ).all()
+    rows = session.scalars(query.order_by(*order_of(where.sort)).offset(offset).limit(limit)).all()
     return rows, total
+
+
+SORTS: dict[str, Any] = {
+    "created": ScheduledCommand.created_at,
+    "next_run": ScheduledCommand.next_run_at,
+    "last_run": ScheduledCommand.last_run_at,
+    "agent": ScheduledCommand.agent_id,
+    "status": ScheduledCommand.last_status,
+}
+
+
+def order_of(sort: str | None) -> list[Any]:
+    """ORDER BY for a sort key: empty values (never ran, paused) last either way, written
+    as `(col IS NULL)` first so SQLite and PostgreSQL agree; ties by creation, then id."""
+    name = (sort or "created").lstrip("-")
+    column = SORTS.get(name, ScheduledCommand.created_at)
+    direction = column.desc() if (sort or "").startswith("-") else column.asc()
+    return [column.is_(None), direction, ScheduledCommand.created_at, ScheduledCommand.id]
 
 
 def delete_with_history(session: Session, row: ScheduledCommand) -> None:

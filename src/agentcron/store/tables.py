@@ -26,7 +26,7 @@ from sqlalchemy import (
     Uuid,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from agentcron.store.types import UTCDateTime
 from agentcron.timing.spec import IntervalUnit, ScheduleType
@@ -60,6 +60,7 @@ class ExecutionTrigger(StrEnum):
     MANUAL = "manual"
     RETRY = "retry"
     CHAIN = "chain"  # created by its upstream's final outcome (0007)
+    BACKFILL = "backfill"  # a past slot run on request (0008)
 
 
 class ChainOn(StrEnum):
@@ -204,6 +205,53 @@ class ScheduledCommand(Base):
         Uuid, ForeignKey("scheduled_commands.id", ondelete="SET NULL"), index=True
     )
     after_on: Mapped[str | None] = mapped_column(String(8))
+    # Organising (0008): a pause by hand may end by itself at `paused_until` (the engine's
+    # resume step, engine/resume.py); tags live in `schedule_tags` (store/tags.py).
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    tag_rows: Mapped[list[ScheduleTag]] = relationship(
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ScheduleTag.tag",
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        return [t.tag for t in self.tag_rows]
+
+
+class ScheduleTag(Base):
+    """One tag on one schedule: a row per (schedule, tag), so filtering by tags is a plain
+    indexed lookup on SQLite and PostgreSQL alike (store/tags.py)."""
+
+    __tablename__ = "schedule_tags"
+    __table_args__ = (Index("ix_schedule_tags_tag", "tag"),)
+
+    schedule_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("scheduled_commands.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ScheduleTemplate(Base):
+    """A user's reusable schedule: a command with {placeholders}, its timing and tags
+    (service/templates.py). `timing` holds the draft's timing fields as JSON."""
+
+    __tablename__ = "schedule_templates"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name", name="uq_schedule_templates_user_id_name"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    command_text: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    timing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Execution(Base):

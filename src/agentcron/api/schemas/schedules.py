@@ -117,6 +117,12 @@ class ScheduleIn(BaseModel):
     after_on: Annotated[
         Text | None, Field(json_schema_extra=_choices("success", "failure", "always"))
     ] = None
+    tags: list[Text] | None = Field(
+        None,
+        description="Lower-case words (at most 10) to find and act on schedules together; "
+        "given, they replace the schedule's tags.",
+        examples=[["ops", "weekly"]],
+    )
     text: Text | None = Field(
         None,
         description="A whole sentence instead of the timing fields and `command_text`.",
@@ -213,6 +219,7 @@ class ScheduleReplace(ScheduleIn):
     paused_by: str | None = Field(None, description="Read-only: ignored.")
     paused_reason: str | None = Field(None, description="Read-only: ignored.")
     paused_note: str | None = Field(None, description="Read-only: ignored.")
+    paused_until: datetime | None = Field(None, description="Read-only: ignored.")
 
     def draft(self) -> ScheduleDraft:
         values = self.model_dump(include=set(ScheduleIn.model_fields) - {"user_id", *NOT_DRAFT})
@@ -254,9 +261,15 @@ class ScheduleOut(BaseModel):
     )
     consecutive_failures: int = Field(description="Final failures in a row, now.")
     paused_at: datetime | None
-    paused_by: str | None = Field(description="`auto` (after failures) or `user`.")
+    paused_by: str | None = Field(description="`auto` (after failures) or `user` (by hand).")
     paused_reason: str | None
-    paused_note: str | None = Field(description="For an automatic pause: the last error.")
+    paused_note: str | None = Field(
+        description="A pause by hand: its note; an automatic pause: the last error."
+    )
+    paused_until: datetime | None = Field(
+        description="When a pause by hand ends by itself (null: until enabled)."
+    )
+    tags: list[str] = Field(description="Its tags, by name.")
     next_run_at: datetime | None
     last_run_at: datetime | None
     last_status: ExecutionStatus | None
@@ -301,6 +314,8 @@ class ScheduleOut(BaseModel):
             paused_by=row.paused_by,
             paused_reason=row.paused_reason,
             paused_note=row.paused_note,
+            paused_until=row.paused_until,
+            tags=row.tags,
             next_run_at=row.next_run_at,
             last_run_at=row.last_run_at,
             last_status=ExecutionStatus(row.last_status) if row.last_status else None,
