@@ -127,6 +127,7 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
         "lease_expires_at": e.lease_expires_at,
         "next_attempt_at": e.next_attempt_at,
         "error_message": e.error_message,
+        "waiting_for": e.waiting_for,
     }
 
 
@@ -263,6 +264,7 @@ def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
             bulk.Assign("attempt_started_at"),
             bulk.Assign("lag_ms", "coalesce"),
             bulk.Assign("next_attempt_at", "null"),
+            bulk.Assign("waiting_for", "null"),
         ),
     )
     rows = [

@@ -62,6 +62,7 @@ class NewExecution:
     lease_expires_at: datetime | None = None
     next_attempt_at: datetime | None = None
     error_message: str | None = None
+    waiting_for: str | None = None  # pending for its agent's limit ("agent_limit")
 
 
 @dataclass(frozen=True, slots=True)
