@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -91,50 +92,76 @@ class Gates:
         return agent_id in self._limits() or agent_id in self._paused
 
 
+@dataclass(slots=True)
+class _Gate:
+    """One agent's state within a claim transaction, read under its lock."""
+
+    locked: bool
+    paused_until: datetime | None = None
+    slots: int = _ROOMY  # runs it may still add in flight (max_concurrency - running)
+    rate: int | None = None
+    starts: list[datetime] = field(default_factory=list)  # in the window, oldest first
+
+
 class GateTurn:
     """Admits runs of gated agents within one claim transaction. Each agent's gate is locked
-    and its room counted once per transaction; every admission then uses that room up."""
+    and counted once per transaction; every admission then uses its room up."""
 
     def __init__(self, limits: Mapping[str, AgentLimits], paused: set[str], now: datetime):
         self.limits = limits
         self.paused = paused
         self.now = now
-        self._room: dict[str, int] = {}
-        self._recheck: dict[str, datetime] = {}
+        self._gates: dict[str, _Gate] = {}
 
     def gated(self, agent_id: str) -> bool:
         return agent_id in self.limits or agent_id in self.paused
 
     def _open(self, session: Session, agent_ids: Collection[str]) -> None:
         """Lock and count the gates of these agents not yet opened in this transaction."""
-        new = {a for a in agent_ids if a not in self._room}
+        new = {a for a in agent_ids if a not in self._gates}
         if not new:
             return
-        now = self.now
         locked = gates.lock_gates(session, new)
         counted = [a for a in locked if (self.limits.get(a) or _NONE).max_concurrency]
         running = gates.running_counts(session, counted)
         rated = [a for a in locked if (self.limits.get(a) or _NONE).rate_per_minute]
-        recent = gates.recent_starts(session, rated, now - WINDOW)
+        recent = gates.recent_starts(session, rated, self.now - WINDOW)
         for agent_id in new:
             if agent_id not in locked:  # another instance holds it right now: look again soon
-                self._room[agent_id], self._recheck[agent_id] = 0, now + RECHECK
+                self._gates[agent_id] = _Gate(locked=False)
                 continue
-            room, free_at = _ROOMY, now + RECHECK
-            paused_until = locked[agent_id]
-            if paused_until is not None and paused_until > now:
-                room, free_at = 0, max(free_at, paused_until)
             limits = self.limits.get(agent_id) or _NONE
+            slots = _ROOMY
             if limits.max_concurrency is not None:
-                room = min(room, limits.max_concurrency - running.get(agent_id, 0))
-            if limits.rate_per_minute is not None:
-                starts = recent.get(agent_id, [])
-                free = limits.rate_per_minute - len(starts)
-                if free <= 0:
-                    # Room comes back when enough of the window's oldest starts leave it.
-                    free_at = max(free_at, starts[-limits.rate_per_minute] + WINDOW)
-                room = min(room, free)
-            self._room[agent_id], self._recheck[agent_id] = max(0, room), free_at
+                slots = limits.max_concurrency - running.get(agent_id, 0)
+            self._gates[agent_id] = _Gate(
+                True,
+                locked[agent_id],
+                slots,
+                limits.rate_per_minute,
+                recent.get(agent_id, []),
+            )
+
+    def _room(self, agent_id: str) -> int:
+        gate = self._gates[agent_id]
+        if not gate.locked or (gate.paused_until is not None and gate.paused_until > self.now):
+            return 0
+        room = gate.slots
+        if gate.rate is not None:
+            room = min(room, gate.rate - len(gate.starts))
+        return max(0, room)
+
+    def _recheck(self, agent_id: str) -> datetime:
+        """When a run held now is looked at again: when the pause ends, when enough of the
+        window's oldest starts leave it, and at least every `RECHECK` (room freed by a run
+        ending on another instance)."""
+        gate = self._gates[agent_id]
+        at = self.now + RECHECK
+        if gate.paused_until is not None and gate.paused_until > at:
+            at = gate.paused_until
+        if gate.rate is not None and len(gate.starts) >= gate.rate:
+            at = max(at, gate.starts[-gate.rate] + WINDOW)
+        return at
 
     def admit(
         self, session: Session, items: Sequence[tuple[str, uuid.UUID]]
@@ -151,12 +178,14 @@ class GateTurn:
         for agent_id, key in items:
             if agent_id not in agents:
                 continue
-            if self._room[agent_id] > 0:
-                self._room[agent_id] -= 1
-                if (self.limits.get(agent_id) or _NONE).rate_per_minute is not None:
+            if self._room(agent_id) > 0:
+                gate = self._gates[agent_id]
+                gate.slots -= 1
+                if gate.rate is not None:
+                    gate.starts.append(self.now)
                     started[agent_id] = started.get(agent_id, 0) + 1
             else:
-                held[key] = self._recheck[agent_id]
+                held[key] = self._recheck(agent_id)
         gates.record_starts(session, started, self.now, self.now - WINDOW)
         return held
 
@@ -174,7 +203,7 @@ class GateTurn:
         self._open(session, agents)
         rooms: dict[str, int] = {}
         for agent_id in sorted(agents):
-            take = min(self._room[agent_id], limit - sum(rooms.values()))
+            take = min(self._room(agent_id), limit - sum(rooms.values()))
             if take > 0:
                 rooms[agent_id] = take
         return gates.waiting_runs(session, rooms, exclude) if rooms else []
