@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -48,6 +48,13 @@ class ExecutionOut(BaseModel):
     max_attempts: int | None = Field(
         None, description="Attempts it may take (1 + the schedule's max_retries), when known."
     )
+    waiting_for: Literal["agent_limit"] | None = Field(
+        None,
+        description="What a `pending` execution waits for besides its time: `agent_limit` "
+        "(its agent's max_concurrency or rate_per_minute, or a pause its backend asked for "
+        "with 429 Retry-After); it starts when the agent has room, and is never `missed` "
+        "for waiting. Null otherwise.",
+    )
 
     @classmethod
     def fields_of(cls, row: Execution) -> dict[str, Any]:
@@ -76,6 +83,7 @@ class ExecutionOut(BaseModel):
             "result_summary": row.result_summary,
             "error_message": row.error_message,
             "error_code": row.error_code,
+            "waiting_for": row.waiting_for if row.status == ExecutionStatus.PENDING else None,
         }
 
     @classmethod
