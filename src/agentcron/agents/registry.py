@@ -27,7 +27,13 @@ from agentcron.agents.config import AgentConfigError, AgentSpec, read_file
 from agentcron.agents.deps import AgentDeps
 from agentcron.agents.limits import AgentLimits
 from agentcron.agents.redact import RedactedAgent
-from agentcron.agents.settings import BACKENDS, BackendSettings
+from agentcron.agents.settings import (
+    BACKENDS,
+    BackendSettings,
+    LLMSettings,
+    OpenAISettings,
+    WebhookSettings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +146,15 @@ class AgentRegistry:
         """The agents that have limits (`max_concurrency`, `rate_per_minute`), by handle; the
         engine reads it on every claim, so it is one attribute read of the snapshot."""
         return self._snapshot.limits
+
+    def warm(self) -> None:
+        """Build the shared HTTP client now if an HTTP agent (webhook, openai, llm) is
+        configured: a server calls this at start, so the first fire of the day does not pay
+        for the client (its TLS context and transport, a few hundred ms) with every run of
+        the rush waiting behind it."""
+        http = (WebhookSettings, OpenAISettings, LLMSettings)
+        if any(isinstance(s, http) for s in self._snapshot.settings.values()):
+            _ = self.deps.http
 
     def infos(self) -> list[AgentInfo]:
         """What users may see: handle, name, description, backend kind. Never URLs or keys."""

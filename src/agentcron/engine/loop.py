@@ -140,6 +140,9 @@ class Engine:
         """Register this instance, recover lost work, and start the loop and its upkeep."""
         self.bus.bind(asyncio.get_running_loop())
         self.bus.on_event(self._on_event)
+        warm = getattr(self.agents, "warm", None)
+        if callable(warm):  # the agents' HTTP client, before the first fire needs it
+            warm()
         self.recorder.start()
         await asyncio.to_thread(self._register)
         self._loop_task = asyncio.create_task(self._run(), name="agentcron-engine")
