@@ -1,6 +1,6 @@
 """`python -m bench SCENARIO [options]`: the benchmark suite (see docs/benchmarks.md).
 
-Scenarios: burst, steady, startup, scaleout, api, cron, or `all`. `--quick` runs a smaller
+Scenarios: burst, steady, startup, scaleout, api, cron, agentbound, or `all`. `--quick` runs a smaller
 version of each (about a minute a scenario), `--smoke` a tiny one that only proves the
 bench still works. `--json FILE` writes every run; `--markdown FILE` renders the report
 (`all` without --quick/--smoke renders docs/benchmarks.md). `python -m bench report
@@ -26,7 +26,7 @@ from bench.child import warm_bytecode
 from bench.databases import Databases
 from bench.harness import Context
 
-SCENARIOS = ("burst", "steady", "startup", "scaleout", "cron", "api")
+SCENARIOS = ("burst", "steady", "startup", "scaleout", "cron", "api", "agentbound")
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_MARKDOWN = Path("docs/benchmarks.md")
 

@@ -318,6 +318,28 @@ def cron_section(result: dict[str, Any]) -> str:
     )
 
 
+def agentbound_section(result: dict[str, Any]) -> str:
+    from bench.agentbound import DELAY_S, HEADERS, table_rows
+
+    return "\n".join(
+        [
+            "## Agent-bound",
+            "",
+            f"N schedules due at once against a webhook agent that answers after {DELAY_S:g} s "
+            "(`bench.receiver`: a real HTTP server on 127.0.0.1 in its own process, asyncio, "
+            "counting requests in flight and when each arrived). `all done`: from the slot to "
+            "the last outcome committed; `ideal`: waves of 2 s as wide as the tightest limit "
+            "allows (N × 2 s ÷ concurrency), and for a rate the minutes its starts must span. "
+            "`peak in flight` and `max starts/60 s` are the receiver's own counts; `peak RSS` "
+            "is the engine process's. Goals: within 10% of ideal, RSS ≤ 300 MiB at 2,000 in "
+            "flight; with `max_concurrency = 50`, `rate_per_minute = 600`: never more than 50 "
+            "in flight or 600 starts in any minute, nothing lost, nothing missed.",
+            "",
+            table(HEADERS, table_rows(result["summary"])),
+        ]
+    )
+
+
 SECTIONS = {
     "burst": burst_section,
     "steady": steady_section,
@@ -325,6 +347,7 @@ SECTIONS = {
     "scaleout": scaleout_section,
     "api": api_section,
     "cron": cron_section,
+    "agentbound": agentbound_section,
 }
 
 

@@ -56,6 +56,7 @@ SCHEDULE_FIELDS = {
     "next_runs",
 }
 EXECUTION_FIELDS = {
+    "waiting_for",
     "id",
     "schedule_id",
     "agent_id",

@@ -20,10 +20,11 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from agentcron.agents.limits import LIMIT_KEYS, NO_LIMITS, AgentLimits, parse_limits
 from agentcron.agents.settings import BACKENDS, BackendSettings
 
 HANDLE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_COMMON_KEYS = ("name", "description", "backend")
+_COMMON_KEYS = ("name", "description", "backend", *LIMIT_KEYS)
 
 
 class AgentConfigError(ValueError):
@@ -43,6 +44,7 @@ class AgentSpec:
     description: str
     backend: str
     settings: BackendSettings
+    limits: AgentLimits = NO_LIMITS
 
 
 def read_file(path: Path) -> list[AgentSpec]:
@@ -108,6 +110,7 @@ def _parse_agent(
     for label, value in (("name", name), ("description", description)):
         if not isinstance(value, str):
             problems.append(f"{where} {label} must be a string")
+    limits = parse_limits(table, where, problems)
     if len(problems) > found or not isinstance(kind, str):
         return None
     backend = BACKENDS[kind]
@@ -117,7 +120,7 @@ def _parse_agent(
     except ValidationError as exc:
         problems.extend(_describe(exc, where, kind, backend.settings))
         return None
-    return AgentSpec(handle, name, description, kind, validated)
+    return AgentSpec(handle, name, description, kind, validated, limits)
 
 
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:

@@ -15,6 +15,7 @@ from agentcron.agents.threads import AgentThreads
 
 CONNECT_TIMEOUT_S = 10.0
 DEFAULT_SYNC_THREADS = 8
+KEEPALIVE_CONNECTIONS = 500  # idle connections kept for the next calls (5 s each)
 
 
 def default_http_client() -> httpx2.AsyncClient:
@@ -23,9 +24,15 @@ def default_http_client() -> httpx2.AsyncClient:
     Each call sets its own timeout from the attempt's; what sets none (an MCP session, which
     times its requests itself) waits as long as the attempt lasts, so only connecting is capped
     here. httpx2, not httpx: the model SDKs and the MCP SDK take an httpx2 client.
+
+    The pool is not capped: httpx's default of 100 connections would quietly hold a runner of
+    2,000 slow webhook calls to 100 in flight. What bounds the calls is the engine's
+    `runner_concurrency` and each agent's `max_concurrency`.
     """
     return httpx2.AsyncClient(
-        follow_redirects=False, timeout=httpx2.Timeout(None, connect=CONNECT_TIMEOUT_S)
+        follow_redirects=False,
+        timeout=httpx2.Timeout(None, connect=CONNECT_TIMEOUT_S),
+        limits=httpx2.Limits(max_connections=None, max_keepalive_connections=KEEPALIVE_CONNECTIONS),
     )
 
 

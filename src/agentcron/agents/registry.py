@@ -25,8 +25,15 @@ from typing import Any
 from agentcron.agents.base import Agent, AgentInfo
 from agentcron.agents.config import AgentConfigError, AgentSpec, read_file
 from agentcron.agents.deps import AgentDeps
+from agentcron.agents.limits import AgentLimits
 from agentcron.agents.redact import RedactedAgent
-from agentcron.agents.settings import BACKENDS, BackendSettings
+from agentcron.agents.settings import (
+    BACKENDS,
+    BackendSettings,
+    LLMSettings,
+    OpenAISettings,
+    WebhookSettings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,7 @@ class _Snapshot:
     infos: tuple[AgentInfo, ...]
     note: str
     settings: Mapping[str, BackendSettings] = field(default_factory=lambda: MappingProxyType({}))
+    limits: Mapping[str, AgentLimits] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _EMPTY = _Snapshot(MappingProxyType({}), (), "no agents are configured")
@@ -134,6 +142,20 @@ class AgentRegistry:
         backend in another way (the sentence parser's model fallback); never shown to users."""
         return self._snapshot.settings.get(_normal(handle))
 
+    def limits(self) -> Mapping[str, AgentLimits]:
+        """The agents that have limits (`max_concurrency`, `rate_per_minute`), by handle; the
+        engine reads it on every claim, so it is one attribute read of the snapshot."""
+        return self._snapshot.limits
+
+    def warm(self) -> None:
+        """Build the shared HTTP client now if an HTTP agent (webhook, openai, llm) is
+        configured: a server calls this at start, so the first fire of the day does not pay
+        for the client (its TLS context and transport, a few hundred ms) with every run of
+        the rush waiting behind it."""
+        http = (WebhookSettings, OpenAISettings, LLMSettings)
+        if any(isinstance(s, http) for s in self._snapshot.settings.values()):
+            _ = self.deps.http
+
     def infos(self) -> list[AgentInfo]:
         """What users may see: handle, name, description, backend kind. Never URLs or keys."""
         return list(self._snapshot.infos)
@@ -167,7 +189,8 @@ class AgentRegistry:
         )
         note = f"no agents are configured in {self.path}"
         settings = MappingProxyType({spec.handle: spec.settings for spec in specs})
-        return _Snapshot(MappingProxyType(agents), infos, note, settings)
+        limits = MappingProxyType({s.handle: s.limits for s in specs if s.limits.any})
+        return _Snapshot(MappingProxyType(agents), infos, note, settings, limits)
 
     def _construct(self, spec: AgentSpec) -> Agent:
         backend = BACKENDS[spec.backend]

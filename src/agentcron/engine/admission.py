@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from agentcron.engine import backfill, chains
+from agentcron.engine.gates import GateTurn, held_execution
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
-from agentcron.store import claims
+from agentcron.store import claims, gates
 from agentcron.store.ids import TimeOrderedIds
 from agentcron.store.records import (
     AttemptStart,
@@ -43,6 +44,7 @@ class ClaimResult:
     missed: int = 0
     skipped: int = 0
     retried: int = 0
+    held: int = 0  # runs kept waiting for their agent's limit (engine.gates)
     lags_s: list[float] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     # Records of slots not run (missed, or folded into a late run) whose number is counted
@@ -61,6 +63,7 @@ class ClaimResult:
         self.missed += other.missed
         self.skipped += other.skipped
         self.retried += other.retried
+        self.held += other.held
         self.lags_s.extend(other.lags_s)
         self.events.extend(other.events)
         self.to_count.extend(other.to_count)
@@ -156,9 +159,11 @@ def claim_schedules(
     lease: timedelta,
     notices: Notices | None = None,
     events: bool = True,
+    gate: GateTurn | None = None,
 ) -> ClaimResult:
     """Claim up to `limit` due schedules and write what each slot became (and, for slots
-    missed, the notices they call for)."""
+    missed, the notices they call for). With a `gate`, runs of agents at their limit are
+    recorded pending, waiting for it, instead of starting."""
     result = ClaimResult()
     due = claims.due_schedules(session, now, limit)
     if not due:
@@ -250,6 +255,8 @@ def claim_schedules(
                 None if status is ExecutionStatus.RUNNING else status,
             )
         )
+    if gate is not None:
+        _hold_new(session, gate, executions, result)
     written = claims.insert_executions(session, [execution for execution, _ in executions])
     result.to_count = [item for item in result.to_count if item.execution_id in written]
     claims.advance_schedules(session, advances)
@@ -262,6 +269,8 @@ def claim_schedules(
         if execution.status is ExecutionStatus.RUNNING:
             result.work.append(_work(execution.id, row, 1, now))
             result.lags_s.append((execution.lag_ms or 0) / 1000)
+        elif execution.status is ExecutionStatus.PENDING:
+            kind = "execution.queued"  # waiting for its agent's limit (engine.gates)
         else:
             kind = "execution.finished"
         if events:
@@ -279,6 +288,24 @@ def claim_schedules(
                 )
             )
     return result
+
+
+def _hold_new(
+    session: Session,
+    gate: GateTurn,
+    executions: list[tuple[NewExecution, DueSchedule]],
+    result: ClaimResult,
+) -> None:
+    """Turn the runs of agents at their limit into runs waiting for it (in place)."""
+    starting = [
+        (row.agent_id, e.id) for e, row in executions if e.status is ExecutionStatus.RUNNING
+    ]
+    held = gate.admit(session, starting)
+    if held:
+        result.held += len(held)
+        for index, (execution, row) in enumerate(executions):
+            if execution.id in held:
+                executions[index] = (held_execution(execution, held[execution.id]), row)
 
 
 def _notify_missed(
@@ -304,10 +331,14 @@ def claim_pending(
     worker_id: str,
     lease: timedelta,
     events: bool = True,
+    gate: GateTurn | None = None,
 ) -> ClaimResult:
-    """Start attempts that are waiting: retries after backoff, run-now, work handed back."""
+    """Start attempts that are waiting: retries after backoff, run-now, work handed back,
+    and (with a `gate`) runs waiting for their agent's limit once it has room."""
     result = ClaimResult()
     pending = claims.due_pending(session, now, limit)
+    if gate is not None:
+        pending += gate.waiting(session, limit - len(pending), {p.id for p in pending})
     if not pending:
         return result
     busy = claims.busy_schedule_ids(
@@ -318,7 +349,17 @@ def claim_pending(
     starts: list[AttemptStart] = []
     skips: list[uuid.UUID] = []
     commands = chains.commands_for(session, pending)  # chained runs read their upstream
+    held: dict[uuid.UUID, datetime] = {}
+    if gate is not None:
+        held = gate.admit(
+            session,
+            [(p.agent_id, p.id) for p in pending if not (p.attempt == 0 and p.schedule_id in busy)],
+        )
+        gates.hold(session, list(held.items()))
+        result.held += len(held)
     for item in pending:
+        if item.id in held:
+            continue
         if item.attempt == 0 and item.schedule_id in busy:
             skips.append(item.id)
             result.skipped += 1

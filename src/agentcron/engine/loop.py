@@ -25,6 +25,7 @@ from agentcron.engine import metrics
 from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules, count_slots
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
+from agentcron.engine.gates import Gates, limits_of
 from agentcron.engine.live import LiveProgress
 from agentcron.engine.notices import CREATED, Notices
 from agentcron.engine.recorder import Recorder
@@ -56,6 +57,7 @@ class TurnReport:
     retried: int = 0
     recovered: int = 0
     resumed: int = 0
+    held: int = 0
     lags_s: list[float] = field(default_factory=list)
 
     def add(self, claim: ClaimResult) -> None:
@@ -63,6 +65,7 @@ class TurnReport:
         self.missed += claim.missed
         self.skipped += claim.skipped
         self.retried += claim.retried
+        self.held += claim.held
         self.lags_s.extend(claim.lags_s)
 
 
@@ -108,6 +111,8 @@ class Engine:
         self._next_recovery: datetime | None = None
         self._next_resume: datetime | None = None  # when a pause given an end next ends
         self.notices = Notices(base_url_of(settings))
+        self.gates = Gates(limits_of(agents))
+        self._gated: set[uuid.UUID] = set()  # held executions of gated agents (limits, pauses)
         self.recorder = Recorder(
             store,
             worker_id=self.worker_id,
@@ -116,8 +121,9 @@ class Engine:
             retry=self.retry,
             notices=self.notices,
             listening=self.bus.listening,
+            gates=self.gates,
         )
-        self.recorder.on_recorded = self._held.difference_update
+        self.recorder.on_recorded = self._recorded
         self.live = LiveProgress(store, self.worker_id, self._publish)
         self._owns_dispatcher = dispatcher is None
         self.dispatcher = dispatcher or build_dispatcher(settings, clock)
@@ -137,6 +143,9 @@ class Engine:
         """Register this instance, recover lost work, and start the loop and its upkeep."""
         self.bus.bind(asyncio.get_running_loop())
         self.bus.on_event(self._on_event)
+        warm = getattr(self.agents, "warm", None)
+        if callable(warm):  # the agents' HTTP client, before the first fire needs it
+            warm()
         self.recorder.start()
         await asyncio.to_thread(self._register)
         self._loop_task = asyncio.create_task(self._run(), name="agentcron-engine")
@@ -217,7 +226,7 @@ class Engine:
             report.add(claim)
             self._launch(claim)
             self._horizon = claim.horizon
-            if claim.started + claim.missed + claim.skipped < limit:
+            if claim.started + claim.missed + claim.skipped + claim.held < limit:
                 break
         return report
 
@@ -261,7 +270,9 @@ class Engine:
         # Events cost a few µs each; in a burst nobody may be listening (no page, no other
         # instance), and thousands of them would be built for nothing.
         tell = self.bus.listening("execution.started")
+        self.gates.prepare(self.store, now)
         with self.store.write() as session:
+            gate = self.gates.turn(session, now)
             result = claim_schedules(
                 session,
                 now,
@@ -270,14 +281,21 @@ class Engine:
                 lease=self.lease,
                 notices=self.notices,
                 events=tell,
+                gate=gate,
             )
-            room = limit - (result.started + result.missed + result.skipped)
+            room = limit - (result.started + result.missed + result.skipped + result.held)
             if room > 0:
                 pending = claim_pending(
-                    session, now, room, worker_id=self.worker_id, lease=self.lease, events=tell
+                    session,
+                    now,
+                    room,
+                    worker_id=self.worker_id,
+                    lease=self.lease,
+                    events=tell,
+                    gate=gate,
                 )
                 result.merge(pending)
-                if pending.started + pending.skipped < room:
+                if pending.started + pending.skipped + pending.held < room:
                     result.horizon = (
                         claims.earliest_due(session),
                         claims.earliest_pending(session),
@@ -301,8 +319,11 @@ class Engine:
         for lag in claim.lags_s:
             metrics.LAG.observe(lag)
         first_tries = 0
+        gated = self.gates.is_gated
         for work in claim.work:
             self._held.add(work.execution_id)
+            if gated(work.agent_id):
+                self._gated.add(work.execution_id)
             first_tries += work.attempt == 1
             task = asyncio.create_task(self._attempt(work), name="agentcron-attempt")
             self._tasks.add(task)
@@ -310,6 +331,14 @@ class Engine:
         if first_tries:
             metrics.FIRES.labels(status="started").inc(first_tries)
         metrics.RUNNING.set(len(self._tasks))
+
+    def _recorded(self, execution_ids: list[uuid.UUID]) -> None:
+        self._held.difference_update(execution_ids)
+        if self._gated and not self._gated.isdisjoint(execution_ids):
+            # A run of a limited agent ended and its outcome is committed: its room is free
+            # now, so a run waiting for it starts at once rather than at its next check.
+            self._gated.difference_update(execution_ids)
+            self._wake.set()
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from agentcron.engine import chains, metrics
+from agentcron.engine.gates import Gates, pause_until, record_pauses
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.progress import steps_json
 from agentcron.engine.retry import RETRIABLE, RetryPolicy
@@ -44,6 +45,7 @@ class Recorder:
         retry: RetryPolicy,
         listening: Callable[[str], bool] = lambda kind: True,
         notices: Notices | None = None,
+        gates: Gates | None = None,
     ) -> None:
         self.store = store
         self.worker_id = worker_id
@@ -52,6 +54,7 @@ class Recorder:
         self._retry = retry
         self._listening = listening
         self._notices = notices
+        self._gates = gates
         self._queue: asyncio.Queue[Outcome] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -134,16 +137,57 @@ class Recorder:
             return events
         return self._notices.after_finish(session, now, finals) + events
 
+    def _paused(
+        self,
+        o: Outcome,
+        now: datetime,
+        until: datetime,
+        pauses: list[tuple[str, uuid.UUID, datetime, str]],
+    ) -> Finish:
+        """A 429 with Retry-After: the attempt is given back (kept as cancelled, which uses up
+        no retry) and the run waits for its agent, paused until `until` on every instance."""
+        seconds = round((until - now).total_seconds())
+        reason = f"{o.error}; @{o.work.agent_id}'s starts paused for {seconds} s (Retry-After)"
+        pauses.append((o.work.agent_id, o.work.execution_id, until, reason))
+        return Finish(
+            execution_id=o.work.execution_id,
+            schedule_id=o.work.schedule_id,
+            attempt=o.work.attempt,
+            attempt_status=ExecutionStatus.CANCELLED,
+            status=ExecutionStatus.PENDING,
+            finished_at=now,
+            attempt_started_at=o.work.started_at,
+            worker_id=self.worker_id,
+            duration_ms=o.duration_ms,
+            tokens_used=o.tokens_used,
+            input_tokens=o.input_tokens,
+            output_tokens=o.output_tokens,
+            llm_calls=o.llm_calls,
+            cost_usd=o.cost_usd,
+            model=o.model,
+            output=o.output,
+            steps=steps_json(o.steps),
+            error=reason,
+            error_code=o.error_code,
+            next_attempt_at=until,
+            shown_status=o.work.shown_status,
+        )
+
     def _write(self, batch: list[Outcome]) -> list[tuple[str, str, dict[str, Any]]]:
         now = self._now()
         finishes: list[Finish] = []
         events: list[tuple[str, str, dict[str, Any]]] = []
+        pauses: list[tuple[str, uuid.UUID, datetime, str]] = []
         with self.store.write() as session:
             failures = outcomes.failed_attempt_counts(
                 session,
                 [o.work.execution_id for o in batch if o.retryable and o.status in RETRIABLE],
             )
             for o in batch:
+                paused = pause_until(o.retry_after_s, o.error_code, now)
+                if paused is not None:
+                    finishes.append(self._paused(o, now, paused, pauses))
+                    continue
                 retry_at = self._retry.after(
                     o.status,
                     retryable=o.retryable,
@@ -184,6 +228,12 @@ class Recorder:
                 (o, f) for o, f in zip(batch, finishes, strict=True) if f.execution_id in written
             ]
             notices = self._notify(session, now, kept)
+            pauses = [p for p in pauses if p[1] in written]
+            if pauses:
+                record_pauses(session, now, pauses)
+        if self._gates is not None:
+            for agent_id, _, until, _ in pauses:
+                self._gates.note_pause(agent_id, until)
         tell_finished = self._listening("execution.finished")
         for o, f in kept:
             if f.next_attempt_at is None and not tell_finished:

@@ -129,6 +129,7 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
         "error_message": e.error_message,
         "upstream_execution_id": e.upstream_execution_id,
         "chain": e.chain,
+        "waiting_for": e.waiting_for,
     }
 
 
@@ -271,6 +272,7 @@ def start_pending(session: Session, starts: Sequence[AttemptStart]) -> None:
             bulk.Assign("attempt_started_at"),
             bulk.Assign("lag_ms", "coalesce"),
             bulk.Assign("next_attempt_at", "null"),
+            bulk.Assign("waiting_for", "null"),
         ),
     )
     rows = [

@@ -64,6 +64,7 @@ class NewExecution:
     error_message: str | None = None
     upstream_execution_id: uuid.UUID | None = None  # a chained run: whose outcome made it
     chain: bool = True  # whether its end may start its downstream schedules
+    waiting_for: str | None = None  # pending for its agent's limit ("agent_limit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,6 +282,15 @@ class Execution(Base):
             postgresql_where=text("status = 'running'"),
         ),
         Index("ix_executions_user_id_created_at", "user_id", "created_at"),
+        # Runs waiting for their agent's limit, oldest slot first per agent (0009); empty
+        # unless an agent has limits, so it costs a burst nothing.
+        Index(
+            "ix_executions_waiting_agent_id",
+            "agent_id",
+            "scheduled_for",
+            sqlite_where=text("status = 'pending' AND waiting_for IS NOT NULL"),
+            postgresql_where=text("status = 'pending' AND waiting_for IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -290,6 +299,9 @@ class Execution(Base):
     )
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
     agent_id: Mapped[str] = mapped_column(String(64))
+    # What a pending execution waits for besides its time: "agent_limit" (its agent's
+    # max_concurrency, rate_per_minute, or a pause a 429 asked for). None otherwise.
+    waiting_for: Mapped[str | None] = mapped_column(String(16))
     trigger: Mapped[str] = mapped_column(String(16), default=ExecutionTrigger.SCHEDULE.value)
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16))
@@ -386,6 +398,31 @@ class Instance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AgentGate(Base):
+    """One row per agent with limits (or paused by its backend): the claim transaction locks
+    it, so two instances cannot both admit the last free run; `paused_until` is when a
+    backend's 429 `Retry-After` lets the agent's starts resume, honoured by every instance."""
+
+    __tablename__ = "agent_gates"
+
+    agent_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AgentStart(Base):
+    """An attempt of a rate-limited agent started at `started_at`: counted for
+    `rate_per_minute` over the last 60 seconds, and pruned after, under the agent's gate."""
+
+    __tablename__ = "agent_starts"
+    __table_args__ = (Index("ix_agent_starts_agent_id_started_at", "agent_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class NoticeEvent(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -51,6 +51,13 @@ class ExecutionOut(BaseModel):
     upstream_execution_id: uuid.UUID | None = Field(
         None, description="For `trigger: chain`: the upstream execution whose end started it."
     )
+    waiting_for: Literal["agent_limit"] | None = Field(
+        None,
+        description="What a `pending` execution waits for besides its time: `agent_limit` "
+        "(its agent's max_concurrency or rate_per_minute, or a pause its backend asked for "
+        "with 429 Retry-After); it starts when the agent has room, and is never `missed` "
+        "for waiting. Null otherwise.",
+    )
 
     @classmethod
     def fields_of(cls, row: Execution) -> dict[str, Any]:
@@ -80,6 +87,7 @@ class ExecutionOut(BaseModel):
             "error_message": row.error_message,
             "error_code": row.error_code,
             "upstream_execution_id": row.upstream_execution_id,
+            "waiting_for": row.waiting_for if row.status == ExecutionStatus.PENDING else None,
         }
 
     @classmethod
