@@ -71,6 +71,7 @@ ROUTES = [
     Route("GET", "/api/notifications", 200, shared=True),
     Route("GET", "/api/notifications?schedule_id={sid}", 200),
     Route("GET", "/api/notifications?channel_id={cid}", 200),
+    Route("GET", "/api/usage", 200, shared=True),
     # The event stream never ends, so only its refusals are here; tests/api/test_events.py
     # receives it over a socket, as the owner and as another user.
     Route("GET", "/api/events", 0, shared=True),

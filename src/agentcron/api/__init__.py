@@ -14,6 +14,7 @@ from agentcron.api import (
     operations,
     previews,
     schedules,
+    usage,
     users,
 )
 from agentcron.api.bodylimit import BodyLimit
@@ -33,6 +34,7 @@ PROTECTED = (
     events.router,
     channels.router,
     notifications.router,
+    usage.router,
 )
 
 

@@ -28,6 +28,7 @@ from agentcron.service.schedules import ScheduleService
 from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
 from agentcron.service.streams import StreamGate
+from agentcron.service.usage import UsageService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
 
@@ -70,6 +71,7 @@ class UseCases:
     status: StatusService
     streams: StreamGate
     channels: ChannelService
+    usage: UsageService
     runtime: Runtime = field(repr=False)
 
     @property
@@ -167,5 +169,6 @@ def build_use_cases(
             total=settings.max_streams,
         ),
         channels=ChannelService(services, dispatcher),
+        usage=UsageService(services),
         runtime=Runtime(services, registry, engine, state, dispatcher),
     )
