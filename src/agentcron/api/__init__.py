@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 
 from agentcron.api import (
     agents,
+    budgets,
     channels,
     events,
     executions,
@@ -35,6 +36,7 @@ PROTECTED = (
     channels.router,
     notifications.router,
     usage.router,
+    budgets.router,
 )
 
 

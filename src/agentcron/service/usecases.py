@@ -20,6 +20,7 @@ from agentcron.engine.events import EventBus
 from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
 from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
+from agentcron.service.budgets import BudgetService
 from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
@@ -72,6 +73,7 @@ class UseCases:
     streams: StreamGate
     channels: ChannelService
     usage: UsageService
+    budgets: BudgetService
     runtime: Runtime = field(repr=False)
 
     @property
@@ -170,5 +172,6 @@ def build_use_cases(
         ),
         channels=ChannelService(services, dispatcher),
         usage=UsageService(services),
+        budgets=BudgetService(services),
         runtime=Runtime(services, registry, engine, state, dispatcher),
     )

@@ -127,6 +127,7 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
         "lease_expires_at": e.lease_expires_at,
         "next_attempt_at": e.next_attempt_at,
         "error_message": e.error_message,
+        "error_code": e.error_code,
     }
 
 

@@ -62,6 +62,7 @@ class NewExecution:
     lease_expires_at: datetime | None = None
     next_attempt_at: datetime | None = None
     error_message: str | None = None
+    error_code: str | None = None  # a slot refused at claim: why, for programs
 
 
 @dataclass(frozen=True, slots=True)
