@@ -84,6 +84,14 @@ ROUTES = [
     Route("GET", "/api/budgets/{bid}", 200),
     Route("PATCH", "/api/budgets/{bid}", 200, body={"max_tokens": 500}),
     Route("DELETE", "/api/budgets/{bgone}", 204),
+    Route("GET", "/api/model-prices", 200, shared=True),
+    Route(
+        "POST",
+        "/api/model-prices",
+        403,
+        shared=True,
+        body={"model": "m", "input_per_mtok": 1, "output_per_mtok": 2},
+    ),
     # The event stream never ends, so only its refusals are here; tests/api/test_events.py
     # receives it over a socket, as the owner and as another user.
     Route("GET", "/api/events", 0, shared=True),

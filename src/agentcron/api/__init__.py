@@ -14,6 +14,7 @@ from agentcron.api import (
     notifications,
     operations,
     previews,
+    prices,
     schedules,
     usage,
     users,
@@ -37,6 +38,7 @@ PROTECTED = (
     notifications.router,
     usage.router,
     budgets.router,
+    prices.router,
 )
 
 

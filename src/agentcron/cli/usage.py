@@ -221,3 +221,72 @@ def budgets_rm(
             )
         client.delete(f"/api/budgets/{found[0]['id']}")
     console.print(f"removed budget {out.short_id(found[0].get('id'))}", highlight=False)
+
+
+prices_app = typer.Typer(
+    help="Model prices set by operators (USD per million tokens), from a given instant.",
+    no_args_is_help=True,
+)
+
+
+@prices_app.command("ls")
+def prices_ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None) -> None:
+    """Operators' model prices, each from its start.
+
+    Example: agentcron prices ls
+    """
+    with connect(url, token) as client:
+        rows: list[dict[str, Any]] = client.get("/api/model-prices").get("items", [])
+    if as_json:
+        out.print_json(rows)
+        return
+    if not rows:
+        console.print("no prices set: genai-prices' bundled data prices the models it knows")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("MODEL", "INPUT $/M", "OUTPUT $/M", "FROM"):
+        table.add_column(name, no_wrap=True)
+    for row in rows:
+        table.add_row(
+            out.text(row.get("model")),
+            f"{row.get('input_per_mtok'):g}",
+            f"{row.get('output_per_mtok'):g}",
+            out.text(row.get("valid_from")),
+        )
+    console.print(table)
+
+
+@prices_app.command("add")
+def prices_add(
+    model: Annotated[str, typer.Argument(help="The model, as agents report it.")],
+    input_per_mtok: Annotated[float, typer.Argument(help="USD per million input tokens.")],
+    output_per_mtok: Annotated[float, typer.Argument(help="USD per million output tokens.")],
+    valid_from: Annotated[
+        str | None, typer.Option("--from", help="From when, ISO 8601 (default: now).")
+    ] = None,
+    as_json: JsonOpt = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Set a model's price from now (or --from) on; costs already written stay. Admins only.
+
+    Example: agentcron prices add openai:gpt-4o 2.5 10 --from 2026-04-01T00:00:00Z
+    """
+    body: dict[str, Any] = {
+        "model": model,
+        "input_per_mtok": input_per_mtok,
+        "output_per_mtok": output_per_mtok,
+    }
+    if valid_from:
+        body["valid_from"] = valid_from
+    with connect(url, token) as client:
+        made = client.post("/api/model-prices", body)
+    if as_json:
+        out.print_json(made)
+        return
+    console.print(
+        f"{out.text(made.get('model'))}: ${made.get('input_per_mtok'):g} in, "
+        f"${made.get('output_per_mtok'):g} out per million tokens from "
+        f"{out.text(made.get('valid_from'))}",
+        highlight=False,
+    )

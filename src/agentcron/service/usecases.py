@@ -25,6 +25,7 @@ from agentcron.service.channels import ChannelService
 from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
+from agentcron.service.prices import PriceService
 from agentcron.service.schedules import ScheduleService
 from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
@@ -74,6 +75,7 @@ class UseCases:
     channels: ChannelService
     usage: UsageService
     budgets: BudgetService
+    prices: PriceService
     runtime: Runtime = field(repr=False)
 
     @property
@@ -173,5 +175,6 @@ def build_use_cases(
         channels=ChannelService(services, dispatcher),
         usage=UsageService(services),
         budgets=BudgetService(services),
+        prices=PriceService(services),
         runtime=Runtime(services, registry, engine, state, dispatcher),
     )
