@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from agentcron.engine.clock import ManualClock
+from agentcron.service.budgets import BudgetDraft, BudgetService
 from agentcron.service.schedules import ScheduleService
 from tests.api.helpers import (
     CRON_BODY,
@@ -71,6 +72,26 @@ ROUTES = [
     Route("GET", "/api/notifications", 200, shared=True),
     Route("GET", "/api/notifications?schedule_id={sid}", 200),
     Route("GET", "/api/notifications?channel_id={cid}", 200),
+    Route("GET", "/api/usage", 200, shared=True),
+    Route(
+        "POST",
+        "/api/budgets",
+        201,
+        shared=True,
+        body={"scope": "user", "period": "day", "max_tokens": 1000},
+    ),
+    Route("GET", "/api/budgets", 200, shared=True),
+    Route("GET", "/api/budgets/{bid}", 200),
+    Route("PATCH", "/api/budgets/{bid}", 200, body={"max_tokens": 500}),
+    Route("DELETE", "/api/budgets/{bgone}", 204),
+    Route("GET", "/api/model-prices", 200, shared=True),
+    Route(
+        "POST",
+        "/api/model-prices",
+        403,
+        shared=True,
+        body={"model": "m", "input_per_mtok": 1, "output_per_mtok": 2},
+    ),
     # The event stream never ends, so only its refusals are here; tests/api/test_events.py
     # receives it over a socket, as the owner and as another user.
     Route("GET", "/api/events", 0, shared=True),
@@ -92,7 +113,9 @@ async def test_the_table_covers_every_api_route(app: FastAPI) -> None:
             .replace("{gone}", "{schedule_id}")
             .replace("{eid}", "{execution_id}")
             .replace("{cgone}", "{channel_id}")
-            .replace("{cid}", "{channel_id}"),
+            .replace("{cid}", "{channel_id}")
+            .replace("{bgone}", "{budget_id}")
+            .replace("{bid}", "{budget_id}"),
         )
         for r in ROUTES
         if "?" not in r.path
@@ -111,6 +134,9 @@ async def test_every_route_answers_each_caller(
     eid = ScheduleService(app.state.runtime.services).run_now(owner.user, sid).id
     cid = seed_channel(app, owner, "ops")
     cgone = seed_channel(app, owner, "to-delete")
+    budgets = BudgetService(app.state.runtime.services)
+    bid = budgets.create(owner.user, BudgetDraft("user", period="day", max_tokens=9)).row.id
+    bgone = budgets.create(owner.user, BudgetDraft("user", period="day", max_tokens=9)).row.id
     headers = {
         "nobody": {},
         "bad-token": bearer("acr_not-a-real-token"),
@@ -122,7 +148,9 @@ async def test_every_route_answers_each_caller(
     for route in ROUTES:
         if route.path == "/api/events" and who in ("owner", "other-user"):
             continue
-        path = route.path.format(sid=sid, eid=eid, gone=gone, cid=cid, cgone=cgone)
+        path = route.path.format(
+            sid=sid, eid=eid, gone=gone, cid=cid, cgone=cgone, bid=bid, bgone=bgone
+        )
         response = await client.request(route.method, path, json=route.body, headers=headers)
         expected = _expected(who, route)
         label = f"{route.method} {route.path} as {who}"
@@ -167,7 +195,15 @@ async def _same_as_missing(
     label: str,
 ) -> None:
     missing = str(uuid.uuid4())
-    path = route.path.format(sid=missing, eid=missing, gone=missing, cid=missing, cgone=missing)
+    path = route.path.format(
+        sid=missing,
+        eid=missing,
+        gone=missing,
+        cid=missing,
+        cgone=missing,
+        bid=missing,
+        bgone=missing,
+    )
     reference = await client.request(route.method, path, json=route.body, headers=headers)
     strip = {"detail", "instance"}  # they name the id that was asked for
     if reference.status_code != 404 or {k: v for k, v in got.items() if k not in strip} != {

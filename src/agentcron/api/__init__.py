@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI
 
 from agentcron.api import (
     agents,
+    budgets,
     chains,
     channels,
     events,
@@ -15,7 +16,9 @@ from agentcron.api import (
     operations,
     organise,
     previews,
+    prices,
     schedules,
+    usage,
     users,
 )
 from agentcron.api.bodylimit import BodyLimit
@@ -37,6 +40,9 @@ PROTECTED = (
     notifications.router,
     chains.router,
     organise.router,
+    usage.router,
+    budgets.router,
+    prices.router,
 )
 
 

@@ -26,6 +26,7 @@ from agentcron.cli.agents import agents_app
 from agentcron.cli.channels import channels_app
 from agentcron.cli.common import EXIT_USAGE, err_console
 from agentcron.cli.me import me_app
+from agentcron.cli.usage import budgets_app, prices_app, usage
 
 SCHEDULES = "Schedules"
 WATCH = "Watch"
@@ -69,6 +70,7 @@ watch_commands: list[Command] = [runs.history, watch.status, watch.tail]
 for command in watch_commands:
     app.command(rich_help_panel=WATCH)(command)
 app.command("show-run", rich_help_panel=WATCH)(runs.show_run)
+app.command("usage", rich_help_panel=WATCH)(usage)
 
 setup_commands: list[Command] = [
     account.login,
@@ -82,6 +84,8 @@ setup_commands: list[Command] = [
 for command in setup_commands:
     app.command(rich_help_panel=SETUP)(command)
 app.add_typer(channels_app, name="channels", rich_help_panel=WATCH)
+app.add_typer(budgets_app, name="budgets", rich_help_panel=WATCH)
+app.add_typer(prices_app, name="prices", rich_help_panel=SETUP)
 app.add_typer(me_app, name="me", rich_help_panel=SETUP)
 app.add_typer(agents_app, name="agents", rich_help_panel=SETUP)
 app.add_typer(people.users_app, name="users", rich_help_panel=SETUP)

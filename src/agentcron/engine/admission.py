@@ -13,10 +13,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from agentcron.engine import backfill, chains
+from agentcron.engine.budgets import CODE as BUDGET_CODE
+from agentcron.engine.budgets import BudgetGate
 from agentcron.engine.gates import GateTurn, held_execution
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
+from agentcron.store import budgets as budget_claims
 from agentcron.store import claims, gates
 from agentcron.store.ids import TimeOrderedIds
 from agentcron.store.records import (
@@ -134,6 +137,7 @@ def _work(
     attempt: int,
     now: datetime,
     command: str | None = None,
+    allowance: int | None = None,
 ) -> Work:
     return Work(
         execution_id=execution_id,
@@ -147,6 +151,7 @@ def _work(
         max_retries=row.max_retries,
         started_at=now,
         shown_status=row.last_status,
+        token_allowance=allowance,
     )
 
 
@@ -171,6 +176,8 @@ def claim_schedules(
     busy = claims.busy_schedule_ids(
         session, (row.id for row in due if row.overlap == Overlap.SKIP.value)
     )
+    budget = BudgetGate.load(session, now, [(row.user_id, row.id, row.agent_id) for row in due])
+    allowances: dict[uuid.UUID, int | None] = {}
     planner = SlotPlanner()
     new_id = TimeOrderedIds(2 * len(due))
     lease_expires_at = now + lease
@@ -224,7 +231,23 @@ def claim_schedules(
                 error_message=BUSY,
             )
             result.skipped += 1
+        elif not (verdict := budget.verdict(row.user_id, row.id, row.agent_id)).allowed:
+            status = ExecutionStatus.SKIPPED
+            execution = NewExecution(
+                new_id(),
+                row.id,
+                row.user_id,
+                row.agent_id,
+                slot,
+                now,
+                status,
+                finished_at=now,
+                error_message=verdict.message,
+                error_code=BUDGET_CODE,
+            )
+            result.skipped += 1
         else:
+            allowances[row.id] = verdict.allowance
             status = ExecutionStatus.RUNNING
             execution = NewExecution(
                 new_id(),
@@ -262,12 +285,13 @@ def claim_schedules(
     claims.advance_schedules(session, advances)
     if notices is not None:
         result.events += _notify_missed(session, now, notices, executions, written)
+    result.events += budget.write(session, now)
     for execution, row in executions:
         if execution.id not in written:
             continue
         kind = "execution.started"
         if execution.status is ExecutionStatus.RUNNING:
-            result.work.append(_work(execution.id, row, 1, now))
+            result.work.append(_work(execution.id, row, 1, now, allowance=allowances.get(row.id)))
             result.lags_s.append((execution.lag_ms or 0) / 1000)
         elif execution.status is ExecutionStatus.PENDING:
             kind = "execution.queued"  # waiting for its agent's limit (engine.gates)
@@ -346,6 +370,10 @@ def claim_pending(
         (p.schedule_id for p in pending if p.attempt == 0 and p.overlap == Overlap.SKIP.value),
     )
     pending = backfill.hold_back(session, pending, busy, now)  # they wait their turn, in order
+    budget = BudgetGate.load(
+        session, now, [(p.user_id, p.schedule_id, p.agent_id) for p in pending]
+    )
+    refused: list[tuple[uuid.UUID, str]] = []
     starts: list[AttemptStart] = []
     skips: list[uuid.UUID] = []
     commands = chains.commands_for(session, pending)  # chained runs read their upstream
@@ -378,10 +406,16 @@ def claim_pending(
                     )
                 )
             continue
+        verdict = budget.verdict(item.user_id, item.schedule_id, item.agent_id)
+        if not verdict.allowed:
+            refused.append((item.id, verdict.message or BUDGET_CODE))
+            result.skipped += 1
+            continue
         number = item.attempt + 1
         lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
         starts.append(AttemptStart(item.id, number, worker_id, now, now + lease, lag_ms))
-        result.work.append(_work(item.id, item, number, now, commands.get(item.id)))
+        work = _work(item.id, item, number, now, commands.get(item.id), verdict.allowance)
+        result.work.append(work)
         if number > 1:
             result.retried += 1
         else:
@@ -402,4 +436,6 @@ def claim_pending(
             )
     claims.start_pending(session, starts)
     claims.skip_pending(session, skips, now, BUSY)
+    budget_claims.skip_refused(session, refused, now, BUDGET_CODE)
+    result.events += budget.write(session, now)
     return result

@@ -360,6 +360,7 @@ class Engine:
                 self.agents,
                 output_max_bytes=self.settings.output_max_bytes,
                 progress=progress,
+                max_tokens_allowance=work.token_allowance,
             )
         finally:
             self.live.forget(work.execution_id)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from agentcron.engine import chains, metrics
 from agentcron.engine.gates import Gates, pause_until, record_pauses
 from agentcron.engine.notices import Final, Notices
+from agentcron.engine.pricing import priced
 from agentcron.engine.progress import steps_json
 from agentcron.engine.retry import RETRIABLE, RetryPolicy
 from agentcron.engine.runner import Outcome
@@ -179,6 +180,7 @@ class Recorder:
         events: list[tuple[str, str, dict[str, Any]]] = []
         pauses: list[tuple[str, uuid.UUID, datetime, str]] = []
         with self.store.write() as session:
+            batch = priced(session, batch, now)  # operators' prices, fixed at this instant
             failures = outcomes.failed_attempt_counts(
                 session,
                 [o.work.execution_id for o in batch if o.retryable and o.status in RETRIABLE],

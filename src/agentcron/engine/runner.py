@@ -36,6 +36,7 @@ class Work:
     max_retries: int
     started_at: datetime  # when this attempt was claimed (the engine's clock)
     shown_status: str | None = None  # the schedule's last status when it was claimed
+    token_allowance: int | None = None  # what the budgets still allow (engine/budgets.py)
 
 
 @dataclass(frozen=True, slots=True)

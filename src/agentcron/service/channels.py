@@ -46,7 +46,7 @@ from agentcron.store.tables import (
 )
 
 EVENTS = tuple(e.value for e in NoticeEvent if e is not NoticeEvent.TEST)
-DEFAULT_ON = ("failure", "recovery", "agent", "auto_paused")
+DEFAULT_ON = ("failure", "recovery", "agent", "auto_paused", "budget_warning", "budget_exhausted")
 MAX_CHANNELS = 20
 NAME_MAX = 64
 

@@ -21,6 +21,7 @@ from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
 from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
 from agentcron.service.backfill import BackfillService
+from agentcron.service.budgets import BudgetService
 from agentcron.service.bulk import BulkService
 from agentcron.service.chains import ChainService
 from agentcron.service.channels import ChannelService
@@ -28,11 +29,13 @@ from agentcron.service.context import Services
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
 from agentcron.service.pauses import PauseService
+from agentcron.service.prices import PriceService
 from agentcron.service.schedules import ScheduleService
 from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
 from agentcron.service.streams import StreamGate
 from agentcron.service.tags import TagService
+from agentcron.service.usage import UsageService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
 
@@ -75,6 +78,9 @@ class UseCases:
     status: StatusService
     streams: StreamGate
     channels: ChannelService
+    usage: UsageService
+    budgets: BudgetService
+    prices: PriceService
     runtime: Runtime = field(repr=False)
     chains: ChainService = field(default=None, repr=False)  # type: ignore[assignment]
     # Organising many schedules (issue #21): built from `schedules` in __post_init__.
@@ -187,5 +193,8 @@ def build_use_cases(
             total=settings.max_streams,
         ),
         channels=ChannelService(services, dispatcher),
+        usage=UsageService(services),
+        budgets=BudgetService(services),
+        prices=PriceService(services),
         runtime=Runtime(services, registry, engine, state, dispatcher),
     )

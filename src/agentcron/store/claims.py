@@ -130,6 +130,7 @@ def _execution_row(e: NewExecution) -> dict[str, Any]:
         "upstream_execution_id": e.upstream_execution_id,
         "chain": e.chain,
         "waiting_for": e.waiting_for,
+        "error_code": e.error_code,
     }
 
 

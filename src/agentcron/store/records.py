@@ -65,6 +65,7 @@ class NewExecution:
     upstream_execution_id: uuid.UUID | None = None  # a chained run: whose outcome made it
     chain: bool = True  # whether its end may start its downstream schedules
     waiting_for: str | None = None  # pending for its agent's limit ("agent_limit")
+    error_code: str | None = None  # a slot refused at claim: why, for programs
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,19 @@ def beyond_last(session: Session, keep: int, batch: int) -> list[uuid.UUID]:
     )
 
 
+ROLLED = (
+    "count",
+    "tokens_used",
+    "llm_calls",
+    "duration_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "unpriced_runs",
+    "unpriced_tokens",
+)
+
+
 def roll_up_and_delete(session: Session, ids: list[uuid.UUID]) -> int:
     if not ids:
         return 0
@@ -60,30 +73,52 @@ def roll_up_and_delete(session: Session, ids: list[uuid.UUID]) -> int:
             Execution.schedule_id,
             Execution.scheduled_for,
             Execution.status,
+            Execution.agent_id,
+            Execution.model,
             Execution.tokens_used,
             Execution.llm_calls,
             Execution.duration_ms,
+            Execution.input_tokens,
+            Execution.output_tokens,
+            Execution.cost_usd,
         ).where(Execution.id.in_(ids))
     ).all()
-    totals: dict[tuple[uuid.UUID, uuid.UUID, date, str], list[int]] = defaultdict(
-        lambda: [0, 0, 0, 0]
+    Key = tuple[uuid.UUID, uuid.UUID, date, str, str, str]
+    totals: dict[Key, dict[str, Any]] = defaultdict(
+        lambda: dict.fromkeys(ROLLED, 0) | {"duration_max_ms": 0}
     )
-    for user_id, schedule_id, scheduled_for, status, tokens, calls, duration in rows:
-        entry = totals[(user_id, schedule_id, scheduled_for.date(), status)]
-        entry[0] += 1
-        entry[1] += tokens or 0
-        entry[2] += calls or 0
-        entry[3] += duration or 0
+    for row in rows:
+        key = (
+            row.user_id,
+            row.schedule_id,
+            row.scheduled_for.date(),
+            row.status,
+            row.agent_id or "",
+            row.model or "",
+        )
+        entry = totals[key]
+        tokens = row.tokens_used or 0
+        entry["count"] += 1
+        entry["tokens_used"] += tokens
+        entry["llm_calls"] += row.llm_calls or 0
+        entry["duration_ms"] += row.duration_ms or 0
+        entry["input_tokens"] += row.input_tokens or 0
+        entry["output_tokens"] += row.output_tokens or 0
+        if row.cost_usd is not None:
+            entry["cost_usd"] += row.cost_usd
+        elif tokens > 0:
+            entry["unpriced_runs"] += 1
+            entry["unpriced_tokens"] += tokens
+        entry["duration_max_ms"] = max(entry["duration_max_ms"], row.duration_ms or 0)
     values: list[dict[str, Any]] = [
         {
             "user_id": key[0],
             "schedule_id": key[1],
             "day": key[2],
             "status": key[3],
-            "count": v[0],
-            "tokens_used": v[1],
-            "llm_calls": v[2],
-            "duration_ms": v[3],
+            "agent_id": key[4],
+            "model": key[5],
+            **v,
         }
         for key, v in totals.items()
     ]
@@ -92,12 +127,16 @@ def roll_up_and_delete(session: Session, ids: list[uuid.UUID]) -> int:
     insert: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     for value in values:
         stmt = insert.values(**value)
+        longest = table.c.duration_max_ms
         session.execute(
             stmt.on_conflict_do_update(
-                index_elements=["user_id", "schedule_id", "day", "status"],
+                index_elements=["user_id", "schedule_id", "day", "status", "agent_id", "model"],
                 set_={
-                    name: table.c[name] + stmt.excluded[name]
-                    for name in ("count", "tokens_used", "llm_calls", "duration_ms")
+                    **{name: table.c[name] + stmt.excluded[name] for name in ROLLED},
+                    "duration_max_ms": case(
+                        (stmt.excluded.duration_max_ms > longest, stmt.excluded.duration_max_ms),
+                        else_=longest,
+                    ),
                 },
             )
         )

@@ -291,6 +291,8 @@ class Execution(Base):
             sqlite_where=text("status = 'pending' AND waiting_for IS NOT NULL"),
             postgresql_where=text("status = 'pending' AND waiting_for IS NOT NULL"),
         ),
+        # Usage and budgets sum a user's executions over a range of slots (0010).
+        Index("ix_executions_user_id_scheduled_for", "user_id", "scheduled_for"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -379,10 +381,86 @@ class DailyRollup(Base):
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Usage (0010): which agent and model the pruned runs were, so usage by agent and by
+    # model outlives pruning too ("" when unknown), and what they spent.
+    agent_id: Mapped[str] = mapped_column(
+        String(64), primary_key=True, default="", server_default=""
+    )
+    model: Mapped[str] = mapped_column(String(128), primary_key=True, default="", server_default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
     tokens_used: Mapped[int] = mapped_column(Integer, default=0)
     llm_calls: Mapped[int] = mapped_column(Integer, default=0)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    """The known part of the cost; runs that used tokens without a price are counted below."""
+    unpriced_runs: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    unpriced_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    duration_max_ms: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
+class BudgetScope(StrEnum):
+    USER = "user"
+    SCHEDULE = "schedule"
+    AGENT = "agent"
+
+
+class BudgetPeriod(StrEnum):
+    RUN = "run"
+    DAY = "day"
+    MONTH = "month"
+
+
+class Budget(Base):
+    """A limit on what a user's runs may spend (tokens and/or USD) per run, UTC day or UTC
+    month, for all their runs, one schedule or one agent. Spend is summed from executions at
+    each check (engine/budgets.py); this row holds only the limit, and which period was
+    last warned about or exhausted, so each notice goes out once per period. On PostgreSQL
+    a claim locks its owner's budget rows, so two instances never both pass a check."""
+
+    __tablename__ = "budgets"
+    __table_args__ = (
+        CheckConstraint(_in("scope", BudgetScope), name="scope"),
+        CheckConstraint(_in("period", BudgetPeriod), name="period"),
+        CheckConstraint("warn_at > 0 AND warn_at <= 1", name="warn_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str] = mapped_column(String(16))
+    schedule_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("scheduled_commands.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[str | None] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    max_tokens: Mapped[int | None] = mapped_column(Integer)
+    max_usd: Mapped[float | None] = mapped_column(Float)
+    warn_at: Mapped[float] = mapped_column(Float, default=0.8)
+    warned_for: Mapped[str | None] = mapped_column(String(16))
+    exhausted_for: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ModelPrice(Base):
+    """An operator's price for a model (USD per million tokens), in force from `valid_from`:
+    it overrides or adds to genai-prices' bundled data for runs that end after that instant.
+    Costs are written when a run ends, so a new price never re-prices history."""
+
+    __tablename__ = "model_prices"
+    __table_args__ = (
+        UniqueConstraint("model", "valid_from", name="uq_model_prices_model_valid_from"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    model: Mapped[str] = mapped_column(String(128))
+    input_per_mtok: Mapped[float] = mapped_column(Float)
+    output_per_mtok: Mapped[float] = mapped_column(Float)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Instance(Base):
@@ -435,6 +513,8 @@ class NoticeEvent(StrEnum):
     AUTO_PAUSED = "auto_paused"
     MISSED = "missed"
     TEST = "test"
+    BUDGET_WARNING = "budget_warning"
+    BUDGET_EXHAUSTED = "budget_exhausted"
 
 
 class DeliveryStatus(StrEnum):

@@ -28,6 +28,7 @@ from agentcron.web.views import (
     live,
     overview,
     schedules,
+    usage,
 )
 from agentcron.web.views import settings as settings_page
 
@@ -67,6 +68,7 @@ def install(app: FastAPI, use_cases: UseCases, secret_key: str) -> None:
         live,
         guide,
         channels,
+        usage,
         settings_page,
     ):
         app.include_router(module.router, include_in_schema=False)

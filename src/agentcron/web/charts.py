@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WIDTH = 360
@@ -166,3 +167,69 @@ def sparse_ticks(count: int, wanted: int = 6) -> set[int]:
     if count - 1 - max(chosen - {count - 1}) <= step / 2:
         chosen.discard(max(chosen - {count - 1}))
     return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One layer of a stacked chart: its colour class, its name, and a value per bar."""
+
+    css: str
+    name: str
+    values: list[float]
+
+
+def stacked_chart(
+    title: str,
+    summary: str,
+    labels: list[str],
+    layers: list[Layer],
+    *,
+    describe: Callable[[str, str, float], str],
+    y_label: str = "",
+    ticks: int = 6,
+    when_empty: str = "Nothing in this range.",
+) -> Chart:
+    """Bars with their layers stacked bottom up, one bar per label (a day, a schedule). Each
+    segment's tooltip is `describe(label, layer name, value)`; a bar of zeros draws nothing,
+    and a chart of zeros says `when_empty` instead of an axis up to 1."""
+    chart = Chart(title, summary, note=when_empty)
+    totals = [sum(layer.values[i] for layer in layers) for i in range(len(labels))]
+    if not labels or not layers or all(t <= 0 for t in totals):
+        return chart
+    chart.note = ""
+    highest = max(totals)
+    if y_label == "ms" and highest > 60_000:
+        top = nice_ceiling(highest / 60_000) * 60_000
+    else:
+        top = nice_ceiling(highest)
+    plot_height = chart.baseline - PAD_TOP
+    slot = (chart.right - chart.left) / len(labels)
+    width = min(slot - min(4.0, slot * 0.25), MAX_BAR_WIDTH)
+    shown = sparse_ticks(len(labels), ticks)
+    for index, label in enumerate(labels):
+        x = chart.left + index * slot + (slot - width) / 2
+        bottom = chart.baseline
+        for layer in layers:
+            value = layer.values[index]
+            if value <= 0:
+                continue
+            height = max(plot_height * value / top, 1.5)
+            bottom -= height
+            chart.bars.append(
+                Bar(
+                    round(x, 2),
+                    round(bottom, 2),
+                    round(width, 2),
+                    round(height, 2),
+                    layer.css,
+                    describe(label, layer.name, value),
+                )
+            )
+        if index in shown:
+            chart.x_ticks.append(Tick(round(x + width / 2, 2), label))
+    unit = _unit(top, y_label)
+    for fraction in (0.0, 0.5, 1.0):
+        chart.y_ticks.append(
+            Tick(round(chart.baseline - plot_height * fraction, 2), _axis(top * fraction, unit))
+        )
+    return chart

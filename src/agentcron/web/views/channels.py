@@ -32,6 +32,8 @@ EVENT_WORDS = {
     "agent": "The agent asks",
     "auto_paused": "Paused after failures",
     "missed": "Missed slot",
+    "budget_warning": "Budget nearly spent",
+    "budget_exhausted": "Budget exhausted",
 }
 
 
