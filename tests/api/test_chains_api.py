@@ -177,3 +177,28 @@ async def test_run_now_takes_a_chain_flag(app: FastAPI, client: httpx.AsyncClien
     assert unchained.status_code == 202
     typo = await client.post(f"{S}/{up['id']}/execute", json={"chains": False}, headers=me.headers)
     assert typo.status_code == 422
+
+
+async def test_the_agents_api_lists_categories_with_their_members(
+    make_app: Any, agents_file: Any
+) -> None:
+    agents_file.write_text(
+        agents_file.read_text()
+        + '\n[agents.ra]\nbackend = "echo"\ncategories = ["research"]\n'
+        + '\n[agents.rb]\nbackend = "echo"\ncategories = ["research"]\n'
+    )
+    app = make_app()
+    me = new_caller(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        groups = (await client.get("/api/agents/categories", headers=me.headers)).json()
+        assert groups == [{"name": "research", "members": ["ra", "rb"]}]
+        listed = {
+            a["handle"]: a["categories"]
+            for a in (await client.get("/api/agents", headers=me.headers)).json()
+        }
+        assert listed["ra"] == ["research"] and listed["alice"] == []
+        made = await _create(
+            client, me.headers, **{**INTERVAL_BODY, "command_text": "@research read"}
+        )
+        assert made["agent_id"] == "research"

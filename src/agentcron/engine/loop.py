@@ -14,6 +14,7 @@ import random
 import socket
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,6 +116,12 @@ class Engine:
             listening=self.bus.listening,
         )
         self.recorder.on_recorded = self._held.difference_update
+        # Group schedules (@category) run on every member; a lookup without groups runs
+        # each schedule on its own agent.
+        self.members: Callable[[str], Sequence[str]] = getattr(
+            agents, "members", lambda agent_id: (agent_id,)
+        )
+        self.recorder.members = self.members
         self.live = LiveProgress(store, self.worker_id, self._publish)
         self._owns_dispatcher = dispatcher is None
         self.dispatcher = dispatcher or build_dispatcher(settings, clock)
@@ -228,7 +235,7 @@ class Engine:
 
     async def recover(self, now: datetime) -> int:
         recovered, events = await asyncio.to_thread(
-            recover_expired, self.store, now, self.retry, self.notices
+            recover_expired, self.store, now, self.retry, self.notices, self.members
         )
         for kind, user_id, data in events:
             self._publish(kind, user_id, data)
@@ -250,6 +257,7 @@ class Engine:
                 lease=self.lease,
                 notices=self.notices,
                 events=tell,
+                members=self.members,
             )
             room = limit - (result.started + result.missed + result.skipped)
             if room > 0:

@@ -345,19 +345,24 @@ class ScheduleService:
                 row = repo.get(session, user.id, ident)
                 if row is None:
                     raise NotFound("schedule", schedule_id)
-                execution = NewExecution(
-                    id=uuid.uuid4(),
-                    schedule_id=row.id,
-                    user_id=user.id,
-                    agent_id=row.agent_id,
-                    scheduled_for=now + timedelta(microseconds=nudge),
-                    created_at=now,
-                    status=ExecutionStatus.PENDING,
-                    trigger=ExecutionTrigger.MANUAL,
-                    next_attempt_at=now,
-                    chain=chain,
-                )
-                if claims.insert_executions(session, [execution]):
+                group = self.s.agents.categories().get(row.agent_id) or [row.agent_id]
+                planned = [
+                    NewExecution(
+                        id=uuid.uuid4(),
+                        schedule_id=row.id,
+                        user_id=user.id,
+                        agent_id=agent,
+                        scheduled_for=now + timedelta(microseconds=nudge),
+                        created_at=now,
+                        status=ExecutionStatus.PENDING,
+                        trigger=ExecutionTrigger.MANUAL,
+                        next_attempt_at=now,
+                        chain=chain,
+                    )
+                    for agent in group  # a group schedule runs on every member
+                ]
+                execution = planned[0]
+                if claims.insert_executions(session, planned):
                     row.last_run_at = now
                     break
         else:  # pragma: no cover - five manual runs in the same microsecond
