@@ -202,3 +202,24 @@ async def test_the_agents_api_lists_categories_with_their_members(
             client, me.headers, **{**INTERVAL_BODY, "command_text": "@research read"}
         )
         assert made["agent_id"] == "research"
+
+
+async def test_a_sentence_makes_a_chain(app: FastAPI, client: httpx.AsyncClient) -> None:
+    me = new_caller(app)
+    await _create(client, me.headers, **INTERVAL_BODY, key="daily-check")
+    made = await _create(
+        client, me.headers, text="@bob summarise the results after daily-check fails"
+    )
+    assert made["schedule_type"] == "after" and made["after_on"] == "failure"
+    assert made["agent_id"] == "bob" and made["command_text"] == "@bob summarise the results"
+    assert made["schedule_text"] == "After daily-check fails"
+    preview = await client.post(
+        "/api/schedules/preview",
+        json={"text": "@bob sum up after daily-check finishes"},
+        headers=me.headers,
+    )
+    assert preview.status_code == 200 and preview.json()["next_runs"] == []
+    unknown = await client.post(
+        S, json={"text": "@bob x after nothing-here succeeds"}, headers=me.headers
+    )
+    assert unknown.status_code == 422 and "nothing-here" in unknown.json()["detail"]
