@@ -78,7 +78,10 @@ def resolve_upstream(session: Session, user: User, ref: str) -> uuid.UUID:
     except ValueError:
         row = schedules_repo.get_by_key(session, user.id, text)
     else:
-        row = schedules_repo.get(session, user.id, ident)
+        # An id, or a key that is one (import names upstreams created from a file so).
+        row = schedules_repo.get(session, user.id, ident) or schedules_repo.get_by_key(
+            session, user.id, text
+        )
     if row is None:
         raise InvalidInput.one(
             "after_schedule_id",
