@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
-from agentcron.service.chains import HasDependents, check_graph, label_of, resolve_upstream
+from agentcron.service.chains import HasDependents, check_graph, resolve_upstream
 from agentcron.service.context import Services
 from agentcron.service.drafts import (
     FILTER_MAX_LEN,
@@ -456,7 +456,10 @@ def _labels(session: Session, user: User, rows: Sequence[ScheduledCommand]) -> d
     """Labels of the upstreams of the `after` schedules among these (one read, if any)."""
     if not any(r.schedule_type == ScheduleType.AFTER.value for r in rows):
         return {}
-    return {e.id: label_of(e) for e in chains_repo.edges(session, user.id)}
+    return {
+        e.id: e.key or (e.command_text if len(e.command_text) <= 40 else e.command_text[:39] + "…")
+        for e in chains_repo.edges(session, user.id)
+    }
 
 
 def _upstream(
