@@ -85,3 +85,16 @@ def test_the_chain_graph_links_the_schedules(page: Any, site: Site, ann: Person)
     expect(back.locator("[data-chain-node]")).to_have_count(3)
     back.get_by_role("link", name=re.compile("check deprecated models")).click()
     expect(page).to_have_url(re.compile(f"/schedules/{root}/history$"))
+
+
+def test_an_after_schedule_is_edited_as_its_sentence(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
+    root, middle, _ = _chain(site, ann)
+    form = client.get(f"/schedules/{middle}/edit")
+    assert form.status_code == 200
+    assert f"@bob summarise the findings after {root} succeeds" in form.text
+    calendar = client.get("/calendar")
+    assert calendar.status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200
