@@ -98,3 +98,16 @@ def test_an_after_schedule_is_edited_as_its_sentence(
     assert calendar.status_code == 200
     home = client.get("/")
     assert home.status_code == 200
+
+
+def test_a_chained_execution_links_its_upstream_run(
+    site: Site, ann: Person, client: httpx.Client
+) -> None:
+    root, middle, _ = _chain(site, ann)
+    first = site.schedules.run_now(ann.user, root)
+    site.settle()
+    site.settle()
+    history = client.get(f"/schedules/{middle}/history").text
+    [chained] = re.findall(r'data-execution-id="([0-9a-f-]+)"', history)
+    page = client.get(f"/executions/{chained}").text
+    assert f'href="/executions/{first.id}" data-upstream' in page
