@@ -78,9 +78,7 @@ async def test_loops_and_deep_chains_are_refused_naming_them(
         f"{S}/{ids['b']}", json={"after_schedule_id": "d"}, headers=me.headers
     )
     assert loop.status_code == 422
-    assert "loop" in loop.json()["detail"]
-    for name in ("b", "c", "d"):
-        assert name in loop.json()["detail"]
+    assert "loop: b → c → d → b" in loop.json()["detail"]
     itself = await client.patch(
         f"{S}/{ids['c']}", json={"after_schedule_id": "c"}, headers=me.headers
     )

@@ -71,12 +71,8 @@ class UseCases:
     status: StatusService
     streams: StreamGate
     channels: ChannelService
+    chains: ChainService
     runtime: Runtime = field(repr=False)
-    chains: ChainService = field(default=None, repr=False)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.chains is None:
-            self.chains = ChainService(self.runtime.services)
 
     @property
     def engine_state(self) -> EngineState:
@@ -173,5 +169,6 @@ def build_use_cases(
             total=settings.max_streams,
         ),
         channels=ChannelService(services, dispatcher),
+        chains=ChainService(services),
         runtime=Runtime(services, registry, engine, state, dispatcher),
     )
