@@ -95,3 +95,36 @@ def test_a_loop_in_the_file_is_refused(cli: Cli) -> None:
     )
     result = cli("import", str(path))
     assert result.exit_code != 0 and "loop" in one_error_line(result)
+
+
+def test_group_schedules_and_chains_travel_as_written() -> None:
+    """A group schedule is its category in `agent_id`; an unchanged file plans nothing."""
+    from agentcron.cli.transfer import exported, plan, stable_labels
+
+    items = [
+        {
+            "id": "11111111-1111-1111-1111-111111111111",
+            "key": "papers",
+            "agent_id": "research",
+            "command_text": "@research read new papers",
+            "schedule_type": "cron",
+            "cron_expression": "0 9 * * *",
+            "timezone": "UTC",
+            "enabled": True,
+        },
+        {
+            "id": "22222222-2222-2222-2222-222222222222",
+            "key": None,
+            "agent_id": "research",
+            "command_text": "@research compare notes",
+            "schedule_type": "after",
+            "after_schedule_id": "11111111-1111-1111-1111-111111111111",
+            "after_on": "always",
+            "timezone": "UTC",
+            "enabled": True,
+        },
+    ]
+    entries = [exported(i, stable_labels(items)) for i in items]
+    assert entries[0]["agent_id"] == "research"
+    assert entries[1]["after"] == "papers" and entries[1]["after_on"] == "always"
+    assert [c.action for c in plan(entries, items)] == ["unchanged", "unchanged"]
