@@ -221,3 +221,16 @@ async def test_a_sentence_makes_a_chain(app: FastAPI, client: httpx.AsyncClient)
         S, json={"text": "@bob x after nothing-here succeeds"}, headers=me.headers
     )
     assert unknown.status_code == 422 and "nothing-here" in unknown.json()["detail"]
+
+
+async def test_chained_schedules_count_toward_the_cap(make_app: Any) -> None:
+    app = make_app(max_schedules_per_user=2)
+    me = new_caller(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        await _create(client, me.headers, **INTERVAL_BODY, key="check")
+        await _create(client, me.headers, command_text="@bob s", after_schedule_id="check")
+        third = await client.post(
+            S, json={"command_text": "@bob t", "after_schedule_id": "check"}, headers=me.headers
+        )
+        assert third.status_code == 409 and "limit of 2" in third.json()["detail"]
