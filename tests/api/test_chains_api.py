@@ -234,3 +234,20 @@ async def test_chained_schedules_count_toward_the_cap(make_app: Any) -> None:
             S, json={"command_text": "@bob t", "after_schedule_id": "check"}, headers=me.headers
         )
         assert third.status_code == 409 and "limit of 2" in third.json()["detail"]
+
+
+async def test_put_takes_back_what_get_gave_for_an_after_schedule(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    me = new_caller(app)
+    await _create(client, me.headers, **INTERVAL_BODY, key="check")
+    child = await _create(
+        client, me.headers, command_text="@bob s", after_schedule_id="check", after_on="always"
+    )
+    got = (await client.get(f"{S}/{child['id']}", headers=me.headers)).json()
+    put = await client.put(
+        f"{S}/{child['id']}", json={**got, "description": "kept"}, headers=me.headers
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["after_schedule_id"] == child["after_schedule_id"]
+    assert put.json()["after_on"] == "always" and put.json()["next_run_at"] is None
