@@ -48,10 +48,12 @@ ROUTES = [
     Route("POST", f"{S}/{{sid}}/enable", 200),
     Route("POST", f"{S}/{{sid}}/execute", 202),
     Route("GET", f"{S}/{{sid}}/executions", 200),
+    Route("GET", f"{S}/{{sid}}/dependents", 200),
     Route("GET", "/api/executions", 200, shared=True),
     Route("GET", "/api/executions/{eid}", 200),
     Route("DELETE", f"{S}/{{gone}}", 204),
     Route("GET", "/api/agents", 200, shared=True),
+    Route("GET", "/api/agents/categories", 200, shared=True),
     # Neither caller here is an administrator (test_schedules reloads as one).
     Route("POST", "/api/agents/reload", 403, shared=True),
     Route("GET", "/api/me", 200, shared=True),

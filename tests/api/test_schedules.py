@@ -331,7 +331,7 @@ async def test_agents_me_and_reload(
     caller = new_caller(app, "ada", admin=True)
     agents = (await client.get("/api/agents", headers=caller.headers)).json()
     assert [a["handle"] for a in agents] == ["alice", "bob", "maya"]
-    assert set(agents[0]) == {"handle", "name", "description", "backend"}
+    assert set(agents[0]) == {"handle", "name", "description", "backend", "categories"}
     me = (await client.get("/api/me", headers=caller.headers)).json()
     assert (me["id"], me["name"], me["schedules"]) == (str(caller.user.id), "ada", 0)
     assert me["limits"]["max_schedules"] == 50

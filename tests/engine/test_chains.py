@@ -204,3 +204,31 @@ async def test_two_engines_run_each_child_once_per_upstream_slot(
         await other.wait_idle()
         await other.recorder.stop()
         await world.close()
+
+
+async def test_a_run_recovered_from_a_lost_worker_starts_its_failure_chain(world: World) -> None:
+    a = world.create(command_text="@blocker job", key="job", max_retries=0, **HOURLY)
+    b = world.create(
+        command_text="@bob investigate {{upstream.status}}",
+        after_schedule_id="job",
+        after_on="failure",
+    )
+    slot = world.schedule(a.id).next_run_at
+    doomed = _engine(world, "w-doomed")
+    world.clock.set(slot)
+    await doomed.tick()  # claims and starts, then "dies"
+    for task in list(doomed._tasks):
+        task.cancel()
+    await asyncio.gather(*doomed._tasks, return_exceptions=True)
+    world.clock.set(slot + timedelta(seconds=world.settings.lease_s + 1))
+    report = await world.engine.tick()
+    assert report.recovered == 1
+    [up] = world.executions(a.id)
+    assert up.status == "failed"
+    [down] = world.executions(b.id)
+    assert down.trigger == "chain" and down.scheduled_for == slot
+    await world.fire()
+    [down] = world.executions(b.id)
+    assert down.status == "success" and "investigate failed" in down.output
+    agents.RELEASE.set()
+    await doomed.recorder.stop()

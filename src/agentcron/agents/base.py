@@ -211,3 +211,4 @@ class AgentInfo:
     name: str
     description: str
     backend: str
+    categories: tuple[str, ...] = ()  # the groups (@category) it belongs to

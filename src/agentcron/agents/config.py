@@ -24,7 +24,7 @@ from agentcron.agents.limits import LIMIT_KEYS, NO_LIMITS, AgentLimits, parse_li
 from agentcron.agents.settings import BACKENDS, BackendSettings
 
 HANDLE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_COMMON_KEYS = ("name", "description", "backend", *LIMIT_KEYS)
+_COMMON_KEYS = ("name", "description", "backend", "categories", *LIMIT_KEYS)
 
 
 class AgentConfigError(ValueError):
@@ -45,6 +45,8 @@ class AgentSpec:
     backend: str
     settings: BackendSettings
     limits: AgentLimits = NO_LIMITS
+    # Groups: `categories = ["research"]` lets a command to @research run on every member.
+    categories: tuple[str, ...] = ()
 
 
 def read_file(path: Path) -> list[AgentSpec]:
@@ -91,6 +93,13 @@ def parse(data: dict[str, Any], *, source: str) -> list[AgentSpec]:
         spec = _parse_agent(handle, table, where, problems)
         if spec is not None:
             specs[handle] = spec
+    for spec in specs.values():
+        for category in spec.categories:
+            if category in specs:
+                problems.append(
+                    f"{source}: [agents.{spec.handle}] category {category!r} clashes with the "
+                    f"handle @{category}; a name is either an agent or a category"
+                )
     if problems:
         raise AgentConfigError(problems)
     return list(specs.values())
@@ -111,6 +120,7 @@ def _parse_agent(
         if not isinstance(value, str):
             problems.append(f"{where} {label} must be a string")
     limits = parse_limits(table, where, problems)
+    categories = _categories(table.get("categories", []), where, problems)
     if len(problems) > found or not isinstance(kind, str):
         return None
     backend = BACKENDS[kind]
@@ -120,7 +130,22 @@ def _parse_agent(
     except ValidationError as exc:
         problems.extend(_describe(exc, where, kind, backend.settings))
         return None
-    return AgentSpec(handle, name, description, kind, validated, limits)
+    return AgentSpec(handle, name, description, kind, validated, limits, categories)
+
+
+def _categories(value: object, where: str, problems: list[str]) -> tuple[str, ...]:
+    """The groups an agent belongs to: names written like handles, without `@`."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f'{where} categories must be a list of names, e.g. ["research"]')
+        return ()
+    names = tuple(sorted({v.strip().removeprefix("@").lower() for v in value}))
+    for name in names:
+        if not HANDLE.match(name):
+            problems.append(
+                f"{where} category {name!r} must be a letter then up to 31 letters, digits, "
+                "'_' or '-'"
+            )
+    return names
 
 
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:

@@ -66,6 +66,8 @@ class _Snapshot:
     note: str
     settings: Mapping[str, BackendSettings] = field(default_factory=lambda: MappingProxyType({}))
     limits: Mapping[str, AgentLimits] = field(default_factory=lambda: MappingProxyType({}))
+    # Groups: category → its member handles, sorted (a category never shares a handle's name).
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _EMPTY = _Snapshot(MappingProxyType({}), (), "no agents are configured")
@@ -137,6 +139,19 @@ class AgentRegistry:
     def handles(self) -> list[str]:
         return sorted(self._snapshot.agents)
 
+    def categories(self) -> dict[str, list[str]]:
+        """Each category (`@research`) and the handles of its members."""
+        return {name: list(members) for name, members in sorted(self._snapshot.groups.items())}
+
+    def members(self, name: str) -> tuple[str, ...]:
+        """Who a command to `@name` runs on: the agent itself, or every member of the
+        category (read from the current snapshot: a reload counts from the next slot)."""
+        snapshot = self._snapshot
+        wanted = _normal(name)
+        if wanted in snapshot.agents:
+            return (wanted,)
+        return snapshot.groups.get(wanted, ())
+
     def settings_of(self, handle: str) -> BackendSettings | None:
         """An agent's validated settings, for code of this process that talks to the same
         backend in another way (the sentence parser's model fallback); never shown to users."""
@@ -184,13 +199,18 @@ class AgentRegistry:
         if problems:
             raise AgentConfigError(problems)
         infos = tuple(
-            AgentInfo(spec.handle, spec.name, spec.description, spec.backend)
+            AgentInfo(spec.handle, spec.name, spec.description, spec.backend, spec.categories)
             for spec in sorted(specs, key=lambda spec: spec.handle)
         )
         note = f"no agents are configured in {self.path}"
         settings = MappingProxyType({spec.handle: spec.settings for spec in specs})
         limits = MappingProxyType({s.handle: s.limits for s in specs if s.limits.any})
-        return _Snapshot(MappingProxyType(agents), infos, note, settings, limits)
+        groups: dict[str, list[str]] = {}
+        for spec in sorted(specs, key=lambda spec: spec.handle):
+            for category in spec.categories:
+                groups.setdefault(category, []).append(spec.handle)
+        frozen = MappingProxyType({name: tuple(members) for name, members in groups.items()})
+        return _Snapshot(MappingProxyType(agents), infos, note, settings, limits, frozen)
 
     def _construct(self, spec: AgentSpec) -> Agent:
         backend = BACKENDS[spec.backend]

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from agentcron.api.deps import ApiDep
 from agentcron.api.problems import responses
 from agentcron.api.schemas import AgentOut, ReloadOut
+from agentcron.api.schemas.system import CategoryOut
 from agentcron.auth import CurrentUser
 
 router = APIRouter(prefix="/api/agents", tags=["agents"])
@@ -18,8 +19,28 @@ router = APIRouter(prefix="/api/agents", tags=["agents"])
 def list_agents(api: ApiDep, user: CurrentUser) -> list[AgentOut]:
     """Handle, name, description and backend kind; never URLs, keys or settings."""
     return [
-        AgentOut(handle=i.handle, name=i.name, description=i.description, backend=i.backend)
+        AgentOut(
+            handle=i.handle,
+            name=i.name,
+            description=i.description,
+            backend=i.backend,
+            categories=list(i.categories),
+        )
         for i in api.agents.infos()
+    ]
+
+
+@router.get(
+    "/categories",
+    response_model=list[CategoryOut],
+    summary="The groups of agents",
+    responses=responses(401, 429, 500),
+)
+def list_categories(api: ApiDep, user: CurrentUser) -> list[CategoryOut]:
+    """Each category (`categories = [...]` in agents.toml) with its members. A command to
+    `@category` runs once per member agent at each slot."""
+    return [
+        CategoryOut(name=name, members=members) for name, members in api.agents.categories().items()
     ]
 
 

@@ -86,7 +86,9 @@ def list_schedules(
     user: CurrentUser,
     agent_id: Annotated[str | None, Query(description="Only this agent's.")] = None,
     enabled: Annotated[bool | None, Query(description="Only enabled (or disabled) ones.")] = None,
-    schedule_type: Annotated[str | None, Query(description="`cron`, `interval` or `once`.")] = None,
+    schedule_type: Annotated[
+        str | None, Query(description="`cron`, `interval`, `once` or `after`.")
+    ] = None,
     q: Annotated[
         str | None, Query(description="Text in the command, description or agent.")
     ] = None,

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from agentcron.cli.client import ApiClient
+from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import EXIT_USAGE, err_console, fail
+from agentcron.cli.remote import resolve_id
 
 IdArg = Annotated[
     str, typer.Argument(metavar="ID", help="A schedule id, a unique prefix of one, or its key.")
@@ -51,6 +52,22 @@ TimeoutOpt = Annotated[
 GraceOpt = Annotated[
     str | None,
     typer.Option("--grace", help="Still run a slot found this late (else it is missed): 5m."),
+]
+AfterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--after",
+        help="Run after this schedule (id, short id or key) ends, for the same slot: a chain.",
+        show_default=False,
+    ),
+]
+OnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        help="With --after: success (default), failure (failed or timed out) or always.",
+        show_default=False,
+    ),
 ]
 KeyOpt = Annotated[
     str | None, typer.Option("--key", help="A stable name of yours, used by export/import.")
@@ -91,12 +108,30 @@ def parse_at(value: str, timezone: str) -> str:
 
 
 def timing_fields(
-    client: ApiClient, cron: str | None, every: str | None, at: str | None, tz: str | None
+    client: ApiClient,
+    cron: str | None,
+    every: str | None,
+    at: str | None,
+    tz: str | None,
+    after: str | None = None,
+    on: str | None = None,
 ) -> dict[str, Any]:
     """The structured timing flags as request fields ({} when none is given)."""
-    given = [name for name, value in (("--cron", cron), ("--every", every), ("--at", at)) if value]
+    given = [
+        name
+        for name, value in (("--cron", cron), ("--every", every), ("--at", at), ("--after", after))
+        if value
+    ]
     if len(given) > 1:
-        fail(f"give one of --cron, --every, --at (not {' and '.join(given)})", EXIT_USAGE)
+        fail(f"give one of --cron, --every, --at, --after (not {' and '.join(given)})", EXIT_USAGE)
+    if on and not after:
+        fail("--on goes with --after (e.g. --after daily-check --on failure)", EXIT_USAGE)
+    if after:
+        return {
+            "schedule_type": "after",
+            "after_schedule_id": _upstream(client, after),
+            "after_on": on or "success",
+        }
     if cron:
         return {"schedule_type": "cron", "cron_expression": cron}
     if every:
@@ -106,6 +141,15 @@ def timing_fields(
         zone = tz or str(client.get("/api/me").get("timezone") or "UTC")
         return {"schedule_type": "once", "run_at": parse_at(at, zone)}
     return {}
+
+
+def _upstream(client: ApiClient, ident: str) -> str:
+    """A short id is widened to the full id; a key (or anything else) goes as given, for
+    the server to resolve and check."""
+    try:
+        return resolve_id(client, ident)
+    except ApiError:
+        return ident
 
 
 def policy_fields(

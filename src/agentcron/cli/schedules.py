@@ -22,6 +22,7 @@ from agentcron.cli.client import ApiClient, ApiError
 from agentcron.cli.common import EXIT_USAGE, console, fail
 from agentcron.cli.flags import (
     AcceptModelOpt,
+    AfterOpt,
     AgentOpt,
     AtOpt,
     CronOpt,
@@ -30,6 +31,7 @@ from agentcron.cli.flags import (
     GraceOpt,
     IdArg,
     KeyOpt,
+    OnOpt,
     OverlapOpt,
     RetriesOpt,
     TimeoutOpt,
@@ -62,6 +64,8 @@ def add(
     cron: CronOpt = None,
     every: EveryOpt = None,
     at: AtOpt = None,
+    after: AfterOpt = None,
+    on: OnOpt = None,
     tz: TzOpt = None,
     agent: AgentOpt = None,
     description: DescriptionOpt = None,
@@ -92,10 +96,11 @@ def add(
       agentcron add "@bob summarise the logs" --cron "0 18 * * 1-5" --tz Europe/Berlin --yes
 
       agentcron add "@alice check billing health daily at 9am" --tag ops --tag daily
+      agentcron add "@bob summarise {{upstream.summary}}" --after daily-check --on failure
     """
     now = out.now_utc()
     with connect(url, token) as client:
-        timing = timing_fields(client, cron, every, at, tz)
+        timing = timing_fields(client, cron, every, at, tz, after, on)
         policy = policy_fields(
             tz=tz,
             agent=agent,
@@ -127,6 +132,8 @@ def add(
         out.print_json(created)
         return
     next_run = out.relative(created.get("next_run_at"), now)
+    if created.get("schedule_type") == "after":
+        next_run = out.text(created.get("schedule_text") or "after its upstream")
     console.print(
         f"created [bold]{out.short_id(created['id'])}[/] · next run {next_run}", highlight=False
     )

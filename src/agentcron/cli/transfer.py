@@ -8,6 +8,11 @@ the next import finds it. Import never deletes: a schedule missing from the file
 `notify` travels as the API writes it (`null` is silence; left out, the schedule follows
 your channels); its channel ids are this server's, so a file moved to another server needs
 its ids edited (the import then names the unknown one).
+
+Chains travel by key: an `after` schedule's entry says `after: <its upstream's key>` (or the
+id export wrote, which import gives the upstreams it creates as their key) and `after_on`;
+import creates upstreams before the schedules that run after them. Group schedules
+(`agent_id` a category) travel as any other.
 """
 
 from __future__ import annotations
@@ -57,10 +62,16 @@ TIMING = (
     "run_at",
     "timezone",
 )
-ALLOWED = {"id", *FIELDS}
+CHAIN = ("after", "after_on")
+ALLOWED = {"id", *FIELDS, *CHAIN}
 
 
-def exported(item: dict[str, Any]) -> dict[str, Any]:
+def stable_labels(items: list[dict[str, Any]]) -> dict[str, str]:
+    """How each schedule is named in a file: its key, else its id."""
+    return {str(i["id"]): str(i.get("key") or i["id"]) for i in items}
+
+
+def exported(item: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": str(item["id"])}
     for name in FIELDS:
         value = item.get(name)
@@ -71,6 +82,11 @@ def exported(item: dict[str, Any]) -> dict[str, Any]:
         if value is None or (name in ("description", "tags") and not value):
             continue
         entry[name] = value
+        if name == "schedule_type" and value == "after":
+            upstream = item.get("after_schedule_id")
+            if upstream is not None:
+                entry["after"] = (labels or {}).get(str(upstream), str(upstream))
+            entry["after_on"] = item.get("after_on") or "success"
     return entry
 
 
@@ -117,7 +133,8 @@ def export(
     """
     with connect(url, token) as client:
         items = all_schedules(client, tag=tag or None)
-    document = {"version": FORMAT_VERSION, "schedules": [exported(i) for i in items]}
+    labels = stable_labels(items)
+    document = {"version": FORMAT_VERSION, "schedules": [exported(i, labels) for i in items]}
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     if output is None:
         typer.echo(text, nl=False)
@@ -196,11 +213,36 @@ def _same(name: str, ours: Any, theirs: Any) -> bool:
     return bool(ours == theirs)
 
 
+def upstream_first(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries ordered so that a schedule's upstream (named in this file) comes before
+    it; a loop in the file is refused naming it."""
+    from graphlib import CycleError, TopologicalSorter
+
+    stable = {str(e.get("key") or e.get("id")): e for e in entries}
+    ids = {str(e.get("id")): str(e.get("key") or e.get("id")) for e in entries if e.get("id")}
+    graph: dict[str, set[str]] = {}
+    for name, entry in stable.items():
+        upstream = str(entry.get("after") or "")
+        upstream = ids.get(upstream, upstream)
+        graph[name] = {upstream} if upstream in stable else set()
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        fail(f"the file's chains make a loop: {' → '.join(map(str, exc.args[1]))}")
+    return [stable[name] for name in order]
+
+
+def _current_after(current: dict[str, Any], labels: dict[str, str]) -> str | None:
+    upstream = current.get("after_schedule_id")
+    return labels.get(str(upstream), str(upstream)) if upstream else None
+
+
 def plan(entries: list[dict[str, Any]], schedules: list[dict[str, Any]]) -> list[Change]:
     by_key = {s["key"]: s for s in schedules if s.get("key")}
     by_id = {str(s["id"]): s for s in schedules}
+    labels = stable_labels(schedules)
     changes: list[Change] = []
-    for entry in entries:
+    for entry in upstream_first(entries):
         ident = str(entry.get("id") or "")
         if entry.get("key"):
             # A key added in the file to an exported schedule finds it by its id.
@@ -217,22 +259,41 @@ def plan(entries: list[dict[str, Any]], schedules: list[dict[str, Any]]) -> list
             for name in FIELDS
             if name in entry and not _same(name, entry[name], current.get(name))
         }
+        if "after" in entry:
+            now_after = _current_after(current, labels)
+            wanted = str(entry["after"])
+            if now_after != wanted and labels.get(wanted) != now_after:
+                diff["after"] = (now_after, entry["after"])
+        if "after_on" in entry and entry["after_on"] != current.get("after_on"):
+            diff["after_on"] = (current.get("after_on"), entry["after_on"])
         action = "update" if diff else "unchanged"
         changes.append(Change(action, label, entry, str(current["id"]), diff))
     return changes
+
+
+def _chain_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    if entry.get("schedule_type") != "after" and "after" not in entry:
+        return {}
+    return {
+        "schedule_type": "after",
+        "after_schedule_id": str(entry.get("after") or ""),
+        "after_on": entry.get("after_on") or "success",
+    }
 
 
 def _body(change: Change) -> dict[str, Any]:
     entry = change.entry
     if change.action == "create":
         body = {k: v for k, v in entry.items() if k in FIELDS}
+        body.update(_chain_fields(entry))
         if not body.get("key"):
             body["key"] = str(entry["id"])
         return body
-    body = {name: entry[name] for name in change.fields}
-    if any(name in TIMING for name in change.fields):
+    body = {name: entry[name] for name in change.fields if name in FIELDS}
+    if any(name in TIMING or name in CHAIN for name in change.fields):
         # A timing change is sent whole, so a new type does not meet the old type's fields.
         body.update({name: entry[name] for name in TIMING if name in entry})
+        body.update(_chain_fields(entry))
     return body
 
 

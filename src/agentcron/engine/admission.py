@@ -138,12 +138,13 @@ def _work(
     now: datetime,
     command: str | None = None,
     allowance: int | None = None,
+    agent_id: str | None = None,
 ) -> Work:
     return Work(
         execution_id=execution_id,
         schedule_id=row.id if isinstance(row, DueSchedule) else row.schedule_id,
         user_id=row.user_id,
-        agent_id=row.agent_id,
+        agent_id=row.agent_id if agent_id is None else agent_id,
         command=row.command_text if command is None else command,
         scheduled_for=row.next_run_at if isinstance(row, DueSchedule) else row.scheduled_for,
         attempt=attempt,
@@ -165,6 +166,7 @@ def claim_schedules(
     notices: Notices | None = None,
     events: bool = True,
     gate: GateTurn | None = None,
+    members: chains.Members | None = None,
 ) -> ClaimResult:
     """Claim up to `limit` due schedules and write what each slot became (and, for slots
     missed, the notices they call for). With a `gate`, runs of agents at their limit are
@@ -249,20 +251,15 @@ def claim_schedules(
         else:
             allowances[row.id] = verdict.allowance
             status = ExecutionStatus.RUNNING
-            execution = NewExecution(
-                new_id(),
-                row.id,
-                row.user_id,
-                row.agent_id,
-                slot,
-                now,
-                status,
-                attempt=1,
-                started_at=now,
-                lag_ms=max(0, int(lateness.total_seconds() * 1000)),
-                worker_id=worker_id,
-                lease_expires_at=lease_expires_at,
-            )
+            # A group schedule (@category) runs once per member agent at this slot; the
+            # members are read now, so a reload counts from the next slot.
+            group = tuple(members(row.agent_id)) if members is not None else ()
+            for agent in group[:-1]:
+                executions.append(
+                    (_running(new_id(), row, agent, slot, now, worker_id, lease_expires_at), row)
+                )
+            agent = group[-1] if group else row.agent_id
+            execution = _running(new_id(), row, agent, slot, now, worker_id, lease_expires_at)
         executions.append((execution, row))
         if behind and status is not ExecutionStatus.MISSED:
             folded, tally = _coalesced(row, trigger, slot, now, new_id)
@@ -291,7 +288,15 @@ def claim_schedules(
             continue
         kind = "execution.started"
         if execution.status is ExecutionStatus.RUNNING:
-            result.work.append(_work(execution.id, row, 1, now, allowance=allowances.get(row.id)))
+            work = _work(
+                execution.id,
+                row,
+                1,
+                now,
+                allowance=allowances.get(row.id),
+                agent_id=execution.agent_id,
+            )
+            result.work.append(work)
             result.lags_s.append((execution.lag_ms or 0) / 1000)
         elif execution.status is ExecutionStatus.PENDING:
             kind = "execution.queued"  # waiting for its agent's limit (engine.gates)
@@ -305,7 +310,7 @@ def claim_schedules(
                     {
                         "execution_id": str(execution.id),
                         "schedule_id": str(row.id),
-                        "agent_id": row.agent_id,
+                        "agent_id": execution.agent_id,
                         "status": execution.status.value,
                         "scheduled_for": execution.scheduled_for.isoformat(),
                     },
@@ -321,15 +326,38 @@ def _hold_new(
     result: ClaimResult,
 ) -> None:
     """Turn the runs of agents at their limit into runs waiting for it (in place)."""
-    starting = [
-        (row.agent_id, e.id) for e, row in executions if e.status is ExecutionStatus.RUNNING
-    ]
+    starting = [(e.agent_id, e.id) for e, _ in executions if e.status is ExecutionStatus.RUNNING]
     held = gate.admit(session, starting)
     if held:
         result.held += len(held)
         for index, (execution, row) in enumerate(executions):
             if execution.id in held:
                 executions[index] = (held_execution(execution, held[execution.id]), row)
+
+
+def _running(
+    execution_id: uuid.UUID,
+    row: DueSchedule,
+    agent_id: str,
+    slot: datetime,
+    now: datetime,
+    worker_id: str,
+    lease_expires_at: datetime,
+) -> NewExecution:
+    return NewExecution(
+        execution_id,
+        row.id,
+        row.user_id,
+        agent_id,
+        slot,
+        now,
+        ExecutionStatus.RUNNING,
+        attempt=1,
+        started_at=now,
+        lag_ms=max(0, int((now - slot).total_seconds() * 1000)),
+        worker_id=worker_id,
+        lease_expires_at=lease_expires_at,
+    )
 
 
 def _notify_missed(

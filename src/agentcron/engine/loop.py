@@ -14,6 +14,7 @@ import random
 import socket
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -124,6 +125,12 @@ class Engine:
             gates=self.gates,
         )
         self.recorder.on_recorded = self._recorded
+        # Group schedules (@category) run on every member; a lookup without groups runs
+        # each schedule on its own agent.
+        self.members: Callable[[str], Sequence[str]] = getattr(
+            agents, "members", lambda agent_id: (agent_id,)
+        )
+        self.recorder.members = self.members
         self.live = LiveProgress(store, self.worker_id, self._publish)
         self._owns_dispatcher = dispatcher is None
         self.dispatcher = dispatcher or build_dispatcher(settings, clock)
@@ -257,7 +264,7 @@ class Engine:
 
     async def recover(self, now: datetime) -> int:
         recovered, events = await asyncio.to_thread(
-            recover_expired, self.store, now, self.retry, self.notices
+            recover_expired, self.store, now, self.retry, self.notices, self.members
         )
         for kind, user_id, data in events:
             self._publish(kind, user_id, data)
@@ -282,6 +289,7 @@ class Engine:
                 notices=self.notices,
                 events=tell,
                 gate=gate,
+                members=self.members,
             )
             room = limit - (result.started + result.missed + result.skipped + result.held)
             if room > 0:

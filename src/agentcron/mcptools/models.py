@@ -33,7 +33,7 @@ class AgentList(Model):
 
 
 class Timing(Model):
-    schedule_type: str = Field(description="cron, interval or once.")
+    schedule_type: str = Field(description="cron, interval, once or after (a chain).")
     cron_expression: str | None = None
     interval_value: int | None = None
     interval_unit: str | None = None

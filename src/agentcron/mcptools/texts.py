@@ -58,7 +58,9 @@ def schedule_line(item: Schedule) -> str:
     command does not already start with it)."""
     state = f"next {when(item.next_runs[0], item.timezone)}" if item.next_runs else "paused"
     if item.enabled and not item.next_runs:
-        state = "no further runs"
+        state = (
+            "runs when its upstream ends" if item.schedule_type == "after" else "no further runs"
+        )
     last = f", last run {item.last_status}" if item.last_status else ""
     command = clip(item.command_text, 80)
     who = "" if command.lower().startswith(f"@{item.agent_id}") else f" for @{item.agent_id}"

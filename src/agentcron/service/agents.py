@@ -26,6 +26,10 @@ class AgentsService:
     def handles(self) -> list[str]:
         return self._registry.handles()
 
+    def categories(self) -> dict[str, list[str]]:
+        """Each category of agents (`@research`) and its members' handles."""
+        return self._registry.categories()
+
     def reload(self, user: User | None = None) -> ReloadOutcome:
         """Read the agents file again; a broken file keeps the last good agents and says why.
 

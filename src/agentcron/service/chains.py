@@ -78,7 +78,10 @@ def resolve_upstream(session: Session, user: User, ref: str) -> uuid.UUID:
     except ValueError:
         row = schedules_repo.get_by_key(session, user.id, text)
     else:
-        row = schedules_repo.get(session, user.id, ident)
+        # An id, or a key that is one (import names upstreams created from a file so).
+        row = schedules_repo.get(session, user.id, ident) or schedules_repo.get_by_key(
+            session, user.id, text
+        )
     if row is None:
         raise InvalidInput.one(
             "after_schedule_id",
@@ -104,11 +107,16 @@ def check_graph(
     try:
         TopologicalSorter(graph).prepare()
     except CycleError as exc:
-        loop = [n for n in exc.args[1] if isinstance(n, uuid.UUID)]
-        shown = " → ".join(name(n) for n in reversed(loop))
+        # graphlib lists the loop upstream first: each runs after the one before it.
+        # Shown from the schedule being saved, which the new link put in the loop.
+        loop = [n for n in exc.args[1] if isinstance(n, uuid.UUID)][:-1]
+        if schedule_id in loop:
+            start = loop.index(schedule_id)
+            loop = loop[start:] + loop[:start]
+        shown = " → ".join(name(n) for n in [*loop, loop[0]])
         raise InvalidInput.one(
             "after_schedule_id",
-            f"would make a loop: {shown}",
+            f"would make a loop: {shown} (each runs after the one before it)",
             "choose a schedule that does not already run after this one",
         ) from None
     worst: list[uuid.UUID] = []

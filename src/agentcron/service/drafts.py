@@ -178,6 +178,8 @@ class DraftRules:
                 interval_unit=spec.interval_unit.value if spec.interval_unit else None,
                 run_at=spec.run_at,
                 timezone=spec.timezone,
+                after_schedule_id=parsed.after or draft.after_schedule_id,
+                after_on=parsed.after_on or draft.after_on,
             ),
             parsed,
             model,

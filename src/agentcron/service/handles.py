@@ -17,8 +17,9 @@ HANDLE_AT_START = re.compile(r"^\s*@([A-Za-z][A-Za-z0-9_-]{0,31})\b")
 def addressed_agent(
     agents: AgentDirectory, command: str | None, explicit: str | None, problems: list[Problem]
 ) -> str | None:
-    """The handle of the agent addressed, or None with the problem added."""
-    handles = agents.handles()
+    """The handle of the agent (or the category of agents) addressed, or None with the
+    problem added."""
+    handles = agents.handles() + list(agents.categories())
     wanted = explicit
     if wanted is None and command:
         match = HANDLE_AT_START.match(command)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
-from agentcron.service.chains import HasDependents, check_graph, label_of, resolve_upstream
+from agentcron.service.chains import HasDependents, check_graph, resolve_upstream
 from agentcron.service.context import Services
 from agentcron.service.drafts import (
     FILTER_MAX_LEN,
@@ -383,19 +383,24 @@ class ScheduleService:
                 row = repo.get(session, user.id, ident)
                 if row is None:
                     raise NotFound("schedule", schedule_id)
-                execution = NewExecution(
-                    id=uuid.uuid4(),
-                    schedule_id=row.id,
-                    user_id=user.id,
-                    agent_id=row.agent_id,
-                    scheduled_for=now + timedelta(microseconds=nudge),
-                    created_at=now,
-                    status=ExecutionStatus.PENDING,
-                    trigger=ExecutionTrigger.MANUAL,
-                    next_attempt_at=now,
-                    chain=chain,
-                )
-                if claims.insert_executions(session, [execution]):
+                group = self.s.agents.categories().get(row.agent_id) or [row.agent_id]
+                planned = [
+                    NewExecution(
+                        id=uuid.uuid4(),
+                        schedule_id=row.id,
+                        user_id=user.id,
+                        agent_id=agent,
+                        scheduled_for=now + timedelta(microseconds=nudge),
+                        created_at=now,
+                        status=ExecutionStatus.PENDING,
+                        trigger=ExecutionTrigger.MANUAL,
+                        next_attempt_at=now,
+                        chain=chain,
+                    )
+                    for agent in group  # a group schedule runs on every member
+                ]
+                execution = planned[0]
+                if claims.insert_executions(session, planned):
                     row.last_run_at = now
                     break
         else:  # pragma: no cover - five manual runs in the same microsecond
@@ -489,7 +494,10 @@ def _labels(session: Session, user: User, rows: Sequence[ScheduledCommand]) -> d
     """Labels of the upstreams of the `after` schedules among these (one read, if any)."""
     if not any(r.schedule_type == ScheduleType.AFTER.value for r in rows):
         return {}
-    return {e.id: label_of(e) for e in chains_repo.edges(session, user.id)}
+    return {
+        e.id: e.key or (e.command_text if len(e.command_text) <= 40 else e.command_text[:39] + "…")
+        for e in chains_repo.edges(session, user.id)
+    }
 
 
 def _upstream(

@@ -78,11 +78,11 @@ class UseCases:
     status: StatusService
     streams: StreamGate
     channels: ChannelService
+    chains: ChainService
     usage: UsageService
     budgets: BudgetService
     prices: PriceService
     runtime: Runtime = field(repr=False)
-    chains: ChainService = field(default=None, repr=False)  # type: ignore[assignment]
     # Organising many schedules (issue #21): built from `schedules` in __post_init__.
     tags: TagService = field(init=False)
     pauses: PauseService = field(init=False)
@@ -91,8 +91,6 @@ class UseCases:
 
     def __post_init__(self) -> None:
         services = self.runtime.services
-        if self.chains is None:
-            self.chains = ChainService(services)
         self.tags = TagService(services)
         self.pauses = PauseService(services, self.schedules)
         self.bulk = BulkService(services, self.schedules)
@@ -193,6 +191,7 @@ def build_use_cases(
             total=settings.max_streams,
         ),
         channels=ChannelService(services, dispatcher),
+        chains=ChainService(services),
         usage=UsageService(services),
         budgets=BudgetService(services),
         prices=PriceService(services),

@@ -152,6 +152,12 @@ def form_from_view(view: ScheduleView) -> ScheduleForm:
         "auto_pause_after": str(row.auto_pause_after),
         **notify_values(row.notify),
     }
+    if row.schedule_type == "after":
+        # A chain has no mode of its own in the form: it is edited as its sentence.
+        verb = {"failure": "fails", "always": "finishes"}.get(row.after_on or "", "succeeds")
+        upstream = str(row.after_schedule_id) if row.after_schedule_id else "(deleted)"
+        values["text"] = f"{row.command_text} after {upstream} {verb}"
+        return ScheduleForm("sentence", values)
     return ScheduleForm(row.schedule_type, values)
 
 

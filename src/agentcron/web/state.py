@@ -12,6 +12,7 @@ from starlette.requests import Request
 from agentcron.auth.sessions import SessionCookies
 from agentcron.config import Settings
 from agentcron.service.agents import AgentsService
+from agentcron.service.chains import ChainService
 from agentcron.service.channels import ChannelService
 from agentcron.service.dashboard import DashboardService
 from agentcron.service.history import HistoryService
@@ -76,6 +77,10 @@ class WebState:
     @property
     def agents(self) -> AgentsService:
         return self.use_cases.agents
+
+    @property
+    def chains(self) -> ChainService:
+        return self.use_cases.chains
 
     @property
     def channels(self) -> ChannelService:

@@ -210,9 +210,6 @@ class ScheduleReplace(ScheduleIn):
     updated_at: datetime | None = Field(None, description="Read-only: ignored.")
     schedule_text: str | None = Field(None, description="Read-only: ignored.")
     next_runs: list[datetime] | None = Field(None, description="Read-only: ignored.")
-    after_schedule_id: Text | None = Field(
-        None, description="The id or key of the schedule this one runs after (`after`)."
-    )
 
     consecutive_failures: int | None = Field(None, description="Read-only: ignored.")
     paused_at: datetime | None = Field(None, description="Read-only: ignored.")

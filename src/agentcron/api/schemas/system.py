@@ -68,6 +68,17 @@ class AgentOut(BaseModel):
     name: str
     description: str
     backend: str = Field(examples=["echo"])
+    categories: list[str] = Field(
+        default_factory=list,
+        description="The groups it belongs to: a command to @category runs on every member.",
+    )
+
+
+class CategoryOut(BaseModel):
+    """A group of agents: a command to `@name` runs once per member at each slot."""
+
+    name: str = Field(examples=["research"])
+    members: list[str] = Field(description="The member agents' handles.", examples=[["ra", "rb"]])
 
 
 class ReloadOut(BaseModel):

@@ -62,9 +62,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from agentcron.timing import describe, preview, validate
+from agentcron.timing.language.chained import WORDS, read_chain
 from agentcron.timing.language.reading import SentenceNotUnderstood, understand
 from agentcron.timing.problems import InvalidSchedule
-from agentcron.timing.spec import ScheduleSpec, utc
+from agentcron.timing.spec import ScheduleSpec, ScheduleType, utc
 
 __all__ = ["ParsedSentence", "SentenceNotUnderstood", "parse_sentence", "refusal_json", "to_json"]
 
@@ -80,6 +81,10 @@ class ParsedSentence:
     description: str
     next_runs: list[datetime]
     notes: list[str] = field(default_factory=list)
+    # A chain ("… after daily-check succeeds"): the upstream as written (id or key) and
+    # the outcome it waits for; the spec is then `after`, with no clock.
+    after: str | None = None
+    after_on: str | None = None
 
 
 def parse_sentence(
@@ -90,6 +95,18 @@ def parse_sentence(
     min_gap: timedelta = timedelta(minutes=5),
 ) -> ParsedSentence:
     now = utc(now)
+    chained = read_chain(text)
+    if chained is not None:
+        spec = ScheduleSpec(ScheduleType.AFTER, timezone=timezone, anchor=now)
+        return ParsedSentence(
+            chained.agent,
+            chained.command,
+            spec,
+            f"After {chained.upstream} {WORDS[chained.after_on]}",
+            [],
+            after=chained.upstream,
+            after_on=chained.after_on,
+        )
     reading = understand(text, timezone=timezone, now=now)
     spec = reading.assembly.spec
     try:
@@ -136,6 +153,7 @@ def to_json(parsed: ParsedSentence) -> dict[str, object]:
         "description": parsed.description,
         "next_runs": [run.isoformat() for run in parsed.next_runs],
         "notes": parsed.notes,
+        **({"after": parsed.after, "after_on": parsed.after_on} if parsed.after else {}),
     }
 
 

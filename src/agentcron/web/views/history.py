@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from agentcron.service.dashboard import HistorySeries, user_zone
+from agentcron.service.groups import combined
 from agentcron.service.history import pending_retry
 from agentcron.web import text
 from agentcron.web.charts import Chart, Datum, bar_chart, sparse_ticks
@@ -142,6 +143,8 @@ async def history(
         limit=PAGE_SIZE,
     )
     series = await run(state.dashboard.history_series, who.user, view.row.id)
+    chain = await run(state.chains.graph, who.user, view.row.id)
+    members = state.agents.categories().get(view.row.agent_id)
     now = state.clock.now()
     context: dict[str, Any] = {
         "title": f"History · {text.one_line(view.row.command_text, 60)}",
@@ -157,6 +160,9 @@ async def history(
         "series": series,
         "back": here(request),
         "pending_retry": pending_retry,
+        "chain": chain,
+        "members": members,
+        "group_slot": combined(executions) if members else None,
     }
     return page(request, who, "history.html", context, regions=REGIONS)
 
