@@ -52,3 +52,22 @@ def test_backfill_previews_then_queues_once(cli: Cli) -> None:
     assert (again["created"], again["existing"]) == (0, 3)
     refused = cli("backfill", sid[:8], "--from", "2026-01-01", "--to", "2999-01-01", "--yes")
     assert refused.exit_code == 1 and "to" in refused.stderr
+
+
+def test_templates_and_presets(cli: Cli) -> None:
+    cli.ok("templates", "add", "health", "@alice check {service} health", "--preset", "daily-9")
+    listed = cli.ok("templates", "ls").stdout
+    assert "health" in listed and "{service}" in listed and "weekdays-9" in listed
+    created = json.loads(
+        cli.ok("templates", "use", "health", "--set", "service=billing", "--json").stdout
+    )
+    assert created["command_text"] == "@alice check billing health"
+    assert created["cron_expression"] == "0 9 * * *"
+    missing = cli("templates", "use", "health")
+    assert missing.exit_code == 1 and "values.service" in missing.stderr
+    by_preset = json.loads(
+        cli.ok("add", "@bob tidy", "--preset", "every-15-minutes", "--yes", "--json").stdout
+    )
+    assert (by_preset["interval_value"], by_preset["interval_unit"]) == (15, "minutes")
+    cli.ok("templates", "rm", "health")
+    assert "no templates yet" in cli.ok("templates", "ls").stdout

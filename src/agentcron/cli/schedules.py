@@ -40,6 +40,7 @@ from agentcron.cli.flags import (
     policy_fields,
     timing_fields,
 )
+from agentcron.cli.organise import PresetOpt, preset_timing
 from agentcron.cli.remote import (
     SCHEDULES,
     JsonOpt,
@@ -73,6 +74,7 @@ def add(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="A tag to carry (repeat for more).")
     ] = None,
+    preset: PresetOpt = None,
     yes: YesOpt = False,
     accept_model_reading: AcceptModelOpt = False,
     as_json: JsonOpt = False,
@@ -92,10 +94,16 @@ def add(
       agentcron add "@bob summarise the logs" --cron "0 18 * * 1-5" --tz Europe/Berlin --yes
 
       agentcron add "@alice check billing health daily at 9am" --tag ops --tag daily
+
+      agentcron add "@alice check billing health" --preset weekdays-9
     """
     now = out.now_utc()
     with connect(url, token) as client:
         timing = timing_fields(client, cron, every, at, tz)
+        if preset:
+            if timing:
+                fail("give --preset or --cron/--every/--at, not both", EXIT_USAGE)
+            timing = preset_timing(client, preset)
         policy = policy_fields(
             tz=tz,
             agent=agent,
