@@ -196,7 +196,7 @@ class TemplateService:
             raise InvalidInput.one("values", "must be an object of placeholder values")
         for name in wanted:
             value = values.get(name)
-            if value is None:
+            if value is None or (isinstance(value, str) and not value.strip()):
                 problems.append(
                     Problem(f"values.{name}", "is missing", f"give a value for {{{name}}}")
                 )

@@ -26,6 +26,7 @@ from agentcron.web.views import (
     history,
     home,
     live,
+    organise,
     overview,
     schedules,
 )
@@ -61,6 +62,7 @@ def install(app: FastAPI, use_cases: UseCases, secret_key: str) -> None:
         auth,
         home,
         editor,
+        organise,
         schedules,
         history,
         overview,
