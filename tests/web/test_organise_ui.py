@@ -150,3 +150,29 @@ def test_save_as_template_and_new_from_template(page: Any, site: Site, ann: Pers
     expect(
         page.locator("section.template", has_text="@bob").locator(".field-error")
     ).to_contain_text("values.b: is missing")
+
+
+def test_editor_presets_and_tags(page: Any, site: Site, ann: Person) -> None:
+    _sign_in(page, site, ann)
+    page.goto("/schedules/new")
+    page.get_by_label("Or start from a preset").select_option(label="Every weekday at 9")
+    expect(page.locator("#mode-cron")).to_be_checked()
+    expect(page.locator("#cron_expression")).to_have_value("0 9 * * 1-5")
+    page.locator("#command_text").fill("@alice check billing")
+    page.get_by_label("Tags (optional)").fill("Ops, weekly")
+    expect(page.locator("[data-preview-description]")).to_have_text(
+        "At 09:00, Monday through Friday (UTC)"
+    )
+    page.get_by_role("button", name="Create schedule").click()
+    expect(page).to_have_url(re.compile(r"/schedules\?created="))
+    row = page.locator("tbody tr").filter(has_text="check billing")
+    expect(row.locator(".row-tags .tag")).to_have_text(["ops", "weekly"])
+
+    page.goto("/schedules/new")
+    page.get_by_label("Or start from a preset").select_option(label="Every 15 minutes")
+    expect(page.locator("#mode-interval")).to_be_checked()
+    expect(page.locator("#interval_value")).to_have_value("15")
+    page.locator("#command_text").fill("@bob tidy")
+    page.get_by_label("Tags (optional)").fill("two words!")
+    page.get_by_role("button", name="Create schedule").click()
+    expect(page.locator("#tags-error, .field-error").first).to_contain_text("is not a tag")

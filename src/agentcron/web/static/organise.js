@@ -180,7 +180,29 @@
     });
   }
 
+  // -- the editor's timing presets ------------------------------------------------------------
+  function setupPresets() {
+    const select = document.querySelector("select[data-presets]");
+    if (!select) return;
+    const set = (id, value) => {
+      const field = document.getElementById(id);
+      if (!field) return;
+      field.value = value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    select.addEventListener("change", () => {
+      const option = select.selectedOptions[0];
+      if (!option || !option.value) return;
+      const mode = document.getElementById(`mode-${option.dataset.type}`);
+      if (mode) { mode.checked = true; mode.dispatchEvent(new Event("change", { bubbles: true })); }
+      if (option.dataset.type === "cron") set("cron_expression", option.dataset.cron);
+      else { set("interval_value", option.dataset.every); set("interval_unit", option.dataset.unit); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    setupPresets();
     setupChips();
     setupSelection();
     setupBackfill();
