@@ -176,3 +176,37 @@ def test_editor_presets_and_tags(page: Any, site: Site, ann: Person) -> None:
     page.get_by_label("Tags (optional)").fill("two words!")
     page.get_by_role("button", name="Create schedule").click()
     expect(page.locator("#tags-error, .field-error").first).to_contain_text("is not a tag")
+
+
+def test_a_running_row_says_so(site: Site, ann: Person, client: Any) -> None:
+    """The list marks rows with a run going now (the region refreshes on execution events)."""
+    import uuid
+
+    from agentcron.store.tables import Execution
+
+    sid = _make(site, ann, "@alice check billing", ["ops"])
+    idle = _make(site, ann, "@bob idle", [])
+    now = site.server.runtime.services.clock.now()
+    with site.server.runtime.services.store.write() as session:
+        session.add(
+            Execution(
+                id=uuid.uuid4(),
+                schedule_id=uuid.UUID(sid),
+                user_id=ann.user.id,
+                agent_id="alice",
+                trigger="manual",
+                scheduled_for=now,
+                status="running",
+                attempt=1,
+                created_at=now,
+                started_at=now,
+                attempt_started_at=now,
+                worker_id="elsewhere",
+                lease_expires_at=now + timedelta(minutes=10),
+            )
+        )
+    rows = client.get("/schedules?fragment=rows&sort=agent&tag=ops").text
+    assert rows.count('data-live="running"') == 1 and f'id="schedule-{sid}"' in rows
+    assert f'id="schedule-{idle}"' not in rows  # the tag filter holds in the refresh too
+    pager_kept = client.get("/schedules?sort=-agent").text
+    assert '<option value="-last_run"' in pager_kept
