@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from tests.cli.helpers import Cli
 
@@ -71,3 +72,15 @@ def test_templates_and_presets(cli: Cli) -> None:
     assert (by_preset["interval_value"], by_preset["interval_unit"]) == (15, "minutes")
     cli.ok("templates", "rm", "health")
     assert "no templates yet" in cli.ok("templates", "ls").stdout
+
+
+def test_disable_with_a_note_until_a_time(cli: Cli) -> None:
+    sid = _add(cli, "@alice a")
+    until = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    result = cli.ok("disable", sid[:8], "--note", "vendor", "--until", until)
+    assert "disabled" in result.stdout and "resumes by itself in 29 d" in result.stdout
+    shown = json.loads(cli.ok("show", sid, "--json").stdout)
+    assert (shown["enabled"], shown["paused_note"]) == (False, "vendor")
+    assert shown["paused_until"].startswith(until)
+    refused = cli("disable", sid[:8], "--until", "2099-01-01T09:00")
+    assert refused.exit_code == 1 and "more than five years away" in refused.stderr

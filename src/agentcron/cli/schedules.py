@@ -37,6 +37,7 @@ from agentcron.cli.flags import (
     YesOpt,
     confirm,
     confirm_model_reading,
+    parse_at,
     policy_fields,
     timing_fields,
 )
@@ -306,10 +307,12 @@ def viewer_zone(client: ApiClient) -> str | None:
     return str(zone) if zone else None
 
 
-def _toggle(ident: str, url: str | None, token: str | None, action: str) -> None:
+def _toggle(ident: str, url: str | None, token: str | None, action: str, body: Any = None) -> None:
     with connect(url, token) as client:
-        item = client.post(f"{SCHEDULES}/{resolve_id(client, ident)}/{action}")
+        item = client.post(f"{SCHEDULES}/{resolve_id(client, ident)}/{action}", body)
     line = f"{action}d [bold]{out.short_id(item['id'])}[/]"
+    if item.get("paused_until"):
+        line += f" · resumes by itself {out.relative(item['paused_until'], out.now_utc())}"
     if item.get("enabled") and item.get("next_run_at"):
         line += f" · next run {out.relative(item['next_run_at'], out.now_utc())}"
     console.print(line, highlight=False)
@@ -323,12 +326,29 @@ def enable(ident: IdArg, url: UrlOpt = None, token: TokenOpt = None) -> None:
     _toggle(ident, url, token, "enable")
 
 
-def disable(ident: IdArg, url: UrlOpt = None, token: TokenOpt = None) -> None:
-    """Disable a schedule: it stays, but does not fire.
+def disable(
+    ident: IdArg,
+    note: Annotated[str | None, typer.Option("--note", help="Why it is paused.")] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Resume by itself then (ISO 8601; UTC without an offset)."),
+    ] = None,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Disable a schedule: it stays, but does not fire. With --until it resumes by itself
+    then (the slots in between are recorded as skipped); --note says why.
 
-    Example: agentcron disable 1a2b3c4d
+    Examples:
+
+      agentcron disable 1a2b3c4d
+
+      agentcron disable 1a2b --note "waiting for the vendor" --until 2026-12-24T09:00Z
     """
-    _toggle(ident, url, token, "disable")
+    body = None
+    if note is not None or until is not None:
+        body = {"note": note, "until": parse_at(until, "UTC") if until else None}
+    _toggle(ident, url, token, "disable", body)
 
 
 def rm(ident: IdArg, yes: YesOpt = False, url: UrlOpt = None, token: TokenOpt = None) -> None:
