@@ -19,6 +19,10 @@ def test_tags_on_add_ls_and_export(cli: Cli) -> None:
     _add(cli, "@bob check search", "ops")
     listed = json.loads(cli.ok("ls", "--tag", "ops", "--tag", "weekly", "--json").stdout)
     assert [i["id"] for i in listed] == [a] and listed[0]["tags"] == ["ops", "weekly"]
+    by_agent = json.loads(cli.ok("ls", "--sort", "-agent", "--json").stdout)
+    assert [i["agent_id"] for i in by_agent] == ["bob", "alice"]
+    refused = cli("ls", "--sort", "colour")
+    assert refused.exit_code == 1 and "sort" in refused.stderr
     exported = cli.ok("export", "--tag", "weekly").stdout
     assert "tags:\n  - ops\n  - weekly" in exported and "check search" not in exported
 

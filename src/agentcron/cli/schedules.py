@@ -168,6 +168,12 @@ def ls(
         list[str] | None,
         typer.Option("--tag", "-t", help="Only those carrying this tag (repeat: all of them)."),
     ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort", help="next_run, last_run, agent, status or created ('-' first reverses)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
@@ -189,6 +195,7 @@ def ls(
             enabled=enabled,
             q=search,
             tag=tag or None,
+            sort=sort,
         )
     if as_json:
         out.print_json(items)
@@ -198,7 +205,7 @@ def ls(
             'no schedules yet: try agentcron add "@alice check the logs every day at 9am"'
         )
         return
-    console.print(schedules_table(soonest_first(items), out.now_utc()))
+    console.print(schedules_table(items if sort else soonest_first(items), out.now_utc()))
 
 
 def show(
