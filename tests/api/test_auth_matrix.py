@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from agentcron.engine.clock import ManualClock
 from agentcron.service.budgets import BudgetDraft, BudgetService
 from agentcron.service.schedules import ScheduleService
+from agentcron.service.templates import TemplateDraft, TemplateService
 from tests.api.helpers import (
     CRON_BODY,
     bearer,
@@ -94,6 +95,31 @@ ROUTES = [
         shared=True,
         body={"model": "m", "input_per_mtok": 1, "output_per_mtok": 2},
     ),
+    # Organising many schedules.
+    Route(
+        "POST",
+        f"{S}/bulk",
+        200,
+        shared=True,
+        body={"action": "disable", "ids": [str(uuid.UUID(int=7))]},
+    ),
+    Route(
+        "POST",
+        f"{S}/{{sid}}/backfill",
+        202,
+        body={"from": "2026-03-01T00:00:00Z", "to": "2026-03-01T06:00:00Z"},
+    ),
+    Route("GET", "/api/tags", 200, shared=True),
+    Route("GET", "/api/templates", 200, shared=True),
+    Route(
+        "POST",
+        "/api/templates",
+        201,
+        shared=True,
+        body={"name": "made", "command_text": "@alice x", "preset": "hourly"},
+    ),
+    Route("POST", "/api/templates/{tid}/use", 201, body={"values": {"service": "x"}}),
+    Route("DELETE", "/api/templates/{tgone}", 204),
     # The event stream never ends, so only its refusals are here; tests/api/test_events.py
     # receives it over a socket, as the owner and as another user.
     Route("GET", "/api/events", 0, shared=True),
@@ -117,7 +143,9 @@ async def test_the_table_covers_every_api_route(app: FastAPI) -> None:
             .replace("{cgone}", "{channel_id}")
             .replace("{cid}", "{channel_id}")
             .replace("{bgone}", "{budget_id}")
-            .replace("{bid}", "{budget_id}"),
+            .replace("{bid}", "{budget_id}")
+            .replace("{tid}", "{template_id}")
+            .replace("{tgone}", "{template_id}"),
         )
         for r in ROUTES
         if "?" not in r.path
@@ -139,6 +167,7 @@ async def test_every_route_answers_each_caller(
     budgets = BudgetService(app.state.runtime.services)
     bid = budgets.create(owner.user, BudgetDraft("user", period="day", max_tokens=9)).row.id
     bgone = budgets.create(owner.user, BudgetDraft("user", period="day", max_tokens=9)).row.id
+    tid, tgone = seed_template(app, owner, "health"), seed_template(app, owner, "to-delete")
     headers = {
         "nobody": {},
         "bad-token": bearer("acr_not-a-real-token"),
@@ -151,7 +180,15 @@ async def test_every_route_answers_each_caller(
         if route.path == "/api/events" and who in ("owner", "other-user"):
             continue
         path = route.path.format(
-            sid=sid, eid=eid, gone=gone, cid=cid, cgone=cgone, bid=bid, bgone=bgone
+            sid=sid,
+            eid=eid,
+            gone=gone,
+            cid=cid,
+            cgone=cgone,
+            bid=bid,
+            bgone=bgone,
+            tid=tid,
+            tgone=tgone,
         )
         response = await client.request(route.method, path, json=route.body, headers=headers)
         expected = _expected(who, route)
@@ -170,6 +207,18 @@ async def test_every_route_answers_each_caller(
         if expected == 404:
             await _same_as_missing(client, route, headers, response.json(), wrong, label)
     assert not wrong, "\n".join(wrong)
+
+
+def seed_template(app: FastAPI, caller: Any, name: str) -> uuid.UUID:
+    """A template made through the service (not the route under test)."""
+    services = app.state.runtime.services
+    templates = TemplateService(services, ScheduleService(services))
+    draft = TemplateDraft(
+        name=name,
+        command_text="@alice check {service}",
+        timing={"schedule_type": "cron", "cron_expression": "0 9 * * *"},
+    )
+    return templates.create(caller.user, draft).id
 
 
 def _expected(who: str, route: Route) -> int:
@@ -205,6 +254,8 @@ async def _same_as_missing(
         cgone=missing,
         bid=missing,
         bgone=missing,
+        tid=missing,
+        tgone=missing,
     )
     reference = await client.request(route.method, path, json=route.body, headers=headers)
     strip = {"detail", "instance"}  # they name the id that was asked for

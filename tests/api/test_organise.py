@@ -148,3 +148,49 @@ async def test_backfill_over_http(
     assert over.status_code == 422 and over.json()["errors"][0]["field"] == "limit"
     foreign = await client.post(f"{S}/{sid}/backfill", json=window, headers=other.headers)
     assert foreign.status_code == 404
+
+
+async def test_templates_over_http(app: FastAPI, client: httpx.AsyncClient) -> None:
+    caller, other = new_caller(app), new_caller(app)
+    h = caller.headers
+    made = await client.post(
+        "/api/templates",
+        json={
+            "name": "health",
+            "command_text": "@alice check {service} health",
+            "preset": "weekdays-9",
+            "tags": ["ops"],
+        },
+        headers=h,
+    )
+    assert made.status_code == 201, made.text
+    template = made.json()
+    assert template["placeholders"] == ["service"]
+    assert template["cron_expression"] == "0 9 * * 1-5"
+    listed = (await client.get("/api/templates", headers=h)).json()
+    assert [t["name"] for t in listed["items"]] == ["health"]
+    assert len(listed["presets"]) == 6
+    assert (await client.get("/api/templates", headers=other.headers)).json()["items"] == []
+    use = f"/api/templates/{template['id']}/use"
+    created = await client.post(use, json={"values": {"service": "{billing}"}}, headers=h)
+    assert created.status_code == 201, created.text
+    assert created.json()["command_text"] == "@alice check {billing} health"
+    assert created.json()["tags"] == ["ops"]
+    missing = await client.post(use, json={"values": {"colour": "red"}}, headers=h)
+    assert missing.status_code == 422
+    assert [e["field"] for e in missing.json()["errors"]] == ["values.service", "values.colour"]
+    foreign = await client.post(use, json={"values": {"service": "x"}}, headers=other.headers)
+    assert foreign.status_code == 404
+    twice = await client.post(
+        "/api/templates",
+        json={"name": "health", "command_text": "x", "preset": "hourly"},
+        headers=h,
+    )
+    assert twice.status_code == 409
+    bad = await client.post(
+        "/api/templates", json={"name": "p", "command_text": "x", "preset": "nope"}, headers=h
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "preset"
+    gone = await client.delete(f"/api/templates/{template['id']}", headers=h)
+    assert gone.status_code == 204
+    assert (await client.delete(f"/api/templates/{template['id']}", headers=h)).status_code == 404

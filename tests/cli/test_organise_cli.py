@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from tests.cli.helpers import Cli
 
@@ -18,6 +19,10 @@ def test_tags_on_add_ls_and_export(cli: Cli) -> None:
     _add(cli, "@bob check search", "ops")
     listed = json.loads(cli.ok("ls", "--tag", "ops", "--tag", "weekly", "--json").stdout)
     assert [i["id"] for i in listed] == [a] and listed[0]["tags"] == ["ops", "weekly"]
+    by_agent = json.loads(cli.ok("ls", "--sort", "-agent", "--json").stdout)
+    assert [i["agent_id"] for i in by_agent] == ["bob", "alice"]
+    refused = cli("ls", "--sort", "colour")
+    assert refused.exit_code == 1 and "sort" in refused.stderr
     exported = cli.ok("export", "--tag", "weekly").stdout
     assert "tags:\n  - ops\n  - weekly" in exported and "check search" not in exported
 
@@ -52,3 +57,34 @@ def test_backfill_previews_then_queues_once(cli: Cli) -> None:
     assert (again["created"], again["existing"]) == (0, 3)
     refused = cli("backfill", sid[:8], "--from", "2026-01-01", "--to", "2999-01-01", "--yes")
     assert refused.exit_code == 1 and "to" in refused.stderr
+
+
+def test_templates_and_presets(cli: Cli) -> None:
+    cli.ok("templates", "add", "health", "@alice check {service} health", "--preset", "daily-9")
+    listed = cli.ok("templates", "ls").stdout
+    assert "health" in listed and "{service}" in listed and "weekdays-9" in listed
+    created = json.loads(
+        cli.ok("templates", "use", "health", "--set", "service=billing", "--json").stdout
+    )
+    assert created["command_text"] == "@alice check billing health"
+    assert created["cron_expression"] == "0 9 * * *"
+    missing = cli("templates", "use", "health")
+    assert missing.exit_code == 1 and "values.service" in missing.stderr
+    by_preset = json.loads(
+        cli.ok("add", "@bob tidy", "--preset", "every-15-minutes", "--yes", "--json").stdout
+    )
+    assert (by_preset["interval_value"], by_preset["interval_unit"]) == (15, "minutes")
+    cli.ok("templates", "rm", "health")
+    assert "no templates yet" in cli.ok("templates", "ls").stdout
+
+
+def test_disable_with_a_note_until_a_time(cli: Cli) -> None:
+    sid = _add(cli, "@alice a")
+    until = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    result = cli.ok("disable", sid[:8], "--note", "vendor", "--until", until)
+    assert "disabled" in result.stdout and "resumes by itself in 29 d" in result.stdout
+    shown = json.loads(cli.ok("show", sid, "--json").stdout)
+    assert (shown["enabled"], shown["paused_note"]) == (False, "vendor")
+    assert shown["paused_until"].startswith(until)
+    refused = cli("disable", sid[:8], "--until", "2099-01-01T09:00")
+    assert refused.exit_code == 1 and "more than five years away" in refused.stderr

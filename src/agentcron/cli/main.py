@@ -83,6 +83,7 @@ setup_commands: list[Command] = [
 ]
 for command in setup_commands:
     app.command(rich_help_panel=SETUP)(command)
+app.add_typer(organise.templates_app, name="templates", rich_help_panel=SCHEDULES)
 app.add_typer(channels_app, name="channels", rich_help_panel=WATCH)
 app.add_typer(budgets_app, name="budgets", rich_help_panel=WATCH)
 app.add_typer(prices_app, name="prices", rich_help_panel=SETUP)

@@ -207,3 +207,142 @@ def _instant(option: str, value: str) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.isoformat()
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+templates_app = typer.Typer(
+    help="Templates: a command with {placeholders}, its timing and tags, to make schedules from.",
+    no_args_is_help=True,
+)
+PRESET_KEYS = (
+    "weekdays-9",
+    "daily-9",
+    "weekly-monday-9",
+    "monthly-1st-9",
+    "hourly",
+    "every-15-minutes",
+)
+PresetOpt = Annotated[
+    str | None,
+    typer.Option("--preset", help=f"A built-in timing: {', '.join(PRESET_KEYS)}."),
+]
+
+
+def preset_timing(client: ApiClient, key: str) -> dict[str, Any]:
+    """The timing fields of a built-in preset, as the server defines them."""
+    presets = client.get("/api/templates")["presets"]
+    for preset in presets:
+        if preset["key"] == key:
+            fields = ("schedule_type", "cron_expression", "interval_value", "interval_unit")
+            return {k: preset[k] for k in fields if preset.get(k) is not None}
+    fail(f"--preset {key!r} is not a preset: use one of {', '.join(PRESET_KEYS)}", EXIT_USAGE)
+
+
+@templates_app.command("ls")
+def templates_ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None) -> None:
+    """List your templates and the built-in presets.
+
+    Example: agentcron templates ls
+    """
+    with connect(url, token) as client:
+        answer = client.get("/api/templates")
+    if as_json:
+        out.print_json(answer)
+        return
+    if not answer["items"]:
+        console.print(
+            'no templates yet: try agentcron templates add health "@alice check {service}" --preset daily-9'
+        )
+    for item in answer["items"]:
+        needs = ", ".join(f"{{{p}}}" for p in item["placeholders"]) or "no placeholders"
+        timing = item.get("cron_expression") or (
+            f"every {item.get('interval_value')} {item.get('interval_unit')}"
+        )
+        console.print(
+            f"[bold]{out.text(item['name'])}[/] · {out.text(item['command_text'])} · "
+            f"{out.text(timing)} · {needs}",
+            highlight=False,
+        )
+    console.print("presets: " + ", ".join(f"{p['key']} ({p['label']})" for p in answer["presets"]))
+
+
+@templates_app.command("add")
+def templates_add(
+    name: Annotated[str, typer.Argument(help="The template's name.", show_default=False)],
+    command: Annotated[
+        str, typer.Argument(help='The command, with {placeholders}: "@alice check {service}".')
+    ],
+    preset: PresetOpt = None,
+    cron: Annotated[str | None, typer.Option("--cron", help="Cron, five fields.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA time zone.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeat).")] = None,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Save a template.
+
+    Example: agentcron templates add health "@alice check {service} health" --preset weekdays-9
+    """
+    if bool(preset) == bool(cron):
+        fail("give the timing as --preset or --cron (one of them)", EXIT_USAGE)
+    body: dict[str, Any] = {"name": name, "command_text": command}
+    if preset:
+        body["preset"] = preset
+    else:
+        body.update(schedule_type="cron", cron_expression=cron)
+    if tz:
+        body["timezone"] = tz
+    if tag:
+        body["tags"] = tag
+    with connect(url, token) as client:
+        item = client.post("/api/templates", body)
+    needs = ", ".join(f"{{{p}}}" for p in item["placeholders"]) or "no placeholders"
+    console.print(f"saved template [bold]{out.text(item['name'])}[/] · {needs}", highlight=False)
+
+
+@templates_app.command("use")
+def templates_use(
+    name: Annotated[str, typer.Argument(help="The template's name or id.", show_default=False)],
+    value: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A placeholder's value: name=value (repeat)."),
+    ] = None,
+    as_json: JsonOpt = False,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Make a schedule from a template, its placeholders filled with your values as text.
+
+    Example: agentcron templates use health --set service=billing
+    """
+    values: dict[str, str] = {}
+    for pair in value or []:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            fail(f"--set {pair!r}: use name=value, e.g. --set service=billing", EXIT_USAGE)
+        values[key.strip()] = text
+    with connect(url, token) as client:
+        created = client.post(f"/api/templates/{name}/use", {"values": values})
+    if as_json:
+        out.print_json(created)
+        return
+    console.print(
+        f"created [bold]{out.short_id(created['id'])}[/] · {out.text(created['command_text'])}",
+        highlight=False,
+    )
+
+
+@templates_app.command("rm")
+def templates_rm(
+    name: Annotated[str, typer.Argument(help="The template's name or id.", show_default=False)],
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Delete a template (schedules made from it stay).
+
+    Example: agentcron templates rm health
+    """
+    with connect(url, token) as client:
+        client.delete(f"/api/templates/{name}")
+    console.print(f"deleted template {out.text(name)}", highlight=False)

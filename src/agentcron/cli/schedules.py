@@ -39,9 +39,11 @@ from agentcron.cli.flags import (
     YesOpt,
     confirm,
     confirm_model_reading,
+    parse_at,
     policy_fields,
     timing_fields,
 )
+from agentcron.cli.organise import PresetOpt, preset_timing
 from agentcron.cli.remote import (
     SCHEDULES,
     JsonOpt,
@@ -77,6 +79,7 @@ def add(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="A tag to carry (repeat for more).")
     ] = None,
+    preset: PresetOpt = None,
     yes: YesOpt = False,
     accept_model_reading: AcceptModelOpt = False,
     as_json: JsonOpt = False,
@@ -97,10 +100,16 @@ def add(
 
       agentcron add "@alice check billing health daily at 9am" --tag ops --tag daily
       agentcron add "@bob summarise {{upstream.summary}}" --after daily-check --on failure
+
+      agentcron add "@alice check billing health" --preset weekdays-9
     """
     now = out.now_utc()
     with connect(url, token) as client:
         timing = timing_fields(client, cron, every, at, tz, after, on)
+        if preset:
+            if timing:
+                fail("give --preset or --cron/--every/--at/--after, not both", EXIT_USAGE)
+            timing = preset_timing(client, preset)
         policy = policy_fields(
             tz=tz,
             agent=agent,
@@ -166,6 +175,12 @@ def ls(
         list[str] | None,
         typer.Option("--tag", "-t", help="Only those carrying this tag (repeat: all of them)."),
     ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort", help="next_run, last_run, agent, status or created ('-' first reverses)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     url: UrlOpt = None,
     token: TokenOpt = None,
@@ -187,6 +202,7 @@ def ls(
             enabled=enabled,
             q=search,
             tag=tag or None,
+            sort=sort,
         )
     if as_json:
         out.print_json(items)
@@ -196,7 +212,7 @@ def ls(
             'no schedules yet: try agentcron add "@alice check the logs every day at 9am"'
         )
         return
-    console.print(schedules_table(soonest_first(items), out.now_utc()))
+    console.print(schedules_table(items if sort else soonest_first(items), out.now_utc()))
 
 
 def show(
@@ -305,10 +321,12 @@ def viewer_zone(client: ApiClient) -> str | None:
     return str(zone) if zone else None
 
 
-def _toggle(ident: str, url: str | None, token: str | None, action: str) -> None:
+def _toggle(ident: str, url: str | None, token: str | None, action: str, body: Any = None) -> None:
     with connect(url, token) as client:
-        item = client.post(f"{SCHEDULES}/{resolve_id(client, ident)}/{action}")
+        item = client.post(f"{SCHEDULES}/{resolve_id(client, ident)}/{action}", body)
     line = f"{action}d [bold]{out.short_id(item['id'])}[/]"
+    if item.get("paused_until"):
+        line += f" · resumes by itself {out.relative(item['paused_until'], out.now_utc())}"
     if item.get("enabled") and item.get("next_run_at"):
         line += f" · next run {out.relative(item['next_run_at'], out.now_utc())}"
     console.print(line, highlight=False)
@@ -322,12 +340,29 @@ def enable(ident: IdArg, url: UrlOpt = None, token: TokenOpt = None) -> None:
     _toggle(ident, url, token, "enable")
 
 
-def disable(ident: IdArg, url: UrlOpt = None, token: TokenOpt = None) -> None:
-    """Disable a schedule: it stays, but does not fire.
+def disable(
+    ident: IdArg,
+    note: Annotated[str | None, typer.Option("--note", help="Why it is paused.")] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Resume by itself then (ISO 8601; UTC without an offset)."),
+    ] = None,
+    url: UrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Disable a schedule: it stays, but does not fire. With --until it resumes by itself
+    then (the slots in between are recorded as skipped); --note says why.
 
-    Example: agentcron disable 1a2b3c4d
+    Examples:
+
+      agentcron disable 1a2b3c4d
+
+      agentcron disable 1a2b --note "waiting for the vendor" --until 2026-12-24T09:00Z
     """
-    _toggle(ident, url, token, "disable")
+    body = None
+    if note is not None or until is not None:
+        body = {"note": note, "until": parse_at(until, "UTC") if until else None}
+    _toggle(ident, url, token, "disable", body)
 
 
 def rm(ident: IdArg, yes: YesOpt = False, url: UrlOpt = None, token: TokenOpt = None) -> None:

@@ -17,6 +17,7 @@ from agentcron.store.tables import (
     ExecutionTrigger,
     Overlap,
     ScheduledCommand,
+    ScheduleTemplate,
     User,
 )
 from agentcron.timing import IntervalUnit, ScheduleType
@@ -32,6 +33,7 @@ __all__ = [
     "IntervalUnit",
     "Overlap",
     "ScheduleFilter",
+    "ScheduleTemplate",
     "ScheduleType",
     "ScheduledCommand",
     "User",

@@ -5,11 +5,13 @@ user's tags with their counts. Create, update, filters, bulk and templates all c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from agentcron.errors import InvalidInput, Problem
 from agentcron.service.context import Services
+from agentcron.store import activity
 from agentcron.store import tags as repo
 from agentcron.store.tables import User
 
@@ -66,6 +68,8 @@ class TagCount:
 
 
 class TagService:
+    """The user's tags, and what the list shows beside them."""
+
     def __init__(self, services: Services) -> None:
         self.s = services
 
@@ -73,3 +77,8 @@ class TagService:
         """Every tag on the user's schedules, by name, with how many schedules carry it."""
         with self.s.store.read() as session:
             return [TagCount(tag, count) for tag, count in repo.counts(session, user.id)]
+
+    def running(self, user: User, schedule_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these schedules have a run going now (the list's live "running")."""
+        with self.s.store.read() as session:
+            return activity.running(session, user.id, schedule_ids)

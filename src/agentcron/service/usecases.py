@@ -35,6 +35,7 @@ from agentcron.service.sessions import SessionService
 from agentcron.service.status import EngineState, StatusService
 from agentcron.service.streams import StreamGate
 from agentcron.service.tags import TagService
+from agentcron.service.templates import TemplateService
 from agentcron.service.usage import UsageService
 from agentcron.service.users import UserService
 from agentcron.store.database import Store
@@ -88,6 +89,7 @@ class UseCases:
     pauses: PauseService = field(init=False)
     bulk: BulkService = field(init=False)
     backfill: BackfillService = field(init=False)
+    templates: TemplateService = field(init=False)
 
     def __post_init__(self) -> None:
         services = self.runtime.services
@@ -95,6 +97,7 @@ class UseCases:
         self.pauses = PauseService(services, self.schedules)
         self.bulk = BulkService(services, self.schedules)
         self.backfill = BackfillService(services, self.schedules)
+        self.templates = TemplateService(services, self.schedules)
 
     @property
     def engine_state(self) -> EngineState:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from agentcron.store.tables import ScheduledCommand, ScheduleTag
@@ -32,11 +32,13 @@ def remove_tags(row: ScheduledCommand, tags: Iterable[str]) -> None:
 
 
 def having_all(query: Select[ScheduledCommand], tags: Sequence[str]) -> Select[ScheduledCommand]:
-    """Narrow a query on schedules to those carrying every one of `tags` (AND): one indexed
-    semi-join per tag, the same SQL on SQLite and PostgreSQL."""
+    """Narrow a query on schedules to those carrying every one of `tags` (AND): one EXISTS
+    per tag, the same SQL on SQLite and PostgreSQL. Correlated on the schedule, each is a
+    probe of the primary key (schedule_id, tag) for the user's few schedules, so a tag many
+    other users share costs nothing here."""
     for tag in dict.fromkeys(tags):
         query = query.where(
-            ScheduledCommand.id.in_(select(ScheduleTag.schedule_id).where(ScheduleTag.tag == tag))
+            exists().where(ScheduleTag.schedule_id == ScheduledCommand.id, ScheduleTag.tag == tag)
         )
     return query
 

@@ -33,6 +33,7 @@ TEXT_FIELDS = (
     "notify_mode",
     "notify_channels",
     "notify_on",
+    "tags",
 )
 NUMBER_FIELDS = (
     "interval_value",
@@ -82,6 +83,7 @@ LABELS = {
     "notify_mode": "Notifications",
     "notify_channels": "Notify these channels",
     "notify_on": "Notify on these events",
+    "tags": "Tags",
 }
 
 
@@ -150,6 +152,7 @@ def form_from_view(view: ScheduleView) -> ScheduleForm:
         "max_retries": str(row.max_retries),
         "timeout_s": str(row.timeout_s),
         "auto_pause_after": str(row.auto_pause_after),
+        "tags": ", ".join(row.tags),
         **notify_values(row.notify),
     }
     if row.schedule_type == "after":
@@ -256,6 +259,8 @@ def draft_from(
             "timeout_s": _number(form, "timeout_s", problems),
             "auto_pause_after": _number(form, "auto_pause_after", problems),
             "notify": _notify(form),
+            # Tags typed as words separated by commas or spaces; the service checks each.
+            "tags": form.value("tags").replace(",", " ").split(),
         }
     timezone = form.value("timezone") or None
     if form.mode == "sentence":

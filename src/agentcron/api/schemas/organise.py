@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,3 +112,71 @@ class BackfillOut(BaseModel):
     )
     execution_ids: list[uuid.UUID]
     dry_run: bool
+
+
+class PresetOut(BaseModel):
+    key: str = Field(description="Send it as `preset` to a template, or pick it in the editor.")
+    label: str
+    schedule_type: str
+    cron_expression: str | None = None
+    interval_value: int | None = None
+    interval_unit: str | None = None
+
+
+class TemplateIn(BaseModel):
+    """A reusable schedule: a command with {placeholders}, its timing and tags. The timing
+    comes as fields, as a `preset`, or copied with the rest from `schedule_id`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(examples=["service health"])
+    command_text: Text | None = Field(
+        None,
+        description="May hold placeholders like {service}; `{{` and `}}` are literal braces.",
+        examples=["@alice check {service} health"],
+    )
+    description: Text | None = None
+    schedule_type: Text | None = None
+    cron_expression: Text | None = None
+    interval_value: int | None = None
+    interval_unit: Text | None = None
+    run_at: datetime | None = None
+    timezone: Text | None = None
+    preset: Text | None = Field(None, description="A preset's key instead of the timing fields.")
+    tags: list[Text] | None = None
+    schedule_id: uuid.UUID | None = Field(
+        None, description="Save this schedule of yours as a template (fields given override)."
+    )
+
+
+class TemplateOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    command_text: str
+    description: str
+    schedule_type: str | None
+    cron_expression: str | None
+    interval_value: int | None
+    interval_unit: str | None
+    run_at: datetime | None
+    timezone: str | None
+    tags: list[str]
+    placeholders: list[str] = Field(description="What `use` needs values for.")
+    created_at: datetime
+
+
+class TemplateList(BaseModel):
+    items: list[TemplateOut]
+    presets: list[PresetOut] = Field(description="The built-in timings.")
+
+
+class TemplateUseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="A text value for each placeholder, inserted as plain text.",
+        examples=[{"service": "billing"}],
+    )
+    tags: list[Text] | None = Field(None, description="Instead of the template's tags.")
+    key: Text | None = Field(None, description="The new schedule's key.")

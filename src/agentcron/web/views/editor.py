@@ -15,6 +15,7 @@ from agentcron.errors import Conflict, InvalidInput, Problem, RateLimited
 from agentcron.service.channels import EVENTS
 from agentcron.service.drafts import AUTO_PAUSE_MAX
 from agentcron.service.schedules import ScheduleView
+from agentcron.service.templates import PRESETS
 from agentcron.web import text
 from agentcron.web.forms import (
     LABELS,
@@ -85,6 +86,7 @@ async def _editor(
         "events": EVENTS,
         "event_words": EVENT_WORDS,
         "auto_pause_max": AUTO_PAUSE_MAX,
+        "presets": PRESETS,  # built-in timings (service/templates.py)
     }
     return page(request, who, "schedule_form.html", context, status=status)
 

@@ -27,6 +27,7 @@ from agentcron.web.routing import (
     wants_json,
 )
 from agentcron.web.text import one_line
+from agentcron.web.views import organise
 
 router = APIRouter(route_class=WebRoute)
 
@@ -39,11 +40,15 @@ def _clean(value: str, limit: int) -> str:
     return value.replace("\x00", "").strip()[:limit]
 
 
-def _filters(agent: str, enabled: str, q: str) -> ScheduleFilter:
+def _filters(
+    agent: str, enabled: str, q: str, tags: list[str] | None = None, sort: str = ""
+) -> ScheduleFilter:
     return ScheduleFilter(
         agent_id=_clean(agent, 64).lstrip("@").lower() or None,
         enabled={"on": True, "off": False}.get(enabled),
         search=_clean(q, 100) or None,
+        tags=tuple(organise.clean_tags(tags)),
+        sort=sort if sort and sort in organise.SORTS else None,
     )
 
 
@@ -53,14 +58,17 @@ async def schedules(
     agent: str = "",
     enabled: str = "",
     q: str = "",
+    tag: list[str] = Query([]),
+    sort: str = "",
     page_no: str = Query("1", alias="page"),
 ) -> Response:
     who = await member(request)
     number = page_number(page_no)
+    where = _filters(agent, enabled, q, tag, sort)
     views, total = await run(
         who.state.schedules.list,
         who.user,
-        _filters(agent, enabled, q),
+        where,
         offset=(number - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
@@ -77,7 +85,9 @@ async def schedules(
             "q": _clean(q, 100),
         },
         "agents": who.state.agents.infos(),
-        "filtered": bool(agent or enabled or q.strip()),
+        "filtered": bool(agent or enabled or q.strip() or where.tags),
+        # Organising (issue #21): tag chips, sort, the selection bar, live "running".
+        **await organise.list_context(who, views, where),
         "back": here(request),
         # Runs waiting to try again: "retrying at 09:30 (attempt 2 of 4)" in their rows.
         "retries": await run(who.state.history.retries, who.user, [v.row.id for v in views]),
