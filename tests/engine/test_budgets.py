@@ -201,3 +201,20 @@ async def test_two_engines_on_postgres_never_overshoot_a_budget(
         await other.recorder.stop()
         other_store.dispose()
         await world.close()
+
+
+async def test_a_run_now_past_the_budget_is_skipped_too(
+    world: World, loopback: LoopbackServer
+) -> None:
+    loopback.answer = spends(60)
+    budget(world, scope="user", period="day", max_tokens=100)
+    row = world.create(
+        command_text="@hook count", schedule_type="cron", cron_expression="0 13,15 * * *"
+    )
+    await world.fire(DAY1_13)
+    world.clock.set(DAY1_13.replace(minute=30))
+    queued = world.schedules.run_now(world.user, row.id)
+    await world.fire()
+    manual = next(e for e in world.executions(row.id) if e.id == queued.id)
+    assert manual.status == "skipped" and manual.error_code == "budget_exhausted"
+    assert len(loopback.received) == 1

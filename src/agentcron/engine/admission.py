@@ -363,6 +363,20 @@ def claim_pending(
         if not verdict.allowed:
             refused.append((item.id, verdict.message or BUDGET_CODE))
             result.skipped += 1
+            if events:
+                result.events.append(
+                    (
+                        "execution.finished",
+                        str(item.user_id),
+                        {
+                            "execution_id": str(item.id),
+                            "schedule_id": str(item.schedule_id),
+                            "agent_id": item.agent_id,
+                            "status": ExecutionStatus.SKIPPED.value,
+                            "error": verdict.message,
+                        },
+                    )
+                )
             continue
         number = item.attempt + 1
         lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
