@@ -176,7 +176,32 @@ class BudgetGate:
             if rule.max_tokens is not None:
                 allowance = _least(allowance, rule.max_tokens - tally.used_tokens)
         self._hold(user, schedule_id, agent)
+        self._warn_ahead(user, schedule_id, agent)
         return Verdict(True, allowance=allowance)
+
+    def _warn_ahead(self, user: uuid.UUID, schedule_id: uuid.UUID, agent: str) -> None:
+        """A run admitted whose estimate takes a budget to `warn_at` warns now, once per
+        period: waiting for its spend to be seen at a later claim could mean the next
+        period's, and a daily schedule under a daily budget would never be warned."""
+        for rule in self.rules.get(user, ()):
+            tally = self.tallies.get(rule.id)
+            if tally is None or not rule.covers(schedule_id, agent):
+                continue
+            share = _share(tally, projected=True)
+            if share is None or share < rule.warn_at or rule.warned_for == tally.key:
+                continue
+            self.marks.append((rule.id, "warned_for", tally.key))
+            self.notices.append(
+                (
+                    NoticeEvent.BUDGET_WARNING,
+                    rule,
+                    schedule_id,
+                    f"{_name(rule)} is {int((_share(tally) or 0) * 100)}% spent "
+                    f"({_spend(tally)}); runs going now are expected to bring it to "
+                    f"{int(share * 100)}%",
+                )
+            )
+            self._swap(_replace(rule, warned_for=tally.key))
 
     def _swap(self, rule: repo.BudgetRule) -> None:
         self.rules[rule.user_id] = [
@@ -293,13 +318,16 @@ def _refusal(tally: _Tally, tokens: int, usd: float) -> str | None:
     return None
 
 
-def _share(tally: _Tally) -> float | None:
+def _share(tally: _Tally, *, projected: bool = False) -> float | None:
+    """How much of the budget is spent (or, projected, spent and held by runs going)."""
     rule = tally.rule
+    tokens = tally.used_tokens if projected else tally.spent_tokens
+    usd = tally.used_usd if projected else tally.spent_usd
     shares = []
     if rule.max_tokens:
-        shares.append(tally.spent_tokens / rule.max_tokens)
+        shares.append(tokens / rule.max_tokens)
     if rule.max_usd:
-        shares.append(tally.spent_usd / rule.max_usd)
+        shares.append(usd / rule.max_usd)
     return max(shares) if shares else None
 
 

@@ -93,9 +93,12 @@ def parse_day(value: str | date | None, name: str) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(value.strip()[:10])
+        day = date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise InvalidInput.one(name, f"{value!r} is not a date", "write YYYY-MM-DD") from None
+    if not 1970 <= day.year <= 9000:
+        raise InvalidInput.one(name, f"{day} is out of range", "a day between 1970 and 9000")
+    return day
 
 
 class UsageService:
