@@ -124,7 +124,7 @@ class BudgetGate:
             for owner, sid, agent in going:
                 if owner == user:
                     gate._hold(user, sid, agent)
-        gate._warn_where_due()
+        gate._warn_where_due({sid for _, sid, _ in runs})
         return gate
 
     def _estimate(self, user: uuid.UUID, schedule_id: uuid.UUID, agent: str) -> tuple[int, float]:
@@ -209,7 +209,10 @@ class BudgetGate:
         ]
         self.tallies[rule.id].rule = rule
 
-    def _warn_where_due(self) -> None:
+    def _warn_where_due(self, claimed: set[uuid.UUID]) -> None:
+        """Budgets already spent to `warn_at`. A notice names a schedule only when it is one
+        of this claim's (its row is held here already): writing a reference to another
+        would wait for that schedule's row while this claim holds its owners' budgets."""
         for tally in self.tallies.values():
             rule = tally.rule
             if rule.warned_for == tally.key:
@@ -222,7 +225,7 @@ class BudgetGate:
                     (
                         NoticeEvent.BUDGET_WARNING,
                         rule,
-                        rule.schedule_id or uuid.UUID(int=0),
+                        rule.schedule_id if rule.schedule_id in claimed else uuid.UUID(int=0),
                         f"{_name(rule)} is {pct}% spent ({_spend(tally)})",
                     )
                 )
@@ -237,7 +240,7 @@ class BudgetGate:
         rules: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for channel in outbox.channel_rules(session, users):
             rules[channel.user_id].append(channel)
-        subjects = outbox.subjects(session, {sid for _, _, sid, _ in self.notices})
+        subjects = repo.subjects(session, {sid for _, _, sid, _ in self.notices})
         written: list[NewNotice] = []
         for event, rule, sid, text in self.notices:
             subject = subjects.get(sid)
