@@ -12,12 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from agentcron.engine.budgets import CODE as BUDGET_CODE
-from agentcron.engine.budgets import BudgetGate
+from agentcron.engine.budgets import BudgetGate, refused_slot
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
-from agentcron.store import budgets as budget_claims
 from agentcron.store import claims
 from agentcron.store.ids import TimeOrderedIds
 from agentcron.store.records import (
@@ -226,18 +224,7 @@ def claim_schedules(
             result.skipped += 1
         elif not (verdict := gate.verdict(row.user_id, row.id, row.agent_id)).allowed:
             status = ExecutionStatus.SKIPPED
-            execution = NewExecution(
-                new_id(),
-                row.id,
-                row.user_id,
-                row.agent_id,
-                slot,
-                now,
-                status,
-                finished_at=now,
-                error_message=verdict.message,
-                error_code=BUDGET_CODE,
-            )
+            execution = refused_slot(new_id(), row, now, verdict)
             result.skipped += 1
         else:
             allowances[row.id] = verdict.allowance
@@ -337,7 +324,6 @@ def claim_pending(
         (p.schedule_id for p in pending if p.attempt == 0 and p.overlap == Overlap.SKIP.value),
     )
     gate = BudgetGate.load(session, now, [(p.user_id, p.schedule_id, p.agent_id) for p in pending])
-    refused: list[tuple[uuid.UUID, str]] = []
     starts: list[AttemptStart] = []
     skips: list[uuid.UUID] = []
     for item in pending:
@@ -361,22 +347,8 @@ def claim_pending(
             continue
         verdict = gate.verdict(item.user_id, item.schedule_id, item.agent_id)
         if not verdict.allowed:
-            refused.append((item.id, verdict.message or BUDGET_CODE))
+            gate.refuse(item, verdict, events=events)
             result.skipped += 1
-            if events:
-                result.events.append(
-                    (
-                        "execution.finished",
-                        str(item.user_id),
-                        {
-                            "execution_id": str(item.id),
-                            "schedule_id": str(item.schedule_id),
-                            "agent_id": item.agent_id,
-                            "status": ExecutionStatus.SKIPPED.value,
-                            "error": verdict.message,
-                        },
-                    )
-                )
             continue
         number = item.attempt + 1
         lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
@@ -402,6 +374,5 @@ def claim_pending(
             )
     claims.start_pending(session, starts)
     claims.skip_pending(session, skips, now, BUSY)
-    budget_claims.skip_refused(session, refused, now, BUDGET_CODE)
     result.events += gate.write(session, now)
     return result

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from agentcron.engine.notices import targets
 from agentcron.store import budgets as repo
 from agentcron.store import outbox
-from agentcron.store.records import NewNotice
-from agentcron.store.tables import BudgetPeriod, NoticeEvent
+from agentcron.store.records import DueSchedule, NewExecution, NewNotice, PendingExecution
+from agentcron.store.tables import BudgetPeriod, ExecutionStatus, NoticeEvent
 
 CODE = "budget_exhausted"
 ESTIMATE_RUNS = 10
@@ -95,6 +95,8 @@ class BudgetGate:
     estimates: dict[uuid.UUID, tuple[int, float]] = field(default_factory=dict)
     marks: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
     notices: list[tuple[NoticeEvent, repo.BudgetRule, uuid.UUID, str]] = field(default_factory=list)
+    refused: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # waiting executions
+    events: list[Event] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -230,12 +232,31 @@ class BudgetGate:
                     )
                 )
 
+    def refuse(self, item: PendingExecution, verdict: Verdict, *, events: bool) -> None:
+        """A waiting execution (a run-now, a retry) the budgets refused: skipped at `write`."""
+        self.refused.append((item.id, verdict.message or CODE))
+        if events:
+            self.events.append(
+                (
+                    "execution.finished",
+                    str(item.user_id),
+                    {
+                        "execution_id": str(item.id),
+                        "schedule_id": str(item.schedule_id),
+                        "agent_id": item.agent_id,
+                        "status": ExecutionStatus.SKIPPED.value,
+                        "error": verdict.message,
+                    },
+                )
+            )
+
     def write(self, session: Session, now: datetime) -> list[Event]:
-        """Remember what was said this period, and write the notices (after the claim's
-        decisions, in its transaction)."""
+        """Skip the waiting executions refused, remember what was said this period, and
+        write the notices (after the claim's decisions, in its transaction)."""
+        repo.skip_refused(session, self.refused, now, CODE)
         repo.mark(session, self.marks)
         if not self.notices:
-            return []
+            return self.events
         users = {rule.user_id for _, rule, _, _ in self.notices}
         rules: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for channel in outbox.channel_rules(session, users):
@@ -278,7 +299,7 @@ class BudgetGate:
                 )
             )
         outbox.insert_notices(session, written)
-        return [
+        return self.events + [
             (
                 "notification.created",
                 str(n.user_id),
@@ -293,6 +314,24 @@ class BudgetGate:
             )
             for n in written
         ]
+
+
+def refused_slot(
+    execution_id: uuid.UUID, row: DueSchedule, now: datetime, verdict: Verdict
+) -> NewExecution:
+    """The record of a claimed slot the budgets refused: skipped, saying why, no attempt."""
+    return NewExecution(
+        execution_id,
+        row.id,
+        row.user_id,
+        row.agent_id,
+        row.next_run_at,
+        now,
+        ExecutionStatus.SKIPPED,
+        finished_at=now,
+        error_message=verdict.message,
+        error_code=CODE,
+    )
 
 
 def _least(current: int | None, value: int) -> int:
