@@ -77,3 +77,49 @@ async def test_bad_budgets_are_422_naming_the_field(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert field in response.text
+
+
+async def test_out_of_range_numbers_and_days_are_422_not_500(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    ada = new_caller(app, "ada")
+    huge = await client.post(
+        "/api/budgets",
+        json={"scope": "user", "period": "day", "max_tokens": 10**30},
+        headers=ada.headers,
+    )
+    assert huge.status_code == 422 and "max_tokens" in huge.text
+    far = await client.get("/api/usage", params={"to": "9999-12-31"}, headers=ada.headers)
+    assert far.status_code == 422 and "to" in far.text
+    admin = new_caller(app, "root", admin=True)
+    price = await client.post(
+        "/api/model-prices",
+        json={
+            "model": "m",
+            "input_per_mtok": 1,
+            "output_per_mtok": 1,
+            "valid_from": "0001-01-01T00:00:00Z",
+        },
+        headers=admin.headers,
+    )
+    assert price.status_code == 422 and "valid_from" in price.text
+    ok = await client.post(
+        "/api/model-prices",
+        json={"model": "m", "input_per_mtok": 1, "output_per_mtok": 3},
+        headers=admin.headers,
+    )
+    assert ok.status_code == 201, ok.text
+    again = await client.post(
+        "/api/model-prices",
+        json={
+            "model": "m",
+            "input_per_mtok": 1,
+            "output_per_mtok": 3,
+            "valid_from": ok.json()["valid_from"],
+        },
+        headers=admin.headers,
+    )
+    assert again.status_code == 409
+    assert (await client.get("/api/model-prices", headers=ada.headers)).json()["items"][0][
+        "model"
+    ] == "m"

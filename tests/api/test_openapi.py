@@ -70,7 +70,7 @@ def api_under_test(make_app: MakeApp) -> Iterator[dict[str, Any]]:
     yield {"app": app, "caller": caller, "sid": str(sid), "eid": str(eid)}
 
 
-@pytest.mark.timeout(900)  # hundreds of generated requests: slow on a busy machine
+@pytest.mark.timeout(900)  # every operation × FUZZ_EXAMPLES: it grows with the API
 def test_the_app_keeps_to_its_schema(api_under_test: dict[str, Any]) -> None:
     """FUZZ_EXAMPLES generated requests per operation (schemathesis' pytest plugin predates
     pytest 9's nodes, so each operation's strategy is run with hypothesis directly)."""

@@ -103,7 +103,8 @@ async def test_a_daily_token_budget_skips_the_run_that_would_pass_it_until_the_n
     await world.fire(DAY2_13)  # a new UTC day: the budget starts again
     third = world.executions(row.id)[-1]
     assert third.status == "success" and len(loopback.received) == 2
-    assert bell(world) == ["budget_warning", "budget_exhausted"]  # said once per period
+    # Said once per period: day 2's run, estimated at 60 of 100, is warned as it starts.
+    assert bell(world) == ["budget_warning", "budget_exhausted", "budget_warning"]
 
     # The unknown model has no price: its cost stays unknown, and usage says so.
     report = UsageService(world.services).table(world.user, "2026-03-02", "2026-03-03", "model")
@@ -201,3 +202,37 @@ async def test_two_engines_on_postgres_never_overshoot_a_budget(
         await other.recorder.stop()
         other_store.dispose()
         await world.close()
+
+
+async def test_a_run_now_past_the_budget_is_skipped_too(
+    world: World, loopback: LoopbackServer
+) -> None:
+    loopback.answer = spends(60)
+    budget(world, scope="user", period="day", max_tokens=100)
+    row = world.create(
+        command_text="@hook count", schedule_type="cron", cron_expression="0 13,15 * * *"
+    )
+    await world.fire(DAY1_13)
+    world.clock.set(DAY1_13.replace(minute=30))
+    queued = world.schedules.run_now(world.user, row.id)
+    await world.fire()
+    manual = next(e for e in world.executions(row.id) if e.id == queued.id)
+    assert manual.status == "skipped" and manual.error_code == "budget_exhausted"
+    assert len(loopback.received) == 1
+
+
+async def test_a_daily_schedule_under_a_daily_budget_is_warned_by_its_own_run(
+    world: World, loopback: LoopbackServer
+) -> None:
+    loopback.answer = spends(90)
+    budget(world, scope="user", period="day", max_tokens=100, warn_at=0.8)
+    row = world.create(
+        command_text="@hook once", schedule_type="cron", cron_expression="0 13 * * *"
+    )
+    await world.fire(DAY1_13)  # no history: estimated at 0, nothing to warn about yet
+    assert bell(world) == []
+    await world.fire(DAY2_13)  # estimated at 90 of 100: warned as it starts, and it runs
+    assert [e.status for e in world.executions(row.id)] == ["success", "success"]
+    assert bell(world) == ["budget_warning"]
+    await world.fire(datetime(2026, 3, 4, 13, 0, tzinfo=UTC))  # a new day, warned again
+    assert bell(world) == ["budget_warning", "budget_warning"]

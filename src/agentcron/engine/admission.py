@@ -13,13 +13,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from agentcron.engine import backfill, chains
-from agentcron.engine.budgets import CODE as BUDGET_CODE
-from agentcron.engine.budgets import BudgetGate
+from agentcron.engine.budgets import BudgetGate, refused_slot
 from agentcron.engine.gates import GateTurn, held_execution
 from agentcron.engine.notices import Final, Notices
 from agentcron.engine.runner import Work
 from agentcron.engine.slots import SlotPlanner
-from agentcron.store import budgets as budget_claims
 from agentcron.store import claims, gates
 from agentcron.store.ids import TimeOrderedIds
 from agentcron.store.records import (
@@ -235,18 +233,7 @@ def claim_schedules(
             result.skipped += 1
         elif not (verdict := budget.verdict(row.user_id, row.id, row.agent_id)).allowed:
             status = ExecutionStatus.SKIPPED
-            execution = NewExecution(
-                new_id(),
-                row.id,
-                row.user_id,
-                row.agent_id,
-                slot,
-                now,
-                status,
-                finished_at=now,
-                error_message=verdict.message,
-                error_code=BUDGET_CODE,
-            )
+            execution = refused_slot(new_id(), row, now, verdict)
             result.skipped += 1
         else:
             allowances[row.id] = verdict.allowance
@@ -401,7 +388,6 @@ def claim_pending(
     budget = BudgetGate.load(
         session, now, [(p.user_id, p.schedule_id, p.agent_id) for p in pending]
     )
-    refused: list[tuple[uuid.UUID, str]] = []
     starts: list[AttemptStart] = []
     skips: list[uuid.UUID] = []
     commands = chains.commands_for(session, pending)  # chained runs read their upstream
@@ -436,7 +422,7 @@ def claim_pending(
             continue
         verdict = budget.verdict(item.user_id, item.schedule_id, item.agent_id)
         if not verdict.allowed:
-            refused.append((item.id, verdict.message or BUDGET_CODE))
+            budget.refuse(item, verdict, events=events)
             result.skipped += 1
             continue
         number = item.attempt + 1
@@ -464,6 +450,5 @@ def claim_pending(
             )
     claims.start_pending(session, starts)
     claims.skip_pending(session, skips, now, BUSY)
-    budget_claims.skip_refused(session, refused, now, BUDGET_CODE)
     result.events += budget.write(session, now)
     return result

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from agentcron.engine.notices import targets
 from agentcron.store import budgets as repo
 from agentcron.store import outbox
-from agentcron.store.records import NewNotice
-from agentcron.store.tables import BudgetPeriod, NoticeEvent
+from agentcron.store.records import DueSchedule, NewExecution, NewNotice, PendingExecution
+from agentcron.store.tables import BudgetPeriod, ExecutionStatus, NoticeEvent
 
 CODE = "budget_exhausted"
 ESTIMATE_RUNS = 10
@@ -95,6 +95,8 @@ class BudgetGate:
     estimates: dict[uuid.UUID, tuple[int, float]] = field(default_factory=dict)
     marks: list[tuple[uuid.UUID, str, str]] = field(default_factory=list)
     notices: list[tuple[NoticeEvent, repo.BudgetRule, uuid.UUID, str]] = field(default_factory=list)
+    refused: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # waiting executions
+    events: list[Event] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -124,7 +126,7 @@ class BudgetGate:
             for owner, sid, agent in going:
                 if owner == user:
                     gate._hold(user, sid, agent)
-        gate._warn_where_due()
+        gate._warn_where_due({sid for _, sid, _ in runs})
         return gate
 
     def _estimate(self, user: uuid.UUID, schedule_id: uuid.UUID, agent: str) -> tuple[int, float]:
@@ -176,7 +178,32 @@ class BudgetGate:
             if rule.max_tokens is not None:
                 allowance = _least(allowance, rule.max_tokens - tally.used_tokens)
         self._hold(user, schedule_id, agent)
+        self._warn_ahead(user, schedule_id, agent)
         return Verdict(True, allowance=allowance)
+
+    def _warn_ahead(self, user: uuid.UUID, schedule_id: uuid.UUID, agent: str) -> None:
+        """A run admitted whose estimate takes a budget to `warn_at` warns now, once per
+        period: waiting for its spend to be seen at a later claim could mean the next
+        period's, and a daily schedule under a daily budget would never be warned."""
+        for rule in self.rules.get(user, ()):
+            tally = self.tallies.get(rule.id)
+            if tally is None or not rule.covers(schedule_id, agent):
+                continue
+            share = _share(tally, projected=True)
+            if share is None or share < rule.warn_at or rule.warned_for == tally.key:
+                continue
+            self.marks.append((rule.id, "warned_for", tally.key))
+            self.notices.append(
+                (
+                    NoticeEvent.BUDGET_WARNING,
+                    rule,
+                    schedule_id,
+                    f"{_name(rule)} is {int((_share(tally) or 0) * 100)}% spent "
+                    f"({_spend(tally)}); runs going now are expected to bring it to "
+                    f"{int(share * 100)}%",
+                )
+            )
+            self._swap(_replace(rule, warned_for=tally.key))
 
     def _swap(self, rule: repo.BudgetRule) -> None:
         self.rules[rule.user_id] = [
@@ -184,7 +211,10 @@ class BudgetGate:
         ]
         self.tallies[rule.id].rule = rule
 
-    def _warn_where_due(self) -> None:
+    def _warn_where_due(self, claimed: set[uuid.UUID]) -> None:
+        """Budgets already spent to `warn_at`. A notice names a schedule only when it is one
+        of this claim's (its row is held here already): writing a reference to another
+        would wait for that schedule's row while this claim holds its owners' budgets."""
         for tally in self.tallies.values():
             rule = tally.rule
             if rule.warned_for == tally.key:
@@ -197,22 +227,41 @@ class BudgetGate:
                     (
                         NoticeEvent.BUDGET_WARNING,
                         rule,
-                        rule.schedule_id or uuid.UUID(int=0),
+                        rule.schedule_id if rule.schedule_id in claimed else uuid.UUID(int=0),
                         f"{_name(rule)} is {pct}% spent ({_spend(tally)})",
                     )
                 )
 
+    def refuse(self, item: PendingExecution, verdict: Verdict, *, events: bool) -> None:
+        """A waiting execution (a run-now, a retry) the budgets refused: skipped at `write`."""
+        self.refused.append((item.id, verdict.message or CODE))
+        if events:
+            self.events.append(
+                (
+                    "execution.finished",
+                    str(item.user_id),
+                    {
+                        "execution_id": str(item.id),
+                        "schedule_id": str(item.schedule_id),
+                        "agent_id": item.agent_id,
+                        "status": ExecutionStatus.SKIPPED.value,
+                        "error": verdict.message,
+                    },
+                )
+            )
+
     def write(self, session: Session, now: datetime) -> list[Event]:
-        """Remember what was said this period, and write the notices (after the claim's
-        decisions, in its transaction)."""
+        """Skip the waiting executions refused, remember what was said this period, and
+        write the notices (after the claim's decisions, in its transaction)."""
+        repo.skip_refused(session, self.refused, now, CODE)
         repo.mark(session, self.marks)
         if not self.notices:
-            return []
+            return self.events
         users = {rule.user_id for _, rule, _, _ in self.notices}
         rules: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for channel in outbox.channel_rules(session, users):
             rules[channel.user_id].append(channel)
-        subjects = outbox.subjects(session, {sid for _, _, sid, _ in self.notices})
+        subjects = repo.subjects(session, {sid for _, _, sid, _ in self.notices})
         written: list[NewNotice] = []
         for event, rule, sid, text in self.notices:
             subject = subjects.get(sid)
@@ -250,7 +299,7 @@ class BudgetGate:
                 )
             )
         outbox.insert_notices(session, written)
-        return [
+        return self.events + [
             (
                 "notification.created",
                 str(n.user_id),
@@ -265,6 +314,24 @@ class BudgetGate:
             )
             for n in written
         ]
+
+
+def refused_slot(
+    execution_id: uuid.UUID, row: DueSchedule, now: datetime, verdict: Verdict
+) -> NewExecution:
+    """The record of a claimed slot the budgets refused: skipped, saying why, no attempt."""
+    return NewExecution(
+        execution_id,
+        row.id,
+        row.user_id,
+        row.agent_id,
+        row.next_run_at,
+        now,
+        ExecutionStatus.SKIPPED,
+        finished_at=now,
+        error_message=verdict.message,
+        error_code=CODE,
+    )
 
 
 def _least(current: int | None, value: int) -> int:
@@ -293,13 +360,16 @@ def _refusal(tally: _Tally, tokens: int, usd: float) -> str | None:
     return None
 
 
-def _share(tally: _Tally) -> float | None:
+def _share(tally: _Tally, *, projected: bool = False) -> float | None:
+    """How much of the budget is spent (or, projected, spent and held by runs going)."""
     rule = tally.rule
+    tokens = tally.used_tokens if projected else tally.spent_tokens
+    usd = tally.used_usd if projected else tally.spent_usd
     shares = []
     if rule.max_tokens:
-        shares.append(tally.spent_tokens / rule.max_tokens)
+        shares.append(tokens / rule.max_tokens)
     if rule.max_usd:
-        shares.append(tally.spent_usd / rule.max_usd)
+        shares.append(usd / rule.max_usd)
     return max(shares) if shares else None
 
 

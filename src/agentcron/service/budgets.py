@@ -20,6 +20,7 @@ from agentcron.store import schedules as schedule_repo
 from agentcron.store.tables import Budget, BudgetPeriod, BudgetScope
 
 MAX_BUDGETS = 50
+MAX_TOKENS = 2**31 - 1  # the column's range
 SCOPES = tuple(s.value for s in BudgetScope)
 PERIODS = tuple(p.value for p in BudgetPeriod)
 
@@ -171,18 +172,22 @@ class BudgetService:
                 )
             )
         if max_tokens is not None and (
-            isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1
+            isinstance(max_tokens, bool)
+            or not isinstance(max_tokens, int)
+            or not 1 <= max_tokens <= MAX_TOKENS
         ):
             problems.append(
                 Problem(
-                    "max_tokens", f"{max_tokens!r} is not a positive whole number", "e.g. 100000"
+                    "max_tokens",
+                    f"{max_tokens!r} is not a whole number from 1 to {MAX_TOKENS:,}",
+                    "e.g. 100000",
                 )
             )
         if max_usd is not None and (
             isinstance(max_usd, bool)
             or not isinstance(max_usd, int | float)
             or not math.isfinite(max_usd)
-            or max_usd <= 0
+            or not 0 < max_usd <= 1e12
         ):
             problems.append(Problem("max_usd", f"{max_usd!r} is not a positive amount", "e.g. 5.0"))
         warn_at = values["warn_at"] if values["warn_at"] is not None else 0.8

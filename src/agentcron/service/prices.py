@@ -30,7 +30,7 @@ def _amount(value: Any, name: str, problems: list[Problem]) -> float:
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
-        or value < 0
+        or not 0 <= value <= 1e9
     ):
         problems.append(
             Problem(name, f"{value!r} is not a price", "USD per million tokens, e.g. 2.5")
@@ -61,9 +61,13 @@ class PriceService:
         input_price = _amount(draft.input_per_mtok, "input_per_mtok", problems)
         output_price = _amount(draft.output_per_mtok, "output_per_mtok", problems)
         valid_from = draft.valid_from or self.s.clock.now()
-        if valid_from.tzinfo is None:
+        if valid_from.tzinfo is None or valid_from.utcoffset() is None:
             problems.append(
                 Problem("valid_from", "the instant has no time zone", "e.g. 2026-04-01T00:00:00Z")
+            )
+        elif not 1970 <= valid_from.year <= 9000:
+            problems.append(
+                Problem("valid_from", "out of range", "an instant between 1970 and 9000")
             )
         if problems:
             raise InvalidInput(problems)

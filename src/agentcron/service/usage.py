@@ -93,9 +93,12 @@ def parse_day(value: str | date | None, name: str) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(value.strip()[:10])
+        day = date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise InvalidInput.one(name, f"{value!r} is not a date", "write YYYY-MM-DD") from None
+    if not 1970 <= day.year <= 9000:
+        raise InvalidInput.one(name, f"{day} is out of range", "a day between 1970 and 9000")
+    return day
 
 
 class UsageService:
@@ -133,7 +136,7 @@ class UsageService:
         span = self.range(start, end)
         with self.s.store.read() as session:
             found = repo.usage(session, user.id, span.since, span.until, (group,))
-            total = repo.usage(session, user.id, span.since, span.until, ())
+            spread = repo.usage(session, user.id, span.since, span.until, (), only_percentiles=True)
             labels = self._labels(session, user, found, group)
         rows = list(found.values())
         if group == "day":
@@ -141,7 +144,8 @@ class UsageService:
         else:
             rows.sort(key=lambda t: (-t.cost_usd, -t.total_tokens, -t.runs, str(t.key)))
         lines = [UsageLine(str(t.key[0]), labels.get(t.key[0], str(t.key[0])), t) for t in rows]
-        return UsageReport(span, group, lines, total.get((), repo.UsageTotals(())))
+        total = repo.folded(found.values(), spread.get(()))
+        return UsageReport(span, group, lines, total)
 
     def _labels(
         self, session: object, user: User, found: dict[repo.Key, repo.UsageTotals], group: str
@@ -176,8 +180,12 @@ class UsageService:
         """The charts' data: one point per UTC day of the range, agents stacked."""
         span = self.range(start, end)
         with self.s.store.read() as session:
-            by_pair = repo.usage(session, user.id, span.since, span.until, ("day", "agent"))
-            by_day = repo.usage(session, user.id, span.since, span.until, ("day",))
+            by_pair = repo.usage(
+                session, user.id, span.since, span.until, ("day", "agent"), percentiles=False
+            )
+            by_day = repo.usage(
+                session, user.id, span.since, span.until, ("day",), percentiles=False
+            )
         days = span.days
         index = {d.isoformat(): i for i, d in enumerate(days)}
         agents = sorted({k[1] for k in by_pair})
@@ -199,19 +207,32 @@ class UsageService:
         return series
 
     def durations(
-        self, user: User, start: str | date | None = None, end: str | date | None = None
+        self,
+        user: User,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        *,
+        report: UsageReport | None = None,
     ) -> list[UsageLine]:
-        """Per schedule: p50, p95 and the longest run, for the duration chart."""
-        report = self.table(user, start, end, "schedule")
+        """Per schedule: p50, p95 and the longest run, for the duration chart (from `report`
+        when it is already by schedule)."""
+        if report is None or report.group_by != "schedule":
+            report = self.table(user, start, end, "schedule")
         return [line for line in report.lines if line.totals.duration_max_ms is not None]
 
     def insights(
-        self, user: User, start: str | date | None = None, end: str | date | None = None
+        self,
+        user: User,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        *,
+        report: UsageReport | None = None,
     ) -> list[Insight]:
         """What a person could act on: the schedules that cost the most, those that always
         fail, those whose result has not changed in their last runs (they could run less
         often), those whose runs take longer and longer."""
-        report = self.table(user, start, end, "schedule")
+        if report is None or report.group_by != "schedule":
+            report = self.table(user, start, end, "schedule")
         span = report.range
         found: list[Insight] = []
         spenders = [

@@ -16,12 +16,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from agentcron.store.claims import in_state, is_postgres
+from agentcron.store.records import NoticeSubject
 from agentcron.store.tables import (
     Budget,
     BudgetScope,
     DailyRollup,
     Execution,
     ExecutionStatus,
+    ScheduledCommand,
     table_of,
 )
 
@@ -213,3 +215,19 @@ def remove(session: Session, user_id: uuid.UUID, budget_id: uuid.UUID) -> bool:
         delete(Budget).where(Budget.id == budget_id, Budget.user_id == user_id)
     )
     return bool(result.rowcount)
+
+
+def subjects(session: Session, schedule_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, NoticeSubject]:
+    """The schedules budget notices are about, read without a lock: a claim that holds its
+    owners' budget rows must not then wait for a schedule another transaction holds (that
+    one may be waiting for a schedule this claim holds)."""
+    table = table_of(ScheduledCommand)
+    columns = [table.c[name] for name in NoticeSubject.__slots__]
+    found: dict[uuid.UUID, NoticeSubject] = {}
+    ids = sorted(set(schedule_ids))
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(
+            select(*columns).where(table.c.id.in_(ids[start : start + CHUNK]))
+        ):
+            found[row[0]] = NoticeSubject(*row)
+    return found

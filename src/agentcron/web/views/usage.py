@@ -151,8 +151,12 @@ async def usage_page(request: Request) -> Response:
         report = await run(service.table, who.user, None, None, "schedule")
         context["group"] = "schedule"
     series = await run(service.daily, who.user, report.range.start, report.range.end)
-    durations = await run(service.durations, who.user, report.range.start, report.range.end)
-    insights = await run(service.insights, who.user, report.range.start, report.range.end)
+    first, last = report.range.start, report.range.end
+    by_schedule = report if report.group_by == "schedule" else None
+    if by_schedule is None:
+        by_schedule = await run(service.table, who.user, first, last, "schedule")
+    durations = await run(service.durations, who.user, report=by_schedule)
+    insights = await run(service.insights, who.user, first, last, report=by_schedule)
     query = f"from={report.range.start}&to={report.range.end}&group_by={report.group_by}"
     context.update(
         errors=errors,
