@@ -89,7 +89,7 @@ async def test_usage_json_csv_and_scoping(app: FastAPI, client: httpx.AsyncClien
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"group_by": "tag"}, "group_by"),
+        ({"group_by": "week"}, "group_by"),
         ({"group_by": "planet"}, "group_by"),
         ({"from": "yesterday"}, "from"),
         ({"from": "2026-03-09", "to": "2026-03-01"}, "from"),

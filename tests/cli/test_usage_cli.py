@@ -68,8 +68,8 @@ def test_usage_prints_the_table_and_json(cli: Cli) -> None:
 
 
 def test_usage_bad_input_is_one_line(cli: Cli) -> None:
-    result = cli("usage", "--group-by", "tag")
-    assert result.exit_code != 0 and "group_by=tag needs tags" in one_error_line(result)
+    result = cli("usage", "--group-by", "week")
+    assert result.exit_code != 0 and "group_by" in one_error_line(result)
     result = cli("usage", "--from", "soon")
     assert result.exit_code != 0 and "from" in one_error_line(result)
 

@@ -14,6 +14,7 @@ import pytest
 
 from agentcron.engine.clock import ManualClock
 from agentcron.errors import InvalidInput
+from agentcron.service.drafts import ScheduleDraft
 from agentcron.service.usage import UsageService
 from agentcron.store import retention
 from agentcron.store.tables import Execution
@@ -242,9 +243,9 @@ async def test_only_the_asking_users_runs_count(world: World) -> None:
 
 async def test_bad_ranges_and_groupings_are_refused_by_field(world: World) -> None:
     service = UsageService(world.services)
-    with pytest.raises(InvalidInput) as tag:
-        service.table(world.user, group_by="tag")
-    assert tag.value.problems[0].field == "group_by" and "needs tags" in str(tag.value)
+    with pytest.raises(InvalidInput) as week:
+        service.table(world.user, group_by="week")
+    assert week.value.problems[0].field == "group_by" and "tag" in str(week.value)
     with pytest.raises(InvalidInput) as bad:
         service.table(world.user, "March", None)
     assert bad.value.problems[0].field == "from"
@@ -307,3 +308,29 @@ async def test_insights_find_the_spender_the_failing_and_the_unchanged(world: Wo
     assert ("unchanged", same.id) in kinds
     assert ("rising_duration", slow.id) in kinds
     assert ("unchanged", slow.id) not in kinds and ("always_failing", a.id) not in kinds
+
+
+async def test_by_tag_a_schedule_counts_in_each_of_its_tags(world: World) -> None:
+    a, b = fixture(world)
+    world.schedules.update(world.user, a.id, ScheduleDraft(tags=["ops", "llm"]))
+    world.schedules.update(world.user, b.id, ScheduleDraft(tags=["ops"]))
+    c = world.create(
+        command_text="@alice untagged", schedule_type="cron", cron_expression="0 9 * * *"
+    )
+    add_run(world, c, DAY1, input_tokens=7, duration_ms=500)
+    service = UsageService(world.services)
+    by_schedule = {
+        line.key: line.totals
+        for line in service.table(world.user, "2026-03-01", "2026-03-02", "schedule").lines
+    }
+    report = service.table(world.user, "2026-03-01", "2026-03-02", "tag")
+    rows = {line.label: line.totals for line in report.lines}
+    assert set(rows) == {"ops", "llm", "(no tag)"}
+    mine, theirs, alone = by_schedule[str(a.id)], by_schedule[str(b.id)], by_schedule[str(c.id)]
+    assert rows["llm"].runs == mine.runs and rows["llm"].total_tokens == mine.total_tokens
+    assert rows["ops"].runs == mine.runs + theirs.runs
+    assert rows["ops"].total_tokens == mine.total_tokens + theirs.total_tokens
+    assert rows["ops"].cost_usd == pytest.approx(mine.cost_usd + theirs.cost_usd)
+    assert rows["(no tag)"].total_tokens == alone.total_tokens == 7
+    assert rows["llm"].duration_p50_ms == mine.duration_p50_ms
+    assert report.total.total_tokens == mine.total_tokens + theirs.total_tokens + 7

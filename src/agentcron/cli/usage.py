@@ -79,7 +79,7 @@ def usage(
         str | None, typer.Option("--to", help="Last UTC day, included (default: today).")
     ] = None,
     group_by: Annotated[
-        str, typer.Option("--group-by", "-g", help="day, agent, schedule or model.")
+        str, typer.Option("--group-by", "-g", help="day, agent, schedule, model or tag.")
     ] = "day",
     as_json: JsonOpt = False,
     url: UrlOpt = None,

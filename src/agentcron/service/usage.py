@@ -125,26 +125,28 @@ class UsageService:
         group_by: str = "day",
     ) -> UsageReport:
         group = (group_by or "day").strip().lower()
-        if group == "tag":
-            raise InvalidInput.one(
-                "group_by", "group_by=tag needs tags", "group by day, agent, schedule or model"
-            )
         if group not in repo.DIMENSIONS:
             raise InvalidInput.one(
-                "group_by", f"unknown grouping {group_by!r}", "use day, agent, schedule or model"
+                "group_by",
+                f"unknown grouping {group_by!r}",
+                "use day, agent, schedule, model or tag",
             )
         span = self.range(start, end)
         with self.s.store.read() as session:
             found = repo.usage(session, user.id, span.since, span.until, (group,))
             spread = repo.usage(session, user.id, span.since, span.until, (), only_percentiles=True)
             labels = self._labels(session, user, found, group)
+            # A schedule counts in each of its tags, so tag rows do not add up to the total.
+            whole = (
+                repo.usage(session, user.id, span.since, span.until, ()) if group == "tag" else {}
+            )
         rows = list(found.values())
         if group == "day":
             rows.sort(key=lambda t: t.key)
         else:
             rows.sort(key=lambda t: (-t.cost_usd, -t.total_tokens, -t.runs, str(t.key)))
         lines = [UsageLine(str(t.key[0]), labels.get(t.key[0], str(t.key[0])), t) for t in rows]
-        total = repo.folded(found.values(), spread.get(()))
+        total = whole.get(()) or repo.folded(found.values(), spread.get(()))
         return UsageReport(span, group, lines, total)
 
     def _labels(
@@ -154,6 +156,8 @@ class UsageService:
             return {k[0]: k[0] or "(no model)" for k in found}
         if group == "agent":
             return {k[0]: "@" + k[0] if k[0] else "(no agent)" for k in found}
+        if group == "tag":
+            return {k[0]: k[0] or "(no tag)" for k in found}
         if group != "schedule":
             return {}
         from sqlalchemy import select

@@ -19,9 +19,9 @@ from sqlalchemy import Date, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from agentcron.store.tables import DailyRollup, Execution, ExecutionStatus
+from agentcron.store.tables import DailyRollup, Execution, ExecutionStatus, ScheduleTag
 
-DIMENSIONS = ("day", "agent", "schedule", "model")
+DIMENSIONS = ("day", "agent", "schedule", "model", "tag")
 FINAL = tuple(s.value for s in ExecutionStatus if s.is_final)
 FAILING = (
     ExecutionStatus.FAILED.value,
@@ -79,7 +79,19 @@ def _execution_key(session: Session, dimension: str) -> Any:
         return Execution.schedule_id
     if dimension == "model":
         return func.coalesce(Execution.model, "")
+    if dimension == "tag":
+        return ScheduleTag.tag
     raise ValueError(dimension)
+
+
+def _tagged(query: Any, dims: Sequence[str], schedule_column: Any, base: Any) -> Any:
+    """Grouping by tag joins each row to its schedule's tags: a schedule with two tags
+    counts in both rows, one without any in the row of no tag (key "")."""
+    if "tag" not in dims:
+        return query
+    return query.select_from(base).outerjoin(
+        ScheduleTag, ScheduleTag.schedule_id == schedule_column
+    )
 
 
 def _rollup_key(dimension: str) -> ColumnElement[Any]:
@@ -88,6 +100,7 @@ def _rollup_key(dimension: str) -> ColumnElement[Any]:
         "agent": DailyRollup.agent_id,
         "schedule": DailyRollup.schedule_id,
         "model": DailyRollup.model,
+        "tag": ScheduleTag.tag,
     }[dimension]  # type: ignore[return-value]
 
 
@@ -145,7 +158,7 @@ def usage(
         _percentiles(session, dims, keys, where, entry)
         return found
     unpriced = and_(Execution.cost_usd.is_(None), Execution.tokens_used > 0)
-    sums = session.execute(
+    query = (
         select(
             *keys,
             func.count(),
@@ -163,7 +176,8 @@ def usage(
         )
         .where(*where)
         .group_by(*keys)
-    ).all()
+    )
+    sums = session.execute(_tagged(query, dims, Execution.schedule_id, Execution)).all()
     n = len(dims)
     for row in sums:
         item = entry(row[:n])
@@ -196,18 +210,15 @@ def _percentiles(
     """p50 and p95 of durations per group, by nearest rank (the smallest duration with at
     least p% of the group at or below it), with window functions both dialects have."""
     duration = Execution.duration_ms
-    ranked = (
-        select(
-            *keys,
-            duration.label("d"),
-            func.row_number().over(partition_by=keys, order_by=duration).label("rn"),
-            # The same window as the rank (every row of the group in view), so both come
-            # from one sort instead of two.
-            func.count().over(partition_by=keys, order_by=duration, rows=(None, None)).label("n"),
-        )
-        .where(*where, duration.is_not(None))
-        .subquery()
-    )
+    ranked = select(
+        *keys,
+        duration.label("d"),
+        func.row_number().over(partition_by=keys, order_by=duration).label("rn"),
+        # The same window as the rank (every row of the group in view), so both come
+        # from one sort instead of two.
+        func.count().over(partition_by=keys, order_by=duration, rows=(None, None)).label("n"),
+    ).where(*where, duration.is_not(None))
+    ranked = _tagged(ranked, dims, Execution.schedule_id, Execution).subquery()
     cols = [ranked.c[f"k{i}"] for i in range(len(dims))]
     rows = session.execute(
         select(
@@ -256,6 +267,7 @@ def _rollup(
     )
     if schedule_id is not None:
         query = query.where(r.schedule_id == schedule_id)
+    query = _tagged(query, dims, r.schedule_id, r)
     n = len(dims)
     for row in session.execute(query).all():
         item = entry(row[:n])

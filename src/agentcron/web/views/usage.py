@@ -18,7 +18,7 @@ from agentcron.web.charts import Chart, Datum, Layer, bar_chart, sparse_ticks, s
 from agentcron.web.routing import WebRoute, harden, member, page, problems_json, run
 
 router = APIRouter(route_class=WebRoute)
-GROUPS = ("day", "agent", "schedule", "model")
+GROUPS = ("day", "agent", "schedule", "model", "tag")
 HUES = 8
 DURATION_SCHEDULES = 12
 INSIGHT_WORDS = {
