@@ -161,6 +161,26 @@ def most_in_window(starts: list[float], window_s: float = 60.0) -> int:
 # -- in the parent ----------------------------------------------------------------------------
 
 
+def attempt_starts(url: str) -> list[float]:
+    """When each execution's attempt was claimed (the engine's side of the rate)."""
+    from sqlalchemy import select
+
+    from agentcron.store.database import Store
+    from agentcron.store.tables import Execution
+
+    store = Store(url)
+    try:
+        with store.read() as session:
+            found = session.scalars(
+                select(Execution.attempt_started_at).where(
+                    Execution.attempt_started_at.is_not(None)
+                )
+            )
+            return [at.timestamp() for at in found]
+    finally:
+        store.dispose()
+
+
 def run_one(ctx: Context, kind: str, n: int, config: dict[str, Any]) -> dict[str, Any]:
     receiver = ReceiverProcess(ctx.workdir)
     db = ctx.fresh(kind)
@@ -183,6 +203,7 @@ def run_one(ctx: Context, kind: str, n: int, config: dict[str, Any]) -> dict[str
         )
         t0 = datetime.fromisoformat(child["t0"])
         rows = burst_outcome(db.url, n, t0)
+        claimed = attempt_starts(db.url)
         seen = receiver.stats()
     finally:
         ctx.databases.drop(db)
@@ -204,6 +225,7 @@ def run_one(ctx: Context, kind: str, n: int, config: dict[str, Any]) -> dict[str
         "receiver_calls": seen["calls"],
         "receiver_peak_in_flight": seen["peak"],
         "receiver_most_starts_in_60s": most_in_window(starts),
+        "claimed_most_starts_in_60s": most_in_window(claimed),
         "receiver_first_s": (min(starts) - t0.timestamp()) if starts else None,
         "receiver_last_s": (max(starts) - t0.timestamp()) if starts else None,
         "ideal_s": ideal,
@@ -252,10 +274,14 @@ KEPT = (
     "vs_ideal",
     "receiver_peak_in_flight",
     "receiver_most_starts_in_60s",
+    "claimed_most_starts_in_60s",
     "receiver_calls",
     "peak_running",
     "peak_rss_mib",
     "rss_at_peak_running_mib",
+    "cpu_s",
+    "receiver_first_s",
+    "receiver_last_s",
     "statuses",
     "misses",
     "duplicates",
@@ -271,6 +297,8 @@ HEADERS = [
     "÷ ideal",
     "peak in flight",
     "max starts/60 s",
+    "(by claim)",
+    "engine CPU",
     "peak RSS",
     "success",
     "missed",
@@ -290,6 +318,8 @@ def table_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
             report.fmt(r["vs_ideal"]),
             r["receiver_peak_in_flight"],
             r["receiver_most_starts_in_60s"],
+            r.get("claimed_most_starts_in_60s", ""),
+            report.fmt(r.get("cpu_s"), "s"),
             report.fmt(r.get("peak_rss_mib"), "MiB"),
             r["statuses"].get("success", 0),
             r["misses"] + r["statuses"].get("missed", 0),

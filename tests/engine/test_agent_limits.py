@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from agentcron.engine.gates import WINDOW
 from agentcron.engine.loop import Engine
 from agentcron.store.tables import AgentGate, Execution
 from tests.agents.conftest import LoopbackServer, Received, Reply
@@ -128,8 +129,9 @@ async def test_rate_per_minute_counts_starts_over_the_last_minute(world: World) 
     waiting = [r for r in world.executions() if r.status == "pending"]
     assert len(waiting) == 2
     # They are looked at again when the first starts leave the window: a minute, and a
-    # second of margin for the time a request takes to reach the agent.
-    minute = timedelta(seconds=61)
+    # margin for the time a request takes to reach the agent.
+    minute = WINDOW
+    assert timedelta(seconds=60) < minute <= timedelta(seconds=65)
     assert {r.next_attempt_at for r in waiting} == {start + minute}
 
     assert (await world.fire(start + timedelta(seconds=30))).started == 0

@@ -67,7 +67,7 @@ class WebhookAgent:
             headers.update(signature_headers(secret, int(self._deps.now().timestamp()), body))
 
         reply = await post(
-            self._deps.http,
+            self._deps.http_for(context.execution_id),
             str(settings.url),
             content=body,
             headers=headers,

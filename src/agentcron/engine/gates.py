@@ -31,11 +31,12 @@ from agentcron.store.records import NewExecution, PendingExecution
 from agentcron.store.tables import ExecutionStatus
 
 RECHECK = timedelta(seconds=1)  # a waiting run is looked at again at least this often
-# rate_per_minute counts the starts of the last minute plus a second: a start is counted when
-# it is claimed, and its request reaches the agent a little later, so without the margin a
-# run admitted as the window's oldest start leaves it could reach the agent while that
-# start's request is, by the agent's watch, still less than a minute old.
-WINDOW = timedelta(seconds=61)
+# rate_per_minute counts the starts of the last minute plus RATE_MARGIN: a start is counted
+# when it is claimed, and its request reaches the agent a little later (more on a busy
+# machine), so without a margin a run admitted as the window's oldest start leaves it could
+# reach the agent while, by the agent's watch, that start is still less than a minute old.
+RATE_MARGIN = timedelta(seconds=2)
+WINDOW = timedelta(seconds=60) + RATE_MARGIN
 PAUSES_READ_EVERY = timedelta(seconds=1)  # how stale this instance's view of pauses may be
 PAUSE_MIN_S = 1.0
 PAUSE_MAX_S = 3600.0  # a Retry-After longer than an hour pauses the agent for an hour
