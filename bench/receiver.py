@@ -82,7 +82,7 @@ async def main(port_file: Path, delay_s: float) -> None:
     receiver = Receiver(delay_s)
     server = await asyncio.start_server(receiver.serve, "127.0.0.1", 0, backlog=4096)
     port = server.sockets[0].getsockname()[1]
-    port_file.write_text(str(port))
+    await asyncio.to_thread(port_file.write_text, str(port))
     async with server:
         await server.serve_forever()
 

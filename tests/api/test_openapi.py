@@ -70,10 +70,17 @@ def api_under_test(make_app: MakeApp) -> Iterator[dict[str, Any]]:
     yield {"app": app, "caller": caller, "sid": str(sid), "eid": str(eid)}
 
 
-@pytest.mark.timeout(900)  # every operation × FUZZ_EXAMPLES: it grows with the API
-def test_the_app_keeps_to_its_schema(api_under_test: dict[str, Any]) -> None:
+# The operations are dealt into shards, so the suite's workers share them (the whole API
+# in one test was the suite's longest tail).
+SHARDS = 6
+
+
+@pytest.mark.timeout(900)  # its operations × FUZZ_EXAMPLES: it grows with the API
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_the_app_keeps_to_its_schema(api_under_test: dict[str, Any], shard: int) -> None:
     """FUZZ_EXAMPLES generated requests per operation (schemathesis' pytest plugin predates
-    pytest 9's nodes, so each operation's strategy is run with hypothesis directly)."""
+    pytest 9's nodes, so each operation's strategy is run with hypothesis directly); this
+    shard takes every SHARDS-th operation, in the schema's order."""
     schema = (
         schemathesis.openapi.from_asgi("/openapi.json", api_under_test["app"])
         .include(path_regex="^/(api|healthz|readyz|metrics)")
@@ -81,7 +88,7 @@ def test_the_app_keeps_to_its_schema(api_under_test: dict[str, Any]) -> None:
     )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 18
-    for operation in operations:
+    for operation in operations[shard::SHARDS]:
 
         @given(case=operation.as_strategy())
         @settings(

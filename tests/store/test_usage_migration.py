@@ -7,18 +7,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from alembic import command
 from sqlalchemy import text
 
-from agentcron.store.database import Store, alembic_config
+from agentcron.store.database import Store
 
 
 def _run(store: Store, action: str, revision: str) -> None:
-    with store.engine.connect() as connection:
-        config = alembic_config(store.url)
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
-        connection.commit()
+    store.migrate(revision, action)
 
 
 def test_0010_up_and_down_keeps_rolled_up_totals(store: Store) -> None:

@@ -147,12 +147,23 @@ class Store:
 
     # -- migrations -------------------------------------------------------------------------
 
-    def migrate(self, revision: str = "head") -> None:
+    def migrate(self, revision: str = "head", action: str = "upgrade") -> None:
+        """Run Alembic's `action` ("upgrade" or "downgrade") to `revision`. On SQLite the
+        foreign keys are off meanwhile: a migration that rebuilds a table (SQLite can alter
+        little in place) drops the old one, and with them on, that drop would cascade to
+        every row that refers to it, such as a schedule's whole history."""
         with self.engine.connect() as connection:
-            config = alembic_config(self.url)
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            connection.commit()
+            raw = connection.connection.driver_connection if self.dialect == "sqlite" else None
+            if raw is not None:  # before any BEGIN: SQLite ignores this inside a transaction
+                raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                config = alembic_config(self.url)
+                config.attributes["connection"] = connection
+                getattr(command, action)(config, revision)
+                connection.commit()
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys = ON")
 
     def current_revision(self) -> str | None:
         try:
