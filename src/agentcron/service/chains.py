@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
@@ -20,7 +21,8 @@ from agentcron.service.context import Services
 from agentcron.service.handles import parse_id
 from agentcron.store import chains as repo
 from agentcron.store import schedules as schedules_repo
-from agentcron.store.tables import ChainOn, User
+from agentcron.store.tables import ChainOn, ScheduledCommand, User
+from agentcron.timing import ScheduleType
 
 MAX_DEPTH = 5
 CHAIN_ON = tuple(c.value for c in ChainOn)
@@ -201,3 +203,40 @@ class ChainService:
         """Each schedule's label by id, to show "after <key>" in lists."""
         with self.s.store.read() as session:
             return {e.id: label_of(e) for e in repo.edges(session, user.id)}
+
+
+_ON_WORDS = {"success": "succeeds", "failure": "fails", "always": "finishes"}
+
+
+def after_text(
+    upstream: uuid.UUID | None, after_on: str | None, labels: dict[uuid.UUID, str]
+) -> str:
+    """An `after` schedule's timing in words: "After daily-check succeeds"."""
+    if upstream is None:
+        return "After a schedule that was deleted (detached: re-chain it to run again)"
+    name = labels.get(upstream) or str(upstream)[:8]
+    return f"After {name} {_ON_WORDS.get(after_on or 'success', 'finishes')}"
+
+
+def upstream_labels(
+    session: Session, user: User, rows: Sequence[ScheduledCommand]
+) -> dict[uuid.UUID, str]:
+    """Labels of the upstreams of the `after` schedules among these (one read, if any)."""
+    if not any(r.schedule_type == ScheduleType.AFTER.value for r in rows):
+        return {}
+    return {
+        e.id: e.key or (e.command_text if len(e.command_text) <= 40 else e.command_text[:39] + "…")
+        for e in repo.edges(session, user.id)
+    }
+
+
+def stored_upstream(
+    session: Session, user: User, schedule_id: uuid.UUID, ref: uuid.UUID | str | None
+) -> uuid.UUID | None:
+    """The upstream to store: an id or key resolved among the user's schedules, checked for
+    loops and depth (also for a kept upstream: a chain may have grown beneath it)."""
+    if ref is None:
+        return None
+    upstream = resolve_upstream(session, user, ref) if isinstance(ref, str) else ref
+    check_graph(session, user, schedule_id, upstream)
+    return upstream

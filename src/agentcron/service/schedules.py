@@ -8,17 +8,15 @@ from __future__ import annotations
 import builtins
 import re
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agentcron.errors import AmbiguousId, Conflict, InvalidInput, NotFound, Problem, RateLimited
-from agentcron.service.chains import HasDependents, check_graph, resolve_upstream
+from agentcron.service.chains import HasDependents, after_text, stored_upstream, upstream_labels
 from agentcron.service.context import Services
 from agentcron.service.drafts import (
     FILTER_MAX_LEN,
@@ -27,7 +25,8 @@ from agentcron.service.drafts import (
     ScheduleDraft,
     Understood,
 )
-from agentcron.service.handles import HANDLE_AT_START, addressed_agent, normal_handle, parse_id
+from agentcron.service.handles import normal_handle, parse_id
+from agentcron.service.previews import PREVIEW_COUNT, Preview, preview_draft
 from agentcron.service.readings import ModelReading, accepted
 from agentcron.service.tags import checked_tags, normal_tags
 from agentcron.store import chains as chains_repo
@@ -46,7 +45,6 @@ from agentcron.store.tables import (
 )
 from agentcron.timing import (
     InvalidSchedule,
-    ScheduleSpec,
     ScheduleType,
     build_trigger,
     describe,
@@ -54,8 +52,6 @@ from agentcron.timing import (
 )
 
 __all__ = ["ModelReading", "Preview", "ScheduleDraft", "ScheduleService", "ScheduleView"]
-
-PREVIEW_COUNT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,26 +61,6 @@ class ScheduleView:
     row: ScheduledCommand
     description_text: str
     next_runs: list[datetime]
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    """What a draft would schedule. `next_runs` are instants; `next_runs_local` the same in
-    the schedule's zone, and `next_runs_viewer` in the viewer's zone when it differs (else
-    None). `notes` say how words were read (a zone abbreviation, a model's reading);
-    `model` is set when a model read a sentence the grammar refused: creating it then
-    needs `accept_model_reading`."""
-
-    spec: ScheduleSpec
-    description: str
-    next_runs: list[datetime]
-    agent_id: str | None = None
-    command_text: str | None = None
-    notes: list[str] = field(default_factory=list)
-    viewer_timezone: str = "UTC"
-    next_runs_local: list[datetime] = field(default_factory=list)
-    next_runs_viewer: list[datetime] | None = None
-    model: ModelReading | None = None
 
 
 class ScheduleService:
@@ -99,7 +75,7 @@ class ScheduleService:
             row = repo.get(session, user.id, parse_id(schedule_id, "schedule"))
             if row is None:
                 raise NotFound("schedule", schedule_id)
-            return self.view(row, labels=_labels(session, user, [row]))
+            return self.view(row, labels=upstream_labels(session, user, [row]))
 
     def resolve(self, user: User, ident: str) -> ScheduleView:
         """A full id or a unique prefix of one (the CLI's short ids)."""
@@ -128,7 +104,7 @@ class ScheduleService:
         where = self._checked_filter(where or repo.ScheduleFilter())
         with self.s.store.read() as session:
             rows, total = repo.list_for_user(session, user.id, where, offset=offset, limit=limit)
-            labels = _labels(session, user, rows)
+            labels = upstream_labels(session, user, rows)
         return [self.view(row, runs=1, labels=labels) for row in rows], total
 
     def _checked_filter(self, where: repo.ScheduleFilter) -> repo.ScheduleFilter:
@@ -200,7 +176,7 @@ class ScheduleService:
         if row.schedule_type != ScheduleType.AFTER.value:
             return self.view(row)
         with self.s.store.read() as session:
-            return self.view(row, labels=_labels(session, user, [row]))
+            return self.view(row, labels=upstream_labels(session, user, [row]))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -230,7 +206,7 @@ class ScheduleService:
         try:
             with self.s.store.write() as session:
                 repo.lock_owner(session, user.id)
-                row.after_schedule_id = _upstream(session, user, row.id, after_ref)
+                row.after_schedule_id = stored_upstream(session, user, row.id, after_ref)
                 limit = self.s.settings.max_schedules_per_user
                 if repo.count_for_user(session, user.id) >= limit:
                     raise Conflict(
@@ -268,7 +244,7 @@ class ScheduleService:
             if row is None:
                 raise NotFound("schedule", schedule_id)
             values = self.rules.checked(user, understood, now, existing=row).values
-            values["after_schedule_id"] = _upstream(
+            values["after_schedule_id"] = stored_upstream(
                 session, user, row.id, values["after_schedule_id"]
             )
             if tags is not None:
@@ -418,44 +394,7 @@ class ScheduleService:
         return stored
 
     def preview(self, user: User, draft: ScheduleDraft) -> Preview:
-        now = self.s.clock.now()
-        understood = self.rules.understand(user, draft, now)
-        draft, parsed = understood.draft, understood.parsed
-        problems: list[Problem] = []
-        spec = (
-            parsed.spec
-            if parsed is not None
-            else self.rules.spec(user, draft, now, problems, future_after=now)
-        )
-        agent = None
-        # The agent is checked only when the caller named one: a preview of timing alone
-        # (no agent, a command without @handle) is not an error.
-        if draft.agent_id or HANDLE_AT_START.match(draft.command_text or ""):
-            agent = addressed_agent(self.s.agents, draft.command_text, draft.agent_id, problems)
-        if problems:
-            raise InvalidInput(problems)
-        assert spec is not None
-        if parsed is not None:  # described and previewed by the parser already
-            description, runs, notes = parsed.description, parsed.next_runs, parsed.notes
-        else:
-            description, runs, notes = describe(spec), preview(spec, now, PREVIEW_COUNT), []
-        here, viewer = ZoneInfo(spec.timezone), user.timezone
-        return Preview(
-            spec,
-            description,
-            runs,
-            agent,
-            draft.command_text,
-            notes=list(notes),
-            viewer_timezone=viewer,
-            next_runs_local=[run.astimezone(here) for run in runs],
-            next_runs_viewer=(
-                None
-                if viewer == spec.timezone
-                else [run.astimezone(ZoneInfo(viewer)) for run in runs]
-            ),
-            model=understood.model,
-        )
+        return preview_draft(self.rules, self.s, user, draft)
 
     # -- rules --------------------------------------------------------------------------------
 
@@ -475,41 +414,6 @@ class ScheduleService:
                 f"too many changes: at most {self.s.settings.write_rate_per_minute} per minute",
                 wait,
             )
-
-
-_ON_WORDS = {"success": "succeeds", "failure": "fails", "always": "finishes"}
-
-
-def after_text(
-    upstream: uuid.UUID | None, after_on: str | None, labels: dict[uuid.UUID, str]
-) -> str:
-    """An `after` schedule's timing in words: "After daily-check succeeds"."""
-    if upstream is None:
-        return "After a schedule that was deleted (detached: re-chain it to run again)"
-    name = labels.get(upstream) or str(upstream)[:8]
-    return f"After {name} {_ON_WORDS.get(after_on or 'success', 'finishes')}"
-
-
-def _labels(session: Session, user: User, rows: Sequence[ScheduledCommand]) -> dict[uuid.UUID, str]:
-    """Labels of the upstreams of the `after` schedules among these (one read, if any)."""
-    if not any(r.schedule_type == ScheduleType.AFTER.value for r in rows):
-        return {}
-    return {
-        e.id: e.key or (e.command_text if len(e.command_text) <= 40 else e.command_text[:39] + "…")
-        for e in chains_repo.edges(session, user.id)
-    }
-
-
-def _upstream(
-    session: Session, user: User, schedule_id: uuid.UUID, ref: uuid.UUID | str | None
-) -> uuid.UUID | None:
-    """The upstream to store: an id or key resolved among the user's schedules, checked for
-    loops and depth (also for a kept upstream: a chain may have grown beneath it)."""
-    if ref is None:
-        return None
-    upstream = resolve_upstream(session, user, ref) if isinstance(ref, str) else ref
-    check_graph(session, user, schedule_id, upstream)
-    return upstream
 
 
 def _mark_pause(row: ScheduledCommand, was: bool, now_enabled: bool, now: datetime) -> None:
