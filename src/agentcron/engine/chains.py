@@ -72,7 +72,7 @@ def after_finish(
     """Create the executions these final outcomes start, in the caller's transaction.
     Returns the events to publish after commit (a queued run wakes the engines)."""
     candidates = [f for f in finals if f.status in _ANY]
-    if not candidates:
+    if not candidates or not repo.any_chained(session):
         return []
     by_parent: dict[uuid.UUID, list[repo.ChainChild]] = defaultdict(list)
     for child in repo.children_of(session, {f.schedule_id for f in candidates}):

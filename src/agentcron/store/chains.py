@@ -72,6 +72,14 @@ def _chunks(ids: list[uuid.UUID], size: int = 500) -> Iterable[list[uuid.UUID]]:
         yield ids[start : start + size]
 
 
+def any_chained(session: Session) -> bool:
+    """Whether any schedule runs after another: one indexed probe, so a finish batch of
+    people who use no chains does not pay for a lookup of each finished schedule."""
+    table = table_of(ScheduledCommand)
+    probe = select(table.c.id).where(table.c.after_schedule_id.is_not(None)).limit(1)
+    return session.execute(probe).first() is not None
+
+
 def children_of(session: Session, parent_ids: Iterable[uuid.UUID]) -> list[ChainChild]:
     """Schedules that run after any of these (indexed on `after_schedule_id`)."""
     ids = list(set(parent_ids))
