@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import (
+    Index,
     MetaData,
     Table,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase
 
@@ -68,3 +70,9 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def partial_index(name: str, *columns: str, where: str) -> Index:
+    """An index of only the rows `where` holds, on both dialects (the same predicate for
+    each): the rows still in play, so the index stays small however long history grows."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))

@@ -18,13 +18,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agentcron.store.tables.base import (
     Base,
     allowed_in,
+    partial_index,
 )
 from agentcron.store.types import UTCDateTime
 
@@ -112,17 +112,15 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         CheckConstraint(allowed_in("status", DeliveryStatus), name="status"),
-        Index(
+        partial_index(
             "ix_notifications_pending_next_attempt_at",
             "next_attempt_at",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            where="status = 'pending'",
         ),
-        Index(
+        partial_index(
             "ix_notifications_sending_lease_expires_at",
             "lease_expires_at",
-            sqlite_where=text("status = 'sending'"),
-            postgresql_where=text("status = 'sending'"),
+            where="status = 'sending'",
         ),
         Index("ix_notifications_user_id_created_at", "user_id", "created_at"),
     )

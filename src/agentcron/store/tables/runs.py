@@ -26,6 +26,7 @@ from agentcron.store.tables.base import (
     ExecutionStatus,
     ExecutionTrigger,
     allowed_in,
+    partial_index,
 )
 from agentcron.store.types import UTCDateTime
 
@@ -45,27 +46,20 @@ class Execution(Base):
         # Partial: only the few rows still in play are indexed, so the history can grow to
         # millions without these indexes growing, and a finished execution leaves them
         # with one deletion instead of a move within each (0002).
-        Index(
-            "ix_executions_pending_next_attempt_at",
-            "next_attempt_at",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+        partial_index(
+            "ix_executions_pending_next_attempt_at", "next_attempt_at", where="status = 'pending'"
         ),
-        Index(
-            "ix_executions_running_lease_expires_at",
-            "lease_expires_at",
-            sqlite_where=text("status = 'running'"),
-            postgresql_where=text("status = 'running'"),
+        partial_index(
+            "ix_executions_running_lease_expires_at", "lease_expires_at", where="status = 'running'"
         ),
         Index("ix_executions_user_id_created_at", "user_id", "created_at"),
         # Runs waiting for their agent's limit, oldest slot first per agent (0009); empty
         # unless an agent has limits, so it costs a burst nothing.
-        Index(
+        partial_index(
             "ix_executions_waiting_agent_id",
             "agent_id",
             "scheduled_for",
-            sqlite_where=text("status = 'pending' AND waiting_for IS NOT NULL"),
-            postgresql_where=text("status = 'pending' AND waiting_for IS NOT NULL"),
+            where="status = 'pending' AND waiting_for IS NOT NULL",
         ),
         # Usage and budgets sum a user's executions over a range of slots (0010).
         Index("ix_executions_user_id_scheduled_for", "user_id", "scheduled_for"),
