@@ -13,8 +13,11 @@ Decisions a caller may rely on:
   08:00. Repetition by days or weeks needs a time of day and is an interval whose
   `anchor` is its first fire, the next such day and time: "every 3 days at 9am",
   "every other friday at 5pm" (14 days from the next Friday 17:00); it keeps that
-  local time across daylight saving. "daily", "weekly", "every 2 weeks" alone are
-  refused, like "every monday": no time of day is ever guessed.
+  local time across daylight saving. Said without a time ("every 2 days", "daily",
+  "weekly", "every 2 weeks") it counts from `now`, as hours do, with a note that a
+  time of day would tie it to the clock; no time of day is ever guessed, so "every
+  monday" alone is refused, and so is a timing word that is only an adjective of the
+  command ("send the weekly digest").
 - Repetition tied to the clock or the calendar is **cron**: "every hour on
   weekdays" (`0 * * * 1-5`), "every 3 hours on weekdays" (`0 */3 * * 1-5`),
   "every hour between 9 and 17" (`0 9-17 * * *`), "every hour on the hour",
@@ -45,7 +48,9 @@ Decisions a caller may rely on:
   is UK time); "IST" and the like are read from the `timezone` argument when it
   keeps the same clock as one reading, else refused. Where they stand is in
   `zonewords`. Each reading is a note on the result. Otherwise the `timezone`
-  argument.
+  argument. A fixed offset ("+02:00", "UTC+2", the tail of "2026-12-24T09:00+02:00")
+  is taken for a one-off, whose instant it fixes, and refused for a repetition,
+  which it would keep off daylight saving.
 - A timing word that describes a noun of the command ("the weekly digest", "the
   nightly build") stays in the command when the rest of the timing makes a
   schedule naming its days; when the rest needs it, it also says when.

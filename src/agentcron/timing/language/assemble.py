@@ -7,7 +7,7 @@ refused, never dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from agentcron.timing.language.facts import (
@@ -62,10 +62,28 @@ class Assembly:
     notes: list[str] = field(default_factory=list)
 
 
-def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly:
+def assemble(
+    clauses: list[Clause], *, timezone: str, now: datetime, from_now: bool = True
+) -> Assembly:
+    """`from_now=False` refuses "daily" or "every 2 days" without a time, as when the word
+    is only an adjective of the command ("send the weekly digest")."""
     facts = FactSet(clauses)
     zone = facts.get(Zone)
-    tz = zone.name if zone else timezone
+    if zone is None or zone.fixed is None:
+        return _assemble(facts, zone.name if zone else timezone, now, from_now)
+    # "at 2026-12-24T09:00+02:00": one instant, shown in the user's own zone
+    assembly = _assemble(facts, zone.name, now, from_now)
+    if assembly.spec.schedule_type is not ScheduleType.ONCE:
+        raise Refusal(
+            f'"{zone.fixed}": name the zone instead of a fixed offset, so daylight saving '
+            "is followed",
+            "every weekday at 9am in Europe/Berlin",
+        )
+    note = f'"{zone.fixed}" read as a fixed offset from UTC for this one run'
+    return Assembly(replace(assembly.spec, timezone=timezone), [*assembly.notes, note])
+
+
+def _assemble(facts: FactSet, tz: str, now: datetime, from_now: bool) -> Assembly:
     if not facts.kinds:
         raise Refusal("found no schedule in the sentence", DEFAULT_EXAMPLE)
     notes = list(facts.notes)
@@ -89,6 +107,10 @@ def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly
         spec, counted = every_months(facts, tz, now)
         return Assembly(spec, [*notes, counted])
     every = facts.get(Every)
+    from_now_reading = _counted_from_now(facts, every, tz, now) if from_now else None
+    if from_now_reading is not None:
+        spec, note = from_now_reading
+        return Assembly(spec, [*notes, note])
     if MinuteMark in facts.kinds and (every is None or every.unit == "days"):
         text = facts.text(MinuteMark)
         raise Refusal(f'"{text}" needs a repetition by hours', f"every hour {text}")
@@ -100,6 +122,37 @@ def assemble(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly
         spec = ScheduleSpec(ScheduleType.CRON, timezone=tz, cron_expression=_at_times(facts))
         return Assembly(spec, notes)
     raise _without_time(facts)
+
+
+def _counted_from_now(
+    facts: FactSet, every: Every | None, tz: str, now: datetime
+) -> tuple[ScheduleSpec, str] | None:
+    """ "every 2 days", "daily", "weekly" and nothing else: a length of elapsed time, counted
+    from now as "every 6 hours" is. The note says so, because a person may have meant a
+    time of day; naming one ("every 2 days at 9am") ties the schedule to the clock."""
+    daily, weekly = facts.get(Daily), Weekly in facts.kinds
+    if every is not None and every.unit == "days" and facts.kinds == {Every}:
+        days = every.value
+    elif daily is not None and daily.period is None and facts.kinds == {Daily}:
+        days = 1
+    elif weekly and facts.kinds == {Weekly}:
+        days = 7
+    else:
+        return None
+    phrase = facts.phrase(zone=False)
+    clock = "on monday at 9am" if days % 7 == 0 else "at 9am"
+    spec = ScheduleSpec(
+        ScheduleType.INTERVAL,
+        timezone=tz,
+        interval_value=days,
+        interval_unit=IntervalUnit.DAYS,
+        anchor=now,
+    )
+    note = (
+        f'"{phrase}" has no time of day: counted from now, like "every 6 hours"; '
+        f'say "{phrase} {clock}" to keep to the clock'
+    )
+    return spec, note
 
 
 def _counted(facts: FactSet, times: int) -> None:

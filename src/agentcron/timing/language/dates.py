@@ -212,6 +212,8 @@ def _holiday(w: Words, j: int) -> tuple[int, tuple[int, int]] | None:
 def match_date(w: Words, i: int) -> Match | None:
     """ "december 18", "18th of december 2026", "2026-12-24", "every march 3rd", "christmas"."""
     j, every = _lead(w, i)
+    if w.at(i) in ("at", "@") and ISO_DATE.fullmatch(w.at(i + 1)):
+        j = i + 1  # "at 2026-12-24 09:00", as machines write an instant
     holiday = _holiday(w, j)
     if holiday is not None and (every or w.at(i) == "on"):  # not "the christmas card list"
         end, (holiday_month, holiday_day) = holiday

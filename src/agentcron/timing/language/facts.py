@@ -187,6 +187,9 @@ class Zone:
 
     name: str
     note: str | None = None
+    # A fixed offset as said ("+02:00", "UTC+2"): right for one instant, wrong for a
+    # repetition across daylight saving, so only a one-off takes it.
+    fixed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ def tokenize(text: str) -> list[Token]:
         else:
             tokens.append(Token(raw, _norm(raw), start, found.end(), Kind.WORD, space))
     tokens = [piece for token in tokens for piece in _split_zulu(token)]
+    tokens = [piece for token in tokens for piece in _split_iso(token)]
     last = tokens[-1] if tokens else None
     if (
         last
@@ -92,6 +93,36 @@ def _split_zulu(token: Token) -> list[Token]:
         Token(found.group(1), found.group(1), token.start, cut, Kind.WORD, token.space_before),
         Token("Z", "z", cut, token.end, Kind.WORD, False),
     ]
+
+
+_ISO_INSTANT = re.compile(
+    r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[tT]([0-9]{1,2}:[0-9]{2})(?::00(?:\.0+)?)?([zZ]|[+-][0-9]{2}:?[0-9]{2})?"
+)
+
+
+def _split_iso(token: Token) -> list[Token]:
+    """ "2026-12-24T09:00:00+02:00" is a date, a time and a zone: one token each, so each
+    clause finds its own (a fixed offset is then refused for what it is)."""
+    found = _ISO_INSTANT.fullmatch(token.text) if token.kind is Kind.WORD else None
+    if found is None:
+        return [token]
+    pieces = []
+    for group in (1, 2, 3):
+        if found.group(group) is None:
+            continue
+        start, end = token.start + found.start(group), token.start + found.end(group)
+        text = found.group(group)
+        pieces.append(
+            Token(
+                text,
+                _norm(text),
+                start,
+                end,
+                Kind.WORD,
+                token.space_before if group == 1 else False,
+            )
+        )
+    return pieces
 
 
 def _norm(word: str) -> str:

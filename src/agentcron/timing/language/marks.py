@@ -29,22 +29,37 @@ def match_minute_mark(w: Words, i: int) -> Match | None:
         return end, MinuteMark(30)
     if (end := w.seq(i, "at", "the", "top", "of", "the", "hour")) is not None:
         return end, MinuteMark(0)
-    if w.at(i) not in ("at", "@"):
-        return None
-    j = w.skip(i + 1, "a")
+    led = w.at(i) in ("at", "@")
+    j = w.skip(i + 1, "a") if led else w.skip(i, "a")
     word = w.at(j)
-    if (found := _COLON_MINUTE.fullmatch(word)) is not None:
+    if led and (found := _COLON_MINUTE.fullmatch(word)) is not None:
         return _past_the_hour(w, j + 1), MinuteMark(int(found.group(1)))
     if word in _FRACTIONS and w.at(j + 1) in ("past", "after", "to"):
         if w.at(j + 2) and w.at(j + 2)[0].isdigit():
             return None  # "at half past 9" is a time of day
+        if not (led or _hourly_follows(w, j + 2)):
+            return None
         minute = _FRACTIONS[word] if w.at(j + 1) != "to" else 60 - _FRACTIONS[word]
         return _past_the_hour(w, j + 2), MinuteMark(minute)
     if word.isdigit() and len(word) <= 2 and int(word) < 60:
         k = w.skip(j + 1, "minutes", "minute", "mins", "min")
-        if w.at(k) in ("past", "after"):
-            return _past_the_hour(w, k + 1), MinuteMark(int(word))
+        # "10 to the hour" is :50; "at 10 to 5" is a time of day, left to the clock reader
+        before = w.at(k) == "to" and int(word) > 0 and w.seq(k + 1, "the", "hour") is not None
+        past = w.at(k) in ("past", "after")
+        # Without "at", only where an hour follows: "15 minutes past every hour", never
+        # "5 minutes after the deploy"
+        if (past or before) and (led or _hourly_follows(w, k + 1)):
+            return _past_the_hour(w, k + 1), MinuteMark(60 - int(word) if before else int(word))
     return None
+
+
+def _hourly_follows(w: Words, j: int) -> bool:
+    """ "the hour", "every hour", "each hour", "hourly" at j."""
+    return (
+        w.seq(j, "the", "hour") is not None
+        or w.at(j) == "hourly"
+        or (w.at(j) in ("every", "each") and w.at(j + 1) == "hour")
+    )
 
 
 def _past_the_hour(w: Words, j: int) -> int:

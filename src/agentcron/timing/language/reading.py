@@ -158,8 +158,10 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
             "(put it in double quotes if it belongs to the command)",
             *([f"{without} {timing}"] if timing and has_words(without, agent) else []),
         )
+    # "send the weekly digest": a word of the command alone does not start a count from now
+    only_adjectives = bool(kept) and all(c in kept or isinstance(c.fact, Zone) for c in clauses)
     try:
-        assembly = assemble(clauses, timezone=timezone, now=now)
+        assembly = assemble(clauses, timezone=timezone, now=now, from_now=not only_adjectives)
     except Refusal as refusal:
         refuse(refusal.reason, f"{base} {refusal.example}", f"{generic} {refusal.example}")
     if not has_words(command, agent):

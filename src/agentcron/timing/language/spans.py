@@ -22,7 +22,8 @@ _COUNTS |= {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 
 
 def _length(w: Words, i: int) -> tuple[int, float, str] | None:
-    """A count and a unit: "90 minutes", "2h", "an hour", "half an hour", "1.5 hours"."""
+    """A count and a unit: "90 minutes", "2h", "an hour", "half an hour", "1.5 hours",
+    "a couple of days"."""
     word = w.at(i)
     joined = NUMBER_WITH_UNIT.fullmatch(word)
     if joined and joined.group(2) in UNITS:
@@ -34,6 +35,11 @@ def _length(w: Words, i: int) -> tuple[int, float, str] | None:
         return None
     if word == "half-hour":
         return i + 1, 0.5, "hours"
+    couple = w.skip(w.skip(i, "a"), "couple")
+    if couple > i + (word == "a"):  # "a couple of hours", "couple hours": two
+        j = w.skip(couple, "of")
+        unit = UNITS.get(w.at(j))
+        return None if unit is None else (j + 1, 2.0, unit)
     count = 1.0 if word in ("a", "an") else number(word)
     if count is None:
         return None

@@ -50,7 +50,13 @@ def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
     if word in _NAMED_CLOCKS:
         return i + 1, _NAMED_CLOCKS[word]
     if word in ("half", "quarter") and w.at(i + 1) in ("past", "after", "to"):
-        return _fraction(w, i)
+        return _fraction(w, i + 1, 30 if word == "half" else 15)
+    if bare and word.isdigit() and 0 < int(word) < 60:
+        k = w.skip(i + 1, "minutes", "minute", "mins", "min")
+        # "at 10 past 9", "at 20 to 6pm"; "to" only right after "at": "from 9 to 5" is a window
+        ahead = ("past", "after", "to") if w.at(i - 1) in ("at", "@") else ("past", "after")
+        if w.at(k) in ahead and w.seq(k + 1, "the", "hour") is None:
+            return _fraction(w, k, int(word))
     if bare and word in _HOUR_WORDS and w.at(i + 1) not in ("of", "or", "more"):
         return _spelled(w, i)  # "at one of the servers" is not a time
     found = _COLON.fullmatch(word)
@@ -134,15 +140,15 @@ def make_clock(hour_text: str, minute_text: str | None, meridiem: str | None, en
     return Clock(hour, minute, fixed)
 
 
-def _fraction(w: Words, i: int) -> tuple[int, Clock] | None:
-    minutes = 30 if w.at(i) == "half" else 15
-    base = read_clock(w, i + 2, bare=True)
+def _fraction(w: Words, k: int, minutes: int) -> tuple[int, Clock] | None:
+    """ "half past 9", "quarter to 5pm", "10 past 9": `k` is the "past"/"to" word."""
+    base = read_clock(w, k + 1, bare=True)
     if base is None:
         return None
     end, clock = base
     if clock.minute:
-        raise BadClock(f"{w.text(i, end)} is not a time of day", end)
-    if w.at(i + 1) == "to":
+        raise BadClock(f"{w.text(k - 1, end)} is not a time of day", end)
+    if w.at(k) == "to":
         hour = (clock.hour - 1) % 24 if clock.fixed else (clock.hour - 1) % 12 or 12
         return end, Clock(hour, 60 - minutes, clock.fixed)
     return end, Clock(clock.hour, minutes, clock.fixed)

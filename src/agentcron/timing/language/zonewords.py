@@ -66,6 +66,7 @@ _REGION_PREFIXES = frozenset(
     }
 )
 _FIXED_OFFSET = re.compile(r"(?:utc|gmt)([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
+_BARE_OFFSET = re.compile(r"([+-])([0-9]{2})(?::?([0-9]{2}))?")  # "+02:00" after a time
 _MAX_PLACE_WORDS = 3
 
 
@@ -126,7 +127,7 @@ def match_zone(w: Words, i: int) -> Match | None:
     word = w.at(j)
     if "/" in word:
         return _iana_name(w, i, j, paren)
-    if _FIXED_OFFSET.fullmatch(word):
+    if _FIXED_OFFSET.fullmatch(word) or (after_clause and _BARE_OFFSET.fullmatch(word)):
         return _fixed_offset(w, i, j, paren)
     found = _zone_word(w, j)
     if found is None:
@@ -157,10 +158,15 @@ def _iana_name(w: Words, i: int, j: int, paren: bool) -> Match | None:
 
 
 def _fixed_offset(w: Words, i: int, j: int, paren: bool) -> Match:
-    found = _FIXED_OFFSET.fullmatch(w.at(j))
+    found = _FIXED_OFFSET.fullmatch(w.at(j)) or _BARE_OFFSET.fullmatch(w.at(j))
     assert found is not None
-    if int(found.group(2)) == 0 and int(found.group(3) or 0) == 0:
+    sign, hours, minutes = found.group(1), int(found.group(2)), int(found.group(3) or 0)
+    if hours == 0 and minutes == 0:
         return _close(w, j + 1, paren), Zone("UTC")
+    if minutes == 0 and hours <= (14 if sign == "+" else 12):
+        # Etc/GMT names count the other way: UTC+2 is Etc/GMT-2
+        name = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        return _close(w, j + 1, paren), Zone(name, fixed=w.tokens[j].text)
     return _close(w, j + 1, paren), Unsupported(
         f'"{w.tokens[j].text}": name the zone instead of a fixed offset, so daylight saving '
         "is followed",
