@@ -32,7 +32,7 @@ from agentcron.engine.clock import Clock
 from agentcron.engine.retry import backoff
 from agentcron.notify import DeliveryError, Dispatcher, Message
 from agentcron.notify.urls import mask_in
-from agentcron.store import outbox
+from agentcron.store import deliveries
 from agentcron.store.database import Store
 from agentcron.store.records import ChannelWindow, ClaimedNotification, Delivered
 from agentcron.store.tables import DeliveryStatus
@@ -159,10 +159,10 @@ class Sender:
         )
         claim = _Claim([], [])
         with self.store.write() as session:
-            rows = outbox.claim(session, now, self.worker_id, lease, BATCH)
+            rows = deliveries.claim(session, now, self.worker_id, lease, BATCH)
             if not rows:
                 return claim
-            windows = outbox.lock_windows(session, {row.channel_id for row in rows})
+            windows = deliveries.lock_windows(session, {row.channel_id for row in rows})
             changed: dict[uuid.UUID, ChannelWindow] = {}
             carried: dict[uuid.UUID, int] = {}
             for row in rows:
@@ -194,9 +194,9 @@ class Sender:
                     carried[row.id] = count
                 claim.send.append((row, count))
             for row, status, error in claim.ended:
-                outbox.end(session, [row.id], DeliveryStatus(status), now, error)
-            outbox.save_windows(session, list(changed.values()))
-            outbox.carry_suppressed(session, carried)
+                deliveries.end(session, [row.id], DeliveryStatus(status), now, error)
+            deliveries.save_windows(session, list(changed.values()))
+            deliveries.carry_suppressed(session, carried)
         return claim
 
     async def _deliver(self, row: ClaimedNotification, suppressed: int) -> Delivered:
@@ -251,7 +251,7 @@ class Sender:
 
     def _settle(self, results: list[Delivered]) -> None:
         with self.store.write() as session:
-            outbox.settle(session, self.worker_id, self.clock.now(), results)
+            deliveries.settle(session, self.worker_id, self.clock.now(), results)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -282,7 +282,7 @@ class Sender:
     def _next_deadline(self) -> datetime:
         ceiling = self.clock.now() + timedelta(seconds=self.settings.notify_interval_s)
         with self.store.read() as session:
-            due = outbox.earliest_due(session)
+            due = deliveries.earliest_due(session)
         return min(due, ceiling) if due is not None else ceiling
 
     async def _maybe_prune(self) -> None:
@@ -294,7 +294,7 @@ class Sender:
 
         def prune() -> int:
             with self.store.write() as session:
-                return outbox.prune(session, before)
+                return deliveries.prune(session, before)
 
         try:
             pruned = await asyncio.to_thread(prune)

@@ -181,7 +181,7 @@ class Progress:
     steps: str | None
 
 
-# -- notifications (store.outbox) ---------------------------------------------------------
+# -- notifications (store.outbox, store.deliveries) ---------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
