@@ -236,3 +236,19 @@ async def test_a_daily_schedule_under_a_daily_budget_is_warned_by_its_own_run(
     assert bell(world) == ["budget_warning"]
     await world.fire(datetime(2026, 3, 4, 13, 0, tzinfo=UTC))  # a new day, warned again
     assert bell(world) == ["budget_warning", "budget_warning"]
+
+
+async def test_a_budget_already_past_its_warning_level_warns_once_when_a_run_is_admitted(
+    world: World, loopback: LoopbackServer
+) -> None:
+    loopback.answer = spends(60)
+    row = world.create(
+        command_text="@hook count", schedule_type="cron", cron_expression="0 13,15 * * *"
+    )
+    await world.fire(DAY1_13)  # 60 tokens spent before there was a budget
+    budget(world, scope="user", period="day", max_tokens=200, warn_at=0.25)
+    # At 15:00 the day is 30% spent (past 25%, never warned) and the run's estimate takes it
+    # to 60%: both say "warn", the owner hears it once.
+    await world.fire(DAY1_15)
+    assert [e.status for e in world.executions(row.id)] == ["success", "success"]
+    assert bell(world) == ["budget_warning"]

@@ -63,7 +63,7 @@ class BudgetNotices:
             if tally is None or not rule.covers(schedule_id, agent):
                 continue
             share = tally.share(projected=True)
-            if share is None or share < rule.warn_at or rule.warned_for == tally.key:
+            if share is None or share < rule.warn_at or self._said(rule, tally.key):
                 continue
             self.marks.append((rule.id, "warned_for", tally.key))
             self.notices.append(
@@ -85,7 +85,7 @@ class BudgetNotices:
         would wait for that schedule's row while this claim holds its owners' budgets."""
         for tally in tallies:
             rule = tally.rule
-            if rule.warned_for == tally.key:
+            if self._said(rule, tally.key):
                 continue
             share = tally.share()
             if share is not None and share >= rule.warn_at:
@@ -99,6 +99,11 @@ class BudgetNotices:
                         f"{describe(rule)} is {pct}% spent ({_spend(tally)})",
                     )
                 )
+
+    def _said(self, rule: repo.BudgetRule, key: str) -> bool:
+        """Warned for this period already: on the row, or earlier in this batch (a rule
+        loaded before the batch's first warning still carries the old mark)."""
+        return rule.warned_for == key or (rule.id, "warned_for", key) in self.marks
 
     def write(self, session: Session, now: datetime) -> list[Event]:
         """Remember what was said this period, and write the notices; returns their events."""
