@@ -213,6 +213,14 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ),
     ("@carol ping every couple of hours", "carol", "@carol ping", "interval 2 hours"),
     ("@carol ping in a couple of hours", "carol", "@carol ping", "once 2026-11-28T14:00:00+00:00"),
+    ("@carol ping every 1h30m", "carol", "@carol ping", "interval 90 minutes"),
+    ("@carol ping every hour and a half", "carol", "@carol ping", "interval 90 minutes"),
+    (
+        "@carol check the morning and evening reports every day at 9",
+        "carol",
+        "@carol check the morning and evening reports",
+        "cron 0 9 * * *",
+    ),
     # minutes past the hour, with or without "at"
     ("@carol refresh 15 minutes past every hour", "carol", "@carol refresh", "cron 15 * * * *"),
     ("@carol refresh quarter past each hour", "carol", "@carol refresh", "cron 15 * * * *"),
@@ -682,6 +690,16 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report every 2 days on weekdays", "does not combine"),
     ("@eve report every 2 days at 9 and 17", "one time of day"),
     ("@eve report every 2 hours at 9", "contradict"),
+    # a fixed offset is right for one instant only
+    ("@eve report every day at 09:00 +02:00", "name the zone instead of a fixed offset"),
+    ("@eve report every weekday at 9am UTC-5", "name the zone instead of a fixed offset"),
+    ("@eve report on 2026-12-24T09:00+05:30", "name the zone instead of a fixed offset"),
+    # an adjective of the command alone does not start a count from now
+    ("@eve send the daily report", "needs a time of day"),
+    # "at 10 to 5" is 4:50, am or pm
+    ("@eve report at 10 to 5 every day", "4:50 could be 4:50am or 4:50pm"),
+    # a second part of the day is not dropped
+    ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
     ("@eve report at 9 and 9:30", "different minutes"),
     ("@eve report between 9 and 17", "needs a repetition"),
     # contradictions

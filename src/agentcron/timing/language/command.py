@@ -13,6 +13,7 @@ from agentcron.timing.language.lexicon import (
     MONTHS,
     NUMBER_WORDS,
     ORDINAL,
+    PERIODS,
     UNITS,
     WEEKDAY_NAMES,
     Kind,
@@ -138,6 +139,8 @@ def looks_like_timing(
     `days_said`: the sentence's timing names its days, so "plan next week every friday"
     has an object, not a second schedule."""
     word, after = w.at(i), w.at(i + 1)
+    if word in ("and", "or", "&") and after_clause and after in PERIODS:
+        return True  # "every morning and evening at 8": a second part of the day unread
     if word in ("except", "excluding", "starting", "until", "till") and after_clause:
         return True  # "every weekday except holidays": a condition we cannot honour
     if word in ("starting", "beginning") and (

@@ -9,6 +9,7 @@ ties an hourly repetition to the clock ("every hour on the hour" is `0 * * * *`)
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from agentcron.timing.language.facts import Every, EveryMonths, Fact, Monthly, Offset, Unsupported
@@ -16,6 +17,7 @@ from agentcron.timing.language.lexicon import NUMBER_WITH_UNIT, UNITS, number
 from agentcron.timing.language.words import Match, Words
 
 _MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}
+_HOURS_MINUTES = re.compile(r"([0-9]{1,2})h([0-5]?[0-9])(?:m|min|mins)?")
 _EVERY_EXAMPLE = "every 15 minutes"
 _COUNTS = {"other": 2, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _COUNTS |= {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
@@ -25,6 +27,8 @@ def _length(w: Words, i: int) -> tuple[int, float, str] | None:
     """A count and a unit: "90 minutes", "2h", "an hour", "half an hour", "1.5 hours",
     "a couple of days"."""
     word = w.at(i)
+    if (mixed := _HOURS_MINUTES.fullmatch(word)) is not None:  # "1h30m", "2h15"
+        return i + 1, int(mixed.group(1)) + int(mixed.group(2)) / 60, "hours"
     joined = NUMBER_WITH_UNIT.fullmatch(word)
     if joined and joined.group(2) in UNITS:
         return i + 1, float(joined.group(1)), UNITS[joined.group(2)]
@@ -111,6 +115,9 @@ def _every_phrase(w: Words, i: int) -> Match | None:
         return None
     j = i + 1
     if w.at(j) in ("hour", "minute"):
+        half = w.seq(j + 1, "and", "a", "half")  # "every hour and a half"
+        if half is not None:
+            return half, _every(1.5, UNITS[w.at(j)], w.text(i, half))
         return j + 1, Every(1, UNITS[w.at(j)])
     if w.at(j) == "fortnight":
         return j + 1, Every(14, "days")
