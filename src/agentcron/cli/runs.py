@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -195,13 +196,30 @@ def history(
         zone = _zone(client)
         if steps:  # the full record of each: its attempts with their steps
             items = [client.get(f"/api/executions/{item['id']}") for item in items]
-    if as_json:
-        out.print_json(items)
-        return
-    if not items:
-        console.print(f"no executions yet: agentcron run {out.short_id(schedule_id)} --wait")
-        return
     now = out.now_utc()
+    listed = out.print_items(
+        items,
+        lambda rows: _history_table(rows, now, zone),
+        as_json=as_json,
+        empty=f"no executions yet: agentcron run {out.short_id(schedule_id)} --wait",
+    )
+    if not listed:
+        return
+    total = page.get("total") if isinstance(page, dict) else None
+    if isinstance(total, int) and total > len(items):
+        console.print(f"[dim]{len(items)} of {total}; --limit shows more[/]")
+    if steps:
+        for item in items:
+            console.print()
+            console.print(
+                f"[bold]execution {out.short_id(item.get('id'))}[/] "
+                f"{status_words(item, now, zone)} · {out.when(item.get('scheduled_for'), now, zone)}",
+                highlight=False,
+            )
+            print_attempts(item, now, zone)
+
+
+def _history_table(items: list[dict[str, Any]], now: datetime, zone: str | None) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in ("ID", "STATUS", "SCHEDULED FOR", "DURATION", "TOKENS", "LLM CALLS", "ATTEMPTS"):
         table.add_column(name, no_wrap=True)
@@ -223,19 +241,7 @@ def history(
             out.number(item.get("attempt")),
             out.clip(summary, 120),
         )
-    console.print(table)
-    total = page.get("total") if isinstance(page, dict) else None
-    if isinstance(total, int) and total > len(items):
-        console.print(f"[dim]{len(items)} of {total}; --limit shows more[/]")
-    if steps:
-        for item in items:
-            console.print()
-            console.print(
-                f"[bold]execution {out.short_id(item.get('id'))}[/] "
-                f"{status_words(item, now, zone)} · {out.when(item.get('scheduled_for'), now, zone)}",
-                highlight=False,
-            )
-            print_attempts(item, now, zone)
+    return table
 
 
 def print_attempts(item: dict[str, Any], now: Any, zone: str | None) -> None:
