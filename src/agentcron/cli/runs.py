@@ -22,9 +22,12 @@ from agentcron.cli.transcripts import (
     error_rows,
     retried_words,
     retry_words,
+    status_cell,
     status_words,
     steps_table,
     usage_rows,
+    waiting_rows,
+    waiting_words,
 )
 
 POLL_START_S = 0.1
@@ -39,16 +42,19 @@ def follow(
     on_attempt: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Poll the execution until it ends; ApiError if it is still going after `timeout_s`.
-    `on_attempt` gets one line as each attempt ends (a retry's line says when the next is)."""
+    `on_attempt` gets one line as each attempt ends (a retry's line says when the next is,
+    or that it waits for its agent's limit), and one when the run waits for its agent's
+    limit before its first attempt or its retry."""
     deadline = time.monotonic() + timeout_s
     pause = POLL_START_S
     told: set[int] = set()
+    queued: set[int] = set()  # the attempts after which a wait for the agent was told
     zone = _zone(client) if on_attempt is not None else None
     while True:
         execution: dict[str, Any] = client.get(f"/api/executions/{execution_id}")
         final = execution.get("status") in out.FINAL_STATUSES
         if on_attempt is not None:
-            for line in _new_attempt_lines(execution, told, final, zone):
+            for line in _new_attempt_lines(execution, told, final, zone, queued):
                 on_attempt(line)
         if final:
             return execution
@@ -58,17 +64,25 @@ def follow(
                 f"after {timeout_s:g} s; follow it with `agentcron show-run "
                 f"{out.short_id(execution_id)}`"
             )
-        time.sleep(pause)  # a person waiting on a terminal, not a test waiting on a fire
+        pause_between_looks(pause)
         pause = min(pause * 1.5, POLL_MAX_S)
 
 
+def pause_between_looks(seconds: float) -> None:
+    """Between two looks at a followed run: a person waiting on a terminal, not a test
+    waiting on a fire (a test replaces it with turns of an engine on its own clock)."""
+    time.sleep(seconds)
+
+
 def _new_attempt_lines(
-    execution: dict[str, Any], told: set[int], final: bool, zone: str | None
+    execution: dict[str, Any], told: set[int], final: bool, zone: str | None, queued: set[int]
 ) -> list[str]:
-    """Lines for the attempts that ended since the last look, oldest first. An attempt has
-    ended when a later one exists, when its execution waits for a retry, or is final."""
+    """Lines for the attempts that ended since the last look, oldest first, and a line when
+    the run starts waiting for its agent's limit. An attempt has ended when a later one
+    exists, when its execution waits for a retry or for its agent, or is final."""
     attempts = [a for a in execution.get("attempts") or [] if isinstance(a.get("number"), int)]
-    waiting = retry_words(execution, out.now_utc(), zone)
+    limit = waiting_words(execution)
+    waiting = retry_words(execution, out.now_utc(), zone) or limit
     newest = max((a["number"] for a in attempts), default=0)
     lines = []
     for attempt in attempts:
@@ -82,6 +96,12 @@ def _new_attempt_lines(
             later = next((a for a in attempts if a["number"] == number + 1), None)
             retry = retried_words(later, execution.get("max_attempts"), zone)
         lines.append(attempt_line(attempt, execution.get("max_attempts"), retry))
+        if limit and retry == limit:
+            queued.add(number)
+    if limit and newest not in queued:  # waiting before its first attempt, or its retry
+        queued.add(newest)
+        agent = out.inert(f"@{execution.get('agent_id')}")
+        lines.append(f"{limit}: it starts when {agent} has room")
     return lines
 
 
@@ -233,7 +253,7 @@ def _history_table(items: list[dict[str, Any]], now: datetime, zone: str | None)
             summary = f"{item['missed_count']} slot(s) missed" + (f"; {summary}" if summary else "")
         table.add_row(
             out.short_id(item.get("id")),
-            out.status(item.get("status")),
+            status_cell(item),
             out.relative(item.get("scheduled_for"), now),
             out.duration_ms(item.get("duration_ms")),
             out.number(item.get("tokens_used")),
@@ -314,6 +334,7 @@ def show_run(
         ("schedule", out.text(execution.get("schedule_id"))),
         ("agent", f"@{out.text(execution.get('agent_id'))}"),
         ("status", status_words(execution, now, zone)),
+        *waiting_rows(execution),
         ("scheduled", out.when(execution.get("scheduled_for"), now, zone)),
         ("started", out.when(execution.get("started_at"), now, zone)),
         ("finished", out.when(execution.get("finished_at"), now, zone)),
