@@ -65,14 +65,15 @@ def check(
         {"handle": s.handle, "name": s.name, "backend": s.backend, "description": s.description}
         for s in specs
     ]
-    if as_json:
-        out.print_json(rows)
-        return
-    if not rows:
-        console.print(f"{out.text(path)} is valid but defines no agents", highlight=False)
-        return
-    console.print(_table(rows))
-    console.print(f"{out.text(path)}: {len(rows)} agent(s), no problems", highlight=False)
+    listed = out.print_items(
+        rows,
+        _table,
+        as_json=as_json,
+        empty=f"{out.text(path)} is valid but defines no agents",
+        highlight=False,
+    )
+    if listed:
+        console.print(f"{out.text(path)}: {len(rows)} agent(s), no problems", highlight=False)
 
 
 @agents_app.command("list")
@@ -84,13 +85,12 @@ def list_(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None) 
     with connect(url, token) as client:
         answer = client.get("/api/agents")
     rows: list[dict[str, Any]] = answer.get("items", []) if isinstance(answer, dict) else answer
-    if as_json:
-        out.print_json(rows)
-        return
-    if not rows:
-        console.print("the server has no agents: define them in its agents.toml")
-        return
-    console.print(_table(rows))
+    out.print_items(
+        rows,
+        _table,
+        as_json=as_json,
+        empty="the server has no agents: define them in its agents.toml",
+    )
 
 
 @agents_app.command("reload")

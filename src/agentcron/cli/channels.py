@@ -106,13 +106,9 @@ def ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = None) -> 
     """
     with connect(url, token) as client:
         rows: list[dict[str, Any]] = client.get("/api/channels").get("items", [])
-    if as_json:
-        out.print_json(rows)
-        return
-    if not rows:
-        console.print("no channels yet: agentcron channels add NAME URL")
-        return
-    console.print(_table(rows))
+    out.print_items(
+        rows, _table, as_json=as_json, empty="no channels yet: agentcron channels add NAME URL"
+    )
 
 
 @channels_app.command("test")

@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import NoReturn
 
 import typer
-from rich.console import Console
 
-from agentcron.cli.output import text
+from agentcron.cli.output import console, err_console, text
 
-# emoji=False: `:warning:` in someone's command is text, not a picture.
-console = Console(emoji=False)
-err_console = Console(stderr=True, emoji=False)
+__all__ = ["EXIT_FAILED", "EXIT_USAGE", "console", "err_console", "fail"]
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1

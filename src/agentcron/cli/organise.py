@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from rich.console import Group
+from rich.text import Text
 
 from agentcron.cli import output as out
 from agentcron.cli.client import ApiClient, ApiError
@@ -247,24 +249,36 @@ def templates_ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt =
     """
     with connect(url, token) as client:
         answer = client.get("/api/templates")
-    if as_json:
-        out.print_json(answer)
-        return
-    if not answer["items"]:
+    out.print_items(
+        answer["items"],
+        _template_lines,
+        as_json=as_json,
+        json_body=answer,
+        empty='no templates yet: try agentcron templates add health "@alice check {service}" '
+        "--preset daily-9",
+    )
+    if not as_json:  # the presets, with templates or without
         console.print(
-            'no templates yet: try agentcron templates add health "@alice check {service}" --preset daily-9'
+            "presets: " + ", ".join(f"{p['key']} ({p['label']})" for p in answer["presets"])
         )
-    for item in answer["items"]:
+
+
+def _template_lines(items: list[dict[str, Any]]) -> Group:
+    """One line a template: name, command, timing, placeholders."""
+    lines = []
+    for item in items:
         needs = ", ".join(f"{{{p}}}" for p in item["placeholders"]) or "no placeholders"
         timing = item.get("cron_expression") or (
             f"every {item.get('interval_value')} {item.get('interval_unit')}"
         )
-        console.print(
-            f"[bold]{out.text(item['name'])}[/] · {out.text(item['command_text'])} · "
-            f"{out.text(timing)} · {needs}",
-            highlight=False,
+        lines.append(
+            Text.from_markup(
+                f"[bold]{out.text(item['name'])}[/] · {out.text(item['command_text'])} · "
+                f"{out.text(timing)} · {needs}",
+                emoji=False,
+            )
         )
-    console.print("presets: " + ", ".join(f"{p['key']} ({p['label']})" for p in answer["presets"]))
+    return Group(*lines)
 
 
 @templates_app.command("add")

@@ -1,4 +1,5 @@
-"""How values read in a terminal: relative times, durations, statuses, and JSON for scripts.
+"""How values read in a terminal: relative times, durations, statuses, JSON for scripts, and
+the consoles it all goes to (with `print_items`, what every list command prints).
 
 Pure functions over the API's JSON (ISO-8601 strings), with `now` passed in so a test can
 fix it. Text from people or agents (commands, descriptions, summaries, errors, names) goes
@@ -12,12 +13,19 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from rich.console import Console, RenderableType
 from rich.markup import escape
+
+# emoji=False: `:warning:` in someone's command is text, not a picture.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
+
+Items = TypeVar("Items", bound=Sequence[Any])
 
 STATUS_STYLES = {
     "success": "green",
@@ -57,6 +65,34 @@ def print_json(value: Any) -> None:
     """Machine output: plain JSON on stdout, never Rich-wrapped or coloured."""
     sys.stdout.write(json_text(value, indent=2) + "\n")
     sys.stdout.flush()
+
+
+def print_items(
+    items: Items,
+    render: Callable[[Items], RenderableType],
+    *,
+    as_json: bool,
+    empty: str,
+    json_body: Any = None,
+    heading: str | None = None,
+    highlight: bool = True,
+) -> bool:
+    """What a list command prints: with `as_json`, the JSON of `json_body` (default: the
+    items); else `heading` if given, then `empty` (a hint for what to do, Rich markup) when
+    there are no items, or `render(items)`, a table. True when it printed the items, for a
+    command that adds lines after them.
+
+    `highlight` lets Rich colour numbers, quotes and paths in the heading and the hint."""
+    if as_json:
+        print_json(items if json_body is None else json_body)
+        return False
+    if heading is not None:
+        console.print(heading, highlight=highlight)
+    if not items:
+        console.print(empty, highlight=highlight)
+        return False
+    console.print(render(items))
+    return True
 
 
 def instant(value: Any) -> datetime | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -21,9 +22,12 @@ from agentcron.cli.transcripts import (
     error_rows,
     retried_words,
     retry_words,
+    status_cell,
     status_words,
     steps_table,
     usage_rows,
+    waiting_rows,
+    waiting_words,
 )
 
 POLL_START_S = 0.1
@@ -38,16 +42,19 @@ def follow(
     on_attempt: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Poll the execution until it ends; ApiError if it is still going after `timeout_s`.
-    `on_attempt` gets one line as each attempt ends (a retry's line says when the next is)."""
+    `on_attempt` gets one line as each attempt ends (a retry's line says when the next is,
+    or that it waits for its agent's limit), and one when the run waits for its agent's
+    limit before its first attempt or its retry."""
     deadline = time.monotonic() + timeout_s
     pause = POLL_START_S
     told: set[int] = set()
+    queued: set[int] = set()  # the attempts after which a wait for the agent was told
     zone = _zone(client) if on_attempt is not None else None
     while True:
         execution: dict[str, Any] = client.get(f"/api/executions/{execution_id}")
         final = execution.get("status") in out.FINAL_STATUSES
         if on_attempt is not None:
-            for line in _new_attempt_lines(execution, told, final, zone):
+            for line in _new_attempt_lines(execution, told, final, zone, queued):
                 on_attempt(line)
         if final:
             return execution
@@ -57,17 +64,25 @@ def follow(
                 f"after {timeout_s:g} s; follow it with `agentcron show-run "
                 f"{out.short_id(execution_id)}`"
             )
-        time.sleep(pause)  # a person waiting on a terminal, not a test waiting on a fire
+        pause_between_looks(pause)
         pause = min(pause * 1.5, POLL_MAX_S)
 
 
+def pause_between_looks(seconds: float) -> None:
+    """Between two looks at a followed run: a person waiting on a terminal, not a test
+    waiting on a fire (a test replaces it with turns of an engine on its own clock)."""
+    time.sleep(seconds)
+
+
 def _new_attempt_lines(
-    execution: dict[str, Any], told: set[int], final: bool, zone: str | None
+    execution: dict[str, Any], told: set[int], final: bool, zone: str | None, queued: set[int]
 ) -> list[str]:
-    """Lines for the attempts that ended since the last look, oldest first. An attempt has
-    ended when a later one exists, when its execution waits for a retry, or is final."""
+    """Lines for the attempts that ended since the last look, oldest first, and a line when
+    the run starts waiting for its agent's limit. An attempt has ended when a later one
+    exists, when its execution waits for a retry or for its agent, or is final."""
     attempts = [a for a in execution.get("attempts") or [] if isinstance(a.get("number"), int)]
-    waiting = retry_words(execution, out.now_utc(), zone)
+    limit = waiting_words(execution)
+    waiting = retry_words(execution, out.now_utc(), zone) or limit
     newest = max((a["number"] for a in attempts), default=0)
     lines = []
     for attempt in attempts:
@@ -81,6 +96,12 @@ def _new_attempt_lines(
             later = next((a for a in attempts if a["number"] == number + 1), None)
             retry = retried_words(later, execution.get("max_attempts"), zone)
         lines.append(attempt_line(attempt, execution.get("max_attempts"), retry))
+        if limit and retry == limit:
+            queued.add(number)
+    if limit and newest not in queued:  # waiting before its first attempt, or its retry
+        queued.add(newest)
+        agent = out.inert(f"@{execution.get('agent_id')}")
+        lines.append(f"{limit}: it starts when {agent} has room")
     return lines
 
 
@@ -195,13 +216,30 @@ def history(
         zone = _zone(client)
         if steps:  # the full record of each: its attempts with their steps
             items = [client.get(f"/api/executions/{item['id']}") for item in items]
-    if as_json:
-        out.print_json(items)
-        return
-    if not items:
-        console.print(f"no executions yet: agentcron run {out.short_id(schedule_id)} --wait")
-        return
     now = out.now_utc()
+    listed = out.print_items(
+        items,
+        lambda rows: _history_table(rows, now, zone),
+        as_json=as_json,
+        empty=f"no executions yet: agentcron run {out.short_id(schedule_id)} --wait",
+    )
+    if not listed:
+        return
+    total = page.get("total") if isinstance(page, dict) else None
+    if isinstance(total, int) and total > len(items):
+        console.print(f"[dim]{len(items)} of {total}; --limit shows more[/]")
+    if steps:
+        for item in items:
+            console.print()
+            console.print(
+                f"[bold]execution {out.short_id(item.get('id'))}[/] "
+                f"{status_words(item, now, zone)} · {out.when(item.get('scheduled_for'), now, zone)}",
+                highlight=False,
+            )
+            print_attempts(item, now, zone)
+
+
+def _history_table(items: list[dict[str, Any]], now: datetime, zone: str | None) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in ("ID", "STATUS", "SCHEDULED FOR", "DURATION", "TOKENS", "LLM CALLS", "ATTEMPTS"):
         table.add_column(name, no_wrap=True)
@@ -215,7 +253,7 @@ def history(
             summary = f"{item['missed_count']} slot(s) missed" + (f"; {summary}" if summary else "")
         table.add_row(
             out.short_id(item.get("id")),
-            out.status(item.get("status")),
+            status_cell(item),
             out.relative(item.get("scheduled_for"), now),
             out.duration_ms(item.get("duration_ms")),
             out.number(item.get("tokens_used")),
@@ -223,19 +261,7 @@ def history(
             out.number(item.get("attempt")),
             out.clip(summary, 120),
         )
-    console.print(table)
-    total = page.get("total") if isinstance(page, dict) else None
-    if isinstance(total, int) and total > len(items):
-        console.print(f"[dim]{len(items)} of {total}; --limit shows more[/]")
-    if steps:
-        for item in items:
-            console.print()
-            console.print(
-                f"[bold]execution {out.short_id(item.get('id'))}[/] "
-                f"{status_words(item, now, zone)} · {out.when(item.get('scheduled_for'), now, zone)}",
-                highlight=False,
-            )
-            print_attempts(item, now, zone)
+    return table
 
 
 def print_attempts(item: dict[str, Any], now: Any, zone: str | None) -> None:
@@ -308,6 +334,7 @@ def show_run(
         ("schedule", out.text(execution.get("schedule_id"))),
         ("agent", f"@{out.text(execution.get('agent_id'))}"),
         ("status", status_words(execution, now, zone)),
+        *waiting_rows(execution),
         ("scheduled", out.when(execution.get("scheduled_for"), now, zone)),
         ("started", out.when(execution.get("started_at"), now, zone)),
         ("finished", out.when(execution.get("finished_at"), now, zone)),

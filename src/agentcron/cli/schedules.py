@@ -204,15 +204,12 @@ def ls(
             tag=tag or None,
             sort=sort,
         )
-    if as_json:
-        out.print_json(items)
-        return
-    if not items:
-        console.print(
-            'no schedules yet: try agentcron add "@alice check the logs every day at 9am"'
-        )
-        return
-    console.print(schedules_table(items if sort else soonest_first(items), out.now_utc()))
+    out.print_items(
+        items,
+        lambda rows: schedules_table(rows if sort else soonest_first(rows), out.now_utc()),
+        as_json=as_json,
+        empty='no schedules yet: try agentcron add "@alice check the logs every day at 9am"',
+    )
 
 
 def show(

@@ -1,5 +1,5 @@
-"""An execution in a terminal: its outcome, usage and cost, a pending retry, and each
-attempt's steps as a table (`show-run`, `history --steps`), plus the one line `run --wait`
+"""An execution in a terminal: its outcome, usage and cost, a pending retry or a wait for its
+agent's limit, and each attempt's steps as a table (`show-run`, `history --steps`), plus the one line `run --wait`
 prints as each attempt ends. Pure functions over the API's JSON; times carry their zone."""
 
 from __future__ import annotations
@@ -19,11 +19,48 @@ def cost(value: Any) -> str:
     return "unknown" if value is None else f"${float(value):.4f}"
 
 
+def waiting_words(item: dict[str, Any]) -> str:
+    """ "queued for @alice's limit" for a pending run that waits for room under its agent's
+    limits (as the web UI says it), or "". Plain text, inert."""
+    reason = item.get("waiting_for")
+    if item.get("status") != "pending" or not reason:
+        return ""
+    if reason == "agent_limit":
+        return out.inert(f"queued for @{item.get('agent_id')}'s limit")
+    return out.inert(f"waiting for {reason}")
+
+
+def waiting_rows(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a run waiting for its agent's limit waits for, and when it starts."""
+    if not waiting_words(item):
+        return []
+    agent = out.text(f"@{item.get('agent_id')}")
+    if item.get("waiting_for") != "agent_limit":
+        return [("waiting", f"for {out.text(item.get('waiting_for'))}")]
+    return [
+        (
+            "waiting",
+            f"for room under {agent}'s limits (max_concurrency, rate_per_minute or a pause "
+            f"its backend asked for): it starts when {agent} has room, and is never missed "
+            "for waiting",
+        )
+    ]
+
+
+def status_cell(item: dict[str, Any]) -> str:
+    """The status in its colour, with what a pending run waits for: "pending (queued for
+    @alice's limit)". Rich markup."""
+    shown = out.status(item.get("status"))
+    waiting = waiting_words(item)
+    return f"{shown} [cyan]({out.text(waiting)})[/]" if waiting else shown
+
+
 def retry_words(item: dict[str, Any], now: datetime, zone: str | None) -> str:
-    """ "retrying at 09:30 CET (attempt 3 of 4)", or "" when the run waits for no retry."""
+    """ "retrying at 09:30 CET (attempt 3 of 4)", or "" when the run waits for no retry (or
+    for its agent's limit: then its next time is only when it is looked at again)."""
     at = out.instant(item.get("next_attempt_at"))
     attempt = int(item.get("attempt") or 0)
-    if item.get("status") != "pending" or at is None or attempt < 1:
+    if item.get("status") != "pending" or at is None or attempt < 1 or waiting_words(item):
         return ""
     local = out.zoned(at, zone)
     shown = (
@@ -45,7 +82,10 @@ def retried_words(later: dict[str, Any] | None, total: Any, zone: str | None) ->
 
 
 def status_words(item: dict[str, Any], now: datetime, zone: str | None) -> str:
-    """The status in its colour, with the retry it waits for or the attempt it reached."""
+    """The status in its colour, with the agent's limit or the retry it waits for, or the
+    attempt it reached."""
+    if waiting_words(item):
+        return status_cell(item)
     shown = out.status(item.get("status"))
     retry = retry_words(item, now, zone)
     if retry:

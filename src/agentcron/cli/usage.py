@@ -97,17 +97,15 @@ def usage(
         params["to"] = to
     with connect(url, token) as client:
         body: dict[str, Any] = client.get("/api/usage", **params)
-    if as_json:
-        out.print_json(body)
-        return
-    console.print(
-        f"usage from {out.text(body.get('from'))} to {out.text(body.get('to'))} (UTC days)",
+    out.print_items(
+        body.get("rows") or [],
+        lambda _: usage_table(body),
+        as_json=as_json,
+        json_body=body,
+        heading=f"usage from {out.text(body.get('from'))} to {out.text(body.get('to'))} (UTC days)",
+        empty="no runs in this range",
         highlight=False,
     )
-    if not body.get("rows"):
-        console.print("no runs in this range")
-        return
-    console.print(usage_table(body))
 
 
 def _budget_rows(rows: list[dict[str, Any]]) -> Table:
@@ -147,13 +145,12 @@ def budgets_ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = N
     """
     with connect(url, token) as client:
         rows: list[dict[str, Any]] = client.get("/api/budgets").get("items", [])
-    if as_json:
-        out.print_json(rows)
-        return
-    if not rows:
-        console.print("no budgets yet: agentcron budgets add --period day --max-tokens 100000")
-        return
-    console.print(_budget_rows(rows))
+    out.print_items(
+        rows,
+        _budget_rows,
+        as_json=as_json,
+        empty="no budgets yet: agentcron budgets add --period day --max-tokens 100000",
+    )
 
 
 @budgets_app.command("add")
@@ -237,12 +234,15 @@ def prices_ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = No
     """
     with connect(url, token) as client:
         rows: list[dict[str, Any]] = client.get("/api/model-prices").get("items", [])
-    if as_json:
-        out.print_json(rows)
-        return
-    if not rows:
-        console.print("no prices set: genai-prices' bundled data prices the models it knows")
-        return
+    out.print_items(
+        rows,
+        _prices_table,
+        as_json=as_json,
+        empty="no prices set: genai-prices' bundled data prices the models it knows",
+    )
+
+
+def _prices_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in ("MODEL", "INPUT $/M", "OUTPUT $/M", "FROM"):
         table.add_column(name, no_wrap=True)
@@ -253,7 +253,7 @@ def prices_ls(as_json: JsonOpt = False, url: UrlOpt = None, token: TokenOpt = No
             f"{row.get('output_per_mtok'):g}",
             out.text(row.get("valid_from")),
         )
-    console.print(table)
+    return table
 
 
 @prices_app.command("add")
