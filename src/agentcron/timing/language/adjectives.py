@@ -46,6 +46,7 @@ ADJECTIVES = frozenset(
         "weekday",
         "weekend",
         "workday",
+        "m-f",
     }
     | set(WEEKDAY_NAMES)
 )

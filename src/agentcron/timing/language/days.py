@@ -33,6 +33,7 @@ _GROUPS = {
     "workdays": WORKDAYS,
     "weekend": WEEKEND,
     "weekends": WEEKEND,
+    "m-f": WORKDAYS,
 }
 _GROUP_PAIRS = {"work": WORKDAYS, "working": WORKDAYS, "business": WORKDAYS, "weekend": WEEKEND}
 _RANGE_WORDS = ("-", "to", "through", "thru", "till", "until")
@@ -92,7 +93,7 @@ def day_list(w: Words, i: int) -> tuple[int, list[_Item]] | None:
         return None
     items, j = [first], first.end
     while (k := w.joiner(j)) is not None:
-        more = _item(w, w.skip(k, "on"))
+        more = _item(w, w.skip(w.skip(k, "on"), "every", "each"))  # "… and every thursday"
         if more is None:
             break
         items.append(more)
@@ -186,13 +187,15 @@ def match_daily(w: Words, i: int) -> Match | None:
     elif word in ("every", "each"):
         j = w.skip(i + 1, "single")
         if w.at(j) == "day":
-            j, period = j + 1, None
+            j, period = w.seq(j + 1, "of", "the", "week") or j + 1, None
         elif w.at(j) in PERIODS and not w.at(j).endswith("s"):
             j, period = j + 1, PERIODS[w.at(j)]
         else:
             return None
     elif word == "once" and w.at(i + 1) == "a" and w.at(i + 2) == "day":
         j, period = i + 3, None
+    elif word in ("7", "seven") and (end := w.seq(i + 1, "days", "a", "week")) is not None:
+        j, period = end, None
     else:
         return None
     end, days = _except(w, j, ALL_DAYS)

@@ -138,8 +138,64 @@ REGIONS: dict[tuple[str, ...], tuple[str, str]] = {
     ("swiss",): ("Europe/Zurich", "Swiss time"),
     ("new", "zealand"): ("Pacific/Auckland", "New Zealand time"),
     ("nz",): ("Pacific/Auckland", "New Zealand time"),
+    ("netherlands",): ("Europe/Amsterdam", "Dutch time"),
+    ("switzerland",): ("Europe/Zurich", "Swiss time"),
+    ("austria",): ("Europe/Vienna", "Austrian time"),
+    ("belgium",): ("Europe/Brussels", "Belgian time"),
+    ("poland",): ("Europe/Warsaw", "Polish time"),
+    ("sweden",): ("Europe/Stockholm", "Swedish time"),
+    ("norway",): ("Europe/Oslo", "Norwegian time"),
+    ("denmark",): ("Europe/Copenhagen", "Danish time"),
+    ("finland",): ("Europe/Helsinki", "Finnish time"),
+    ("greece",): ("Europe/Athens", "Greek time"),
+    ("czechia",): ("Europe/Prague", "Czech time"),
+    ("romania",): ("Europe/Bucharest", "Romanian time"),
+    ("ukraine",): ("Europe/Kyiv", "Ukrainian time"),
+    ("turkey",): ("Europe/Istanbul", "Turkish time"),
+    ("egypt",): ("Africa/Cairo", "Egyptian time"),
+    ("south", "africa"): ("Africa/Johannesburg", "South African time"),
+    ("nigeria",): ("Africa/Lagos", "Nigerian time"),
+    ("kenya",): ("Africa/Nairobi", "Kenyan time"),
+    ("pakistan",): ("Asia/Karachi", "Pakistan time"),
+    ("bangladesh",): ("Asia/Dhaka", "Bangladesh time"),
+    ("thailand",): ("Asia/Bangkok", "Thai time"),
+    ("vietnam",): ("Asia/Ho_Chi_Minh", "Vietnam time"),
+    ("philippines",): ("Asia/Manila", "Philippine time"),
+    ("taiwan",): ("Asia/Taipei", "Taiwan time"),
+    ("uae",): ("Asia/Dubai", "UAE time"),
+    ("argentina",): ("America/Argentina/Buenos_Aires", "Argentina time"),
+    ("colombia",): ("America/Bogota", "Colombia time"),
+    ("peru",): ("America/Lima", "Peru time"),
 }
 BARE_REGIONS = frozenset({("pacific",), ("mountain",), ("central",), ("eastern",)})
+# Countries (not their adjectives: "at 9 in German" is a language) read as zones after
+# "in" right behind a time: "every day at 9 in India".
+PLACES = frozenset(
+    key
+    for key in REGIONS
+    if key[-1]
+    not in {
+        "pacific",
+        "mountain",
+        "central",
+        "eastern",
+        "atlantic",
+        "european",
+        "western",
+        "indian",
+        "japanese",
+        "korean",
+        "chinese",
+        "german",
+        "french",
+        "spanish",
+        "italian",
+        "dutch",
+        "swiss",
+        "british",
+        "irish",
+    }
+)
 # Cities people name that are not the last part of an IANA name.
 CITIES: dict[tuple[str, ...], str] = {
     ("nyc",): "America/New_York",

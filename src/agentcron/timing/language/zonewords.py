@@ -38,6 +38,7 @@ from agentcron.timing.language.zonenames import (
     BARE_REGIONS,
     CITIES,
     NOT_CITIES,
+    PLACES,
     REGIONS,
     WEAK_ABBREVIATIONS,
 )
@@ -215,7 +216,7 @@ def _zone_word(w: Words, j: int) -> tuple[int, str | Unsupported, str | None, st
             name, label = REGIONS[key]
             if timed is not None:
                 return timed, name, label, "strong"
-            if key in BARE_REGIONS:
+            if key in BARE_REGIONS or (key in PLACES and w.at(j - 1) == "in"):
                 return j + size, name, label, "weak"
         city = _iana_cities().get(key)
         if city is not None:
