@@ -254,6 +254,15 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol check sales in India",
         "cron 0 9 * * *",
     ),
+    ("@carol check on days 1 and 15 at 6pm", "carol", "@carol check", "cron 0 18 1,15 * *"),
+    ("@carol check 12/20/2026 at 3pm", "carol", "@carol check", "once 2026-12-20T15:00:00+00:00"),
+    ("@carol check 2026/12/20 at 15:00", "carol", "@carol check", "once 2026-12-20T15:00:00+00:00"),
+    (
+        "@carol watch the 9/11 documentary every day at 9",
+        "carol",
+        "@carol watch the 9/11 documentary",
+        "cron 0 9 * * *",
+    ),
     # minutes past the hour, with or without "at"
     ("@carol refresh 15 minutes past every hour", "carol", "@carol refresh", "cron 15 * * * *"),
     ("@carol refresh quarter past each hour", "carol", "@carol refresh", "cron 15 * * * *"),

@@ -82,23 +82,39 @@ def _month_day(w: Words, i: int) -> tuple[int, str] | None:
     return None if number is None else (i + 1, str(number))
 
 
+def _numbered_days(w: Words, j: int) -> tuple[int, list[str]] | None:
+    """ "days 1 and 15", "day 10": numbers after "day(s)"."""
+    if w.at(j) not in ("day", "days") or not w.at(j + 1).isdigit():
+        return None
+    k, days = j + 2, [str(int(w.at(j + 1)))]
+    while (m := w.joiner(k)) is not None and w.at(m).isdigit():
+        days.append(str(int(w.at(m))))
+        k = m + 1
+    return k, days
+
+
 def match_month_days(w: Words, i: int) -> Match | None:
     """ "on the 15th", "the 1st and 15th of every month", "last day of the month", "every 15th"."""
     j, every = _lead(w, i)
-    first = _month_day(w, j)
-    if first is None:
-        return None
-    j, day = first
-    days, words = [day], [w.at(j - 1)]
-    while (k := w.joiner(j)) is not None:
-        more = _month_day(w, w.skip(k, "the"))
-        if more is None:
-            break
-        j, day = more
-        days.append(day)
-        words.append(w.at(j - 1))
-    day_word = w.at(j) == "day"
-    j = w.skip(j, "day")
+    numbered = _numbered_days(w, j)
+    if numbered is not None:  # "on days 1 and 15"
+        j, days = numbered
+        words, day_word = days, True
+    else:
+        first = _month_day(w, j)
+        if first is None:
+            return None
+        j, day = first
+        days, words = [day], [w.at(j - 1)]
+        while (k := w.joiner(j)) is not None:
+            more = _month_day(w, w.skip(k, "the"))
+            if more is None:
+                break
+            j, day = more
+            days.append(day)
+            words.append(w.at(j - 1))
+        day_word = w.at(j) == "day"
+        j = w.skip(j, "day")
     scope = _scope(w, j)
     j = scope[0] if scope is not None else j
     spelled = any(word in ORDINAL_WORDS or word == "last" for word in words)
@@ -221,7 +237,8 @@ def match_date(w: Words, i: int) -> Match | None:
         yearly = every or suffix is not None
         return suffix or end, _checked_date(holiday_month, holiday_day, None, recurring=yearly)
     numeric = _NUMERIC_DATE.fullmatch(w.at(j))
-    if numeric and not every and w.at(i) == "on":  # "the 9/11 documentary" is no date
+    # "the 9/11 documentary" is no date; "on 24/12" and "12/20/2026" (with its year) are
+    if numeric and not every and (w.at(i) == "on" or numeric.group(4)):
         return j + 1, _numeric_date(w.tokens[j].text, *numeric.groups())
     iso = ISO_DATE.fullmatch(w.at(j))
     if iso and not every:

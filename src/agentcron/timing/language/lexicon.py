@@ -268,7 +268,7 @@ PERIODS = {
 NUMBER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 ORDINAL = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)")
 NUMBER_WITH_UNIT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,2})?)([a-z]{1,7})")
-ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+ISO_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})")  # also 2026/12/20
 
 
 def weekday(norm: str) -> tuple[int, bool, bool] | None:
