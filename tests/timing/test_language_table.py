@@ -263,6 +263,20 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol watch the 9/11 documentary",
         "cron 0 9 * * *",
     ),
+    (
+        "@carol sync every weekday at 9am in the Berlin timezone",
+        "carol",
+        "@carol sync",
+        "cron 0 9 * * 1-5 Europe/Berlin",
+    ),
+    (
+        "@carol sync every day at 9 in the Europe/Berlin time zone",
+        "carol",
+        "@carol sync",
+        "cron 0 9 * * * Europe/Berlin",
+    ),
+    ("@carol sync every day at 1300 hours", "carol", "@carol sync", "cron 0 13 * * *"),
+    ("@carol sync every day at 13:00 hrs", "carol", "@carol sync", "cron 0 13 * * *"),
     # minutes past the hour, with or without "at"
     ("@carol refresh 15 minutes past every hour", "carol", "@carol refresh", "cron 15 * * * *"),
     ("@carol refresh quarter past each hour", "carol", "@carol refresh", "cron 15 * * * *"),

@@ -40,6 +40,9 @@ class BadClock(ValueError):
         self.end = end
 
 
+_HOURS_WORDS = ("hours", "hrs", "hundred")  # "1300 hours", "13:00 hrs", "thirteen hundred"
+
+
 def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
     """A time of day starting at token i; `bare` allows a plain "9" (after "at")."""
     word = w.at(i)
@@ -72,10 +75,13 @@ def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
                 meridiem, j = w.at(j), j + 1
         if meridiem is None and minute_text is None and not oclock and not bare:
             return None
+        if meridiem is None and minute_text is not None:
+            j = w.skip(j, *_HOURS_WORDS)  # "13:00 hrs"
         return j, make_clock(hour_text, minute_text, meridiem, j)
     found = _MILITARY.fullmatch(word)
-    if found and bare:  # "at 0900", "at 1730": the 24-hour clock
-        return i + 1, make_clock(found.group(1), found.group(2), None, i + 1)
+    if found and bare:  # "at 0900", "at 1730 hours": the 24-hour clock
+        end = w.skip(i + 1, *_HOURS_WORDS)
+        return end, make_clock(found.group(1), found.group(2), None, end)
     found = _DOTTED.fullmatch(word)
     if found and (bare or found.group(3)):
         return i + 1, make_clock(found.group(1), found.group(2), found.group(3), i + 1)

@@ -123,6 +123,8 @@ def match_zone(w: Words, i: int) -> Match | None:
     after_clause = w.after(i) is not None
     j = w.skip(i, "in", "tz", "timezone")
     led = j > i
+    if led and w.at(i) == "in" and w.at(j) == "the":  # "in the Berlin timezone"
+        j += 1
     paren = w.at(j) == "("
     j = w.skip(j, "(")
     word = w.at(j)
@@ -155,7 +157,8 @@ def _iana_name(w: Words, i: int, j: int, paren: bool) -> Match | None:
                 f'"{w.tokens[j].text}" is not a time zone I know', ZONE_EXAMPLE
             )
         return None
-    return w.skip(_close(w, j + 1, paren), "time"), Zone(name)
+    end = _close(w, j + 1, paren)
+    return _zone_suffix(w, end) or end, Zone(name)
 
 
 def _fixed_offset(w: Words, i: int, j: int, paren: bool) -> Match:
@@ -190,6 +193,11 @@ def _time_word(w: Words, j: int) -> int | None:
     return k
 
 
+def _zone_suffix(w: Words, j: int) -> int | None:
+    """Past "time", "time zone" or "timezone" after a place."""
+    return j + 1 if w.at(j) == "timezone" else _time_word(w, j)
+
+
 def _zone_word(w: Words, j: int) -> tuple[int, str | Unsupported, str | None, str] | None:
     """(end, zone or why not, label, "strong" | "weak") for the zone word at j.
 
@@ -211,7 +219,7 @@ def _zone_word(w: Words, j: int) -> tuple[int, str | Unsupported, str | None, st
         key = tuple(w.at(j + k) for k in range(size))
         if not all(key):
             continue
-        timed = _time_word(w, j + size)
+        timed = _zone_suffix(w, j + size)
         if key in REGIONS:
             name, label = REGIONS[key]
             if timed is not None:
