@@ -23,7 +23,8 @@ from agentcron import __version__
 from agentcron.agents.signing import signature_headers
 from agentcron.config import Settings
 from agentcron.engine import metrics
-from agentcron.engine.admission import ClaimResult, claim_pending, claim_schedules, count_slots
+from agentcron.engine.admission import claim_batch
+from agentcron.engine.claim_result import ClaimResult
 from agentcron.engine.clock import Clock
 from agentcron.engine.events import WAKING, Event, EventBus
 from agentcron.engine.gates import Gates, limits_of
@@ -277,43 +278,17 @@ class Engine:
         # Events cost a few µs each; in a burst nobody may be listening (no page, no other
         # instance), and thousands of them would be built for nothing.
         tell = self.bus.listening("execution.started")
-        self.gates.prepare(self.store, now)
-        with self.store.write() as session:
-            gate = self.gates.turn(session, now)
-            result = claim_schedules(
-                session,
-                now,
-                limit,
-                worker_id=self.worker_id,
-                lease=self.lease,
-                notices=self.notices,
-                events=tell,
-                gate=gate,
-                members=self.members,
-            )
-            room = limit - (result.started + result.missed + result.skipped + result.held)
-            if room > 0:
-                pending = claim_pending(
-                    session,
-                    now,
-                    room,
-                    worker_id=self.worker_id,
-                    lease=self.lease,
-                    events=tell,
-                    gate=gate,
-                )
-                result.merge(pending)
-                if pending.started + pending.skipped + pending.held < room:
-                    result.horizon = (
-                        claims.earliest_due(session),
-                        claims.earliest_pending(session),
-                    )
-        if result.to_count:
-            # Counted after the claim committed: the database is free meanwhile.
-            tallies = count_slots(result.to_count)
-            with self.store.write() as session:
-                claims.set_slot_tallies(session, tallies)
-        return result
+        return claim_batch(
+            self.store,
+            self.gates,
+            now,
+            limit,
+            worker_id=self.worker_id,
+            lease=self.lease,
+            notices=self.notices,
+            events=tell,
+            members=self.members,
+        )
 
     def _launch(self, claim: ClaimResult) -> None:
         for kind, user_id, data in claim.events:
