@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from agentcron.engine.admission import claim_schedules
 from agentcron.engine.loop import Engine
+from agentcron.engine.slot_claims import claim_schedules
 from agentcron.service.budgets import BudgetDraft, BudgetService
 from agentcron.service.usage import UsageService
 from agentcron.store.database import Store

@@ -217,9 +217,9 @@ async def test_a_run_recovered_from_a_lost_worker_starts_its_failure_chain(world
     doomed = _engine(world, "w-doomed")
     world.clock.set(slot)
     await doomed.tick()  # claims and starts, then "dies"
-    for task in list(doomed._tasks):
+    for task in list(doomed.attempts.tasks):
         task.cancel()
-    await asyncio.gather(*doomed._tasks, return_exceptions=True)
+    await asyncio.gather(*doomed.attempts.tasks, return_exceptions=True)
     world.clock.set(slot + timedelta(seconds=world.settings.lease_s + 1))
     report = await world.engine.tick()
     assert report.recovered == 1

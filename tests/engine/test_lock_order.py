@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from agentcron.engine.admission import claim_schedules
 from agentcron.engine.clock import ManualClock
+from agentcron.engine.slot_claims import claim_schedules
 from agentcron.store import outcomes
 from agentcron.store.records import Finish
 from agentcron.store.tables import Execution, ExecutionStatus

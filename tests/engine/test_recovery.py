@@ -50,9 +50,9 @@ async def test_expired_lease_is_recovered_and_retried(world: World) -> None:
     await doomed.tick()  # claims and starts, then "dies": its task is abandoned below
     [execution] = world.executions(row.id)
     assert execution.status == "running" and execution.worker_id == "w-doomed"
-    for task in list(doomed._tasks):
+    for task in list(doomed.attempts.tasks):
         task.cancel()
-    await asyncio.gather(*doomed._tasks, return_exceptions=True)
+    await asyncio.gather(*doomed.attempts.tasks, return_exceptions=True)
 
     world.clock.set(slot + timedelta(seconds=world.settings.lease_s + 1))
     report = await world.engine.tick()
@@ -83,9 +83,9 @@ async def test_lost_worker_without_retries_left_fails_with_the_reason(world: Wor
     doomed = _second_engine(world, "w-doomed")
     world.clock.set(slot)
     await doomed.tick()
-    for task in list(doomed._tasks):
+    for task in list(doomed.attempts.tasks):
         task.cancel()
-    await asyncio.gather(*doomed._tasks, return_exceptions=True)
+    await asyncio.gather(*doomed.attempts.tasks, return_exceptions=True)
     world.clock.set(slot + timedelta(minutes=5))
     await world.engine.tick()
     [done] = world.executions(row.id)

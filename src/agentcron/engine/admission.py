@@ -1,454 +1,72 @@
 """What each claimed slot or waiting execution becomes (run, skip, or missed), decided inside
 the claim transaction so the decision, the execution row and the schedule's next slot
-commit together. The rules live here; the SQL lives in `store.claims`.
+commit together. The rules live in `slot_claims` (due schedules) and `pending_claims`
+(waiting executions); the SQL lives in `store.claims`. This module runs one batch of both.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy.orm import Session
-
-from agentcron.engine import backfill, chains
-from agentcron.engine.budgets import BudgetGate, refused_slot
-from agentcron.engine.gates import GateTurn, held_execution
-from agentcron.engine.notices import Final, Notices
-from agentcron.engine.runner import Work
-from agentcron.engine.slots import SlotPlanner
-from agentcron.store import claims, gates
-from agentcron.store.ids import TimeOrderedIds
-from agentcron.store.records import (
-    AttemptStart,
-    DueSchedule,
-    NewExecution,
-    PendingExecution,
-    ScheduleAdvance,
-    SlotTally,
-)
-from agentcron.store.tables import ExecutionStatus, Overlap
-from agentcron.timing import Trigger
-from agentcron.timing.counting import count_fires
-from agentcron.timing.spec import ScheduleType
-
-MISSED_COUNT_CAP = 100_000
-BUSY = "skipped: the previous execution is still running or waiting to retry (overlap=skip)"
-
-Event = tuple[str, str, dict[str, Any]]
+from agentcron.engine import chains
+from agentcron.engine.claim_result import ClaimResult
+from agentcron.engine.gates import Gates
+from agentcron.engine.notices import Notices
+from agentcron.engine.pending_claims import claim_pending
+from agentcron.engine.slot_claims import claim_schedules
+from agentcron.engine.slot_counts import count_slots
+from agentcron.store import claims
+from agentcron.store.database import Store
 
 
-@dataclass(slots=True)
-class ClaimResult:
-    work: list[Work] = field(default_factory=list)  # attempts started, for the runner
-    missed: int = 0
-    skipped: int = 0
-    retried: int = 0
-    held: int = 0  # runs kept waiting for their agent's limit (engine.gates)
-    lags_s: list[float] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    # Records of slots not run (missed, or folded into a late run) whose number is counted
-    # after the claim commits, outside the write lock (`count_slots`).
-    to_count: list[SlotCount] = field(default_factory=list)
-    # When the batch was not full: the earliest slot and pending attempt left, read in the
-    # same transaction, so the loop knows how long to sleep without asking again.
-    horizon: tuple[datetime | None, datetime | None] | None = None
-
-    @property
-    def started(self) -> int:
-        return len(self.work)
-
-    def merge(self, other: ClaimResult) -> None:
-        self.work.extend(other.work)
-        self.missed += other.missed
-        self.skipped += other.skipped
-        self.retried += other.retried
-        self.held += other.held
-        self.lags_s.extend(other.lags_s)
-        self.events.extend(other.events)
-        self.to_count.extend(other.to_count)
-
-
-@dataclass(frozen=True, slots=True)
-class SlotCount:
-    """Slots in (after, until] of one schedule that one execution row stands for."""
-
-    execution_id: uuid.UUID
-    trigger: Trigger
-    after: datetime
-    until: datetime
-    message: str  # with {count} and {first} to fill in
-
-
-def count_slots(items: list[SlotCount]) -> list[SlotTally]:
-    """Count the slots each record stands for. Arithmetic per day, but for many schedules
-    after a long downtime still worth doing outside the claim's transaction."""
-    tallies = []
-    for item in items:
-        count = count_fires(item.trigger, item.after, item.until, MISSED_COUNT_CAP)
-        first = item.trigger.next_after(item.after)
-        tallies.append(
-            SlotTally(
-                item.execution_id,
-                count,
-                item.message.format(
-                    count=f"{count:,}" + ("+" if count >= MISSED_COUNT_CAP else ""),
-                    first=first.isoformat() if first else "?",
-                ),
-            )
-        )
-    return tallies
-
-
-def _coalesced(
-    row: DueSchedule, trigger: Trigger, slot: datetime, now: datetime, ids: TimeOrderedIds
-) -> tuple[NewExecution, SlotCount]:
-    """The record of the slots after `slot` that came due while the schedule was behind:
-    they are folded into the run of `slot` (late, within the misfire grace) rather than run
-    one after another, and history says so instead of keeping quiet about them."""
-    first = trigger.next_after(slot)
-    assert first is not None
-    execution = NewExecution(
-        ids(),
-        row.id,
-        row.user_id,
-        row.agent_id,
-        first,
-        now,
-        ExecutionStatus.SKIPPED,
-        missed_count=1,
-        finished_at=now,
-        error_message="skipped: slots came due while this schedule was behind",
-    )
-    message = (
-        "skipped: {count} slot(s) from {first} to " + now.isoformat() + " came due while this "
-        f"schedule was behind; they were folded into the run of {slot.isoformat()} (within "
-        f"the misfire grace of {row.misfire_grace_s} s)"
-    )
-    return execution, SlotCount(execution.id, trigger, slot, now, message)
-
-
-def _work(
-    execution_id: uuid.UUID,
-    row: DueSchedule | PendingExecution,
-    attempt: int,
-    now: datetime,
-    command: str | None = None,
-    allowance: int | None = None,
-    agent_id: str | None = None,
-) -> Work:
-    return Work(
-        execution_id=execution_id,
-        schedule_id=row.id if isinstance(row, DueSchedule) else row.schedule_id,
-        user_id=row.user_id,
-        agent_id=row.agent_id if agent_id is None else agent_id,
-        command=row.command_text if command is None else command,
-        scheduled_for=row.next_run_at if isinstance(row, DueSchedule) else row.scheduled_for,
-        attempt=attempt,
-        timeout_s=float(row.timeout_s),
-        max_retries=row.max_retries,
-        started_at=now,
-        shown_status=row.last_status,
-        token_allowance=allowance,
-    )
-
-
-def claim_schedules(
-    session: Session,
+def claim_batch(
+    store: Store,
+    gates: Gates,
     now: datetime,
     limit: int,
     *,
     worker_id: str,
     lease: timedelta,
-    notices: Notices | None = None,
-    events: bool = True,
-    gate: GateTurn | None = None,
-    members: chains.Members | None = None,
-) -> ClaimResult:
-    """Claim up to `limit` due schedules and write what each slot became (and, for slots
-    missed, the notices they call for). With a `gate`, runs of agents at their limit are
-    recorded pending, waiting for it, instead of starting."""
-    result = ClaimResult()
-    due = claims.due_schedules(session, now, limit)
-    if not due:
-        return result
-    busy = claims.busy_schedule_ids(
-        session, (row.id for row in due if row.overlap == Overlap.SKIP.value)
-    )
-    budget = BudgetGate.load(session, now, [(row.user_id, row.id, row.agent_id) for row in due])
-    allowances: dict[uuid.UUID, int | None] = {}
-    planner = SlotPlanner()
-    new_id = TimeOrderedIds(2 * len(due))
-    lease_expires_at = now + lease
-    executions: list[tuple[NewExecution, DueSchedule]] = []
-    advances: list[ScheduleAdvance] = []
-    for row in due:
-        slot = row.next_run_at
-        trigger = planner.trigger(row)
-        lateness = now - slot
-        following = planner.next_after(row, trigger, slot)
-        behind = following is not None and following <= now  # more slots came due since
-        if behind:
-            following = planner.next_after(row, trigger, now)
-        if lateness > timedelta(seconds=row.misfire_grace_s):
-            status = ExecutionStatus.MISSED
-            execution = NewExecution(
-                new_id(),
-                row.id,
-                row.user_id,
-                row.agent_id,
-                slot,
-                now,
-                status,
-                missed_count=1,
-                finished_at=now,
-                error_message=f"slots missed from {slot.isoformat()}",
-            )
-            result.to_count.append(
-                SlotCount(
-                    execution.id,
-                    trigger,
-                    slot - timedelta(microseconds=1),
-                    now,
-                    f"{{count}} slot(s) missed from {slot.isoformat()}: found "
-                    f"{int(lateness.total_seconds())} s late, beyond the misfire grace of "
-                    f"{row.misfire_grace_s} s",
-                )
-            )
-            result.missed += 1
-        elif row.id in busy:
-            status = ExecutionStatus.SKIPPED
-            execution = NewExecution(
-                new_id(),
-                row.id,
-                row.user_id,
-                row.agent_id,
-                slot,
-                now,
-                status,
-                finished_at=now,
-                error_message=BUSY,
-            )
-            result.skipped += 1
-        elif not (verdict := budget.verdict(row.user_id, row.id, row.agent_id)).allowed:
-            status = ExecutionStatus.SKIPPED
-            execution = refused_slot(new_id(), row, now, verdict)
-            result.skipped += 1
-        else:
-            allowances[row.id] = verdict.allowance
-            status = ExecutionStatus.RUNNING
-            # A group schedule (@category) runs once per member agent at this slot; the
-            # members are read now, so a reload counts from the next slot.
-            group = tuple(members(row.agent_id)) if members is not None else ()
-            for agent in group[:-1]:
-                executions.append(
-                    (_running(new_id(), row, agent, slot, now, worker_id, lease_expires_at), row)
-                )
-            agent = group[-1] if group else row.agent_id
-            execution = _running(new_id(), row, agent, slot, now, worker_id, lease_expires_at)
-        executions.append((execution, row))
-        if behind and status is not ExecutionStatus.MISSED:
-            folded, tally = _coalesced(row, trigger, slot, now, new_id)
-            executions.append((folded, row))
-            result.to_count.append(tally)
-            result.skipped += 1
-        advances.append(
-            ScheduleAdvance(
-                row.id,
-                following,
-                following is not None or row.schedule_type != ScheduleType.ONCE.value,
-                slot if status is ExecutionStatus.RUNNING else row.last_run_at,
-                None if status is ExecutionStatus.RUNNING else status,
-            )
-        )
-    if gate is not None:
-        _hold_new(session, gate, executions, result)
-    written = claims.insert_executions(session, [execution for execution, _ in executions])
-    result.to_count = [item for item in result.to_count if item.execution_id in written]
-    claims.advance_schedules(session, advances)
-    if notices is not None:
-        result.events += _notify_missed(session, now, notices, executions, written)
-    result.events += budget.write(session, now)
-    for execution, row in executions:
-        if execution.id not in written:
-            continue
-        kind = "execution.started"
-        if execution.status is ExecutionStatus.RUNNING:
-            work = _work(
-                execution.id,
-                row,
-                1,
-                now,
-                allowance=allowances.get(row.id),
-                agent_id=execution.agent_id,
-            )
-            result.work.append(work)
-            result.lags_s.append((execution.lag_ms or 0) / 1000)
-        elif execution.status is ExecutionStatus.PENDING:
-            kind = "execution.queued"  # waiting for its agent's limit (engine.gates)
-        else:
-            kind = "execution.finished"
-        if events:
-            result.events.append(
-                (
-                    kind,
-                    str(row.user_id),
-                    {
-                        "execution_id": str(execution.id),
-                        "schedule_id": str(row.id),
-                        "agent_id": execution.agent_id,
-                        "status": execution.status.value,
-                        "scheduled_for": execution.scheduled_for.isoformat(),
-                    },
-                )
-            )
-    return result
-
-
-def _hold_new(
-    session: Session,
-    gate: GateTurn,
-    executions: list[tuple[NewExecution, DueSchedule]],
-    result: ClaimResult,
-) -> None:
-    """Turn the runs of agents at their limit into runs waiting for it (in place)."""
-    starting = [(e.agent_id, e.id) for e, _ in executions if e.status is ExecutionStatus.RUNNING]
-    held = gate.admit(session, starting)
-    if held:
-        result.held += len(held)
-        for index, (execution, row) in enumerate(executions):
-            if execution.id in held:
-                executions[index] = (held_execution(execution, held[execution.id]), row)
-
-
-def _running(
-    execution_id: uuid.UUID,
-    row: DueSchedule,
-    agent_id: str,
-    slot: datetime,
-    now: datetime,
-    worker_id: str,
-    lease_expires_at: datetime,
-) -> NewExecution:
-    return NewExecution(
-        execution_id,
-        row.id,
-        row.user_id,
-        agent_id,
-        slot,
-        now,
-        ExecutionStatus.RUNNING,
-        attempt=1,
-        started_at=now,
-        lag_ms=max(0, int((now - slot).total_seconds() * 1000)),
-        worker_id=worker_id,
-        lease_expires_at=lease_expires_at,
-    )
-
-
-def _notify_missed(
-    session: Session,
-    now: datetime,
     notices: Notices,
-    executions: list[tuple[NewExecution, DueSchedule]],
-    written: set[uuid.UUID],
-) -> list[Event]:
-    finals = [
-        Final(e.id, row.id, row.user_id, e.status, e.error_message)
-        for e, row in executions
-        if e.id in written and e.status is ExecutionStatus.MISSED
-    ]
-    return notices.after_missed(session, now, finals)
-
-
-def claim_pending(
-    session: Session,
-    now: datetime,
-    limit: int,
-    *,
-    worker_id: str,
-    lease: timedelta,
-    events: bool = True,
-    gate: GateTurn | None = None,
+    events: bool,
+    members: chains.Members,
 ) -> ClaimResult:
-    """Start attempts that are waiting: retries after backoff, run-now, work handed back,
-    and (with a `gate`) runs waiting for their agent's limit once it has room."""
-    result = ClaimResult()
-    pending = claims.due_pending(session, now, limit)
-    if gate is not None:
-        pending += gate.waiting(session, limit - len(pending), {p.id for p in pending})
-    if not pending:
-        return result
-    busy = claims.busy_schedule_ids(
-        session,
-        (p.schedule_id for p in pending if p.attempt == 0 and p.overlap == Overlap.SKIP.value),
-    )
-    pending = backfill.hold_back(session, pending, busy, now)  # they wait their turn, in order
-    budget = BudgetGate.load(
-        session, now, [(p.user_id, p.schedule_id, p.agent_id) for p in pending]
-    )
-    starts: list[AttemptStart] = []
-    skips: list[uuid.UUID] = []
-    commands = chains.commands_for(session, pending)  # chained runs read their upstream
-    held: dict[uuid.UUID, datetime] = {}
-    if gate is not None:
-        held = gate.admit(
+    """Claim up to `limit`: due slots first, then waiting executions with the room left, in
+    one transaction under this turn's gate; then count the slots not run."""
+    gates.prepare(store, now)
+    with store.write() as session:
+        gate = gates.turn(session, now)
+        result = claim_schedules(
             session,
-            [(p.agent_id, p.id) for p in pending if not (p.attempt == 0 and p.schedule_id in busy)],
+            now,
+            limit,
+            worker_id=worker_id,
+            lease=lease,
+            notices=notices,
+            events=events,
+            gate=gate,
+            members=members,
         )
-        gates.hold(session, list(held.items()))
-        result.held += len(held)
-    for item in pending:
-        if item.id in held:
-            continue
-        if item.attempt == 0 and item.schedule_id in busy:
-            skips.append(item.id)
-            result.skipped += 1
-            if events:
-                result.events.append(
-                    (
-                        "execution.finished",
-                        str(item.user_id),
-                        {
-                            "execution_id": str(item.id),
-                            "schedule_id": str(item.schedule_id),
-                            "agent_id": item.agent_id,
-                            "status": ExecutionStatus.SKIPPED.value,
-                            "error": BUSY,
-                        },
-                    )
-                )
-            continue
-        verdict = budget.verdict(item.user_id, item.schedule_id, item.agent_id)
-        if not verdict.allowed:
-            budget.refuse(item, verdict, events=events)
-            result.skipped += 1
-            continue
-        number = item.attempt + 1
-        lag_ms = max(0, int((now - item.scheduled_for).total_seconds() * 1000))
-        starts.append(AttemptStart(item.id, number, worker_id, now, now + lease, lag_ms))
-        work = _work(item.id, item, number, now, commands.get(item.id), verdict.allowance)
-        result.work.append(work)
-        if number > 1:
-            result.retried += 1
-        else:
-            result.lags_s.append(lag_ms / 1000)
-        if events:
-            result.events.append(
-                (
-                    "execution.started",
-                    str(item.user_id),
-                    {
-                        "execution_id": str(item.id),
-                        "schedule_id": str(item.schedule_id),
-                        "agent_id": item.agent_id,
-                        "status": ExecutionStatus.RUNNING.value,
-                        "attempt": number,
-                    },
-                )
+        room = limit - (result.started + result.missed + result.skipped + result.held)
+        if room > 0:
+            pending = claim_pending(
+                session,
+                now,
+                room,
+                worker_id=worker_id,
+                lease=lease,
+                events=events,
+                gate=gate,
             )
-    claims.start_pending(session, starts)
-    claims.skip_pending(session, skips, now, BUSY)
-    result.events += budget.write(session, now)
+            result.merge(pending)
+            if pending.started + pending.skipped + pending.held < room:
+                result.horizon = (
+                    claims.earliest_due(session),
+                    claims.earliest_pending(session),
+                )
+    if result.to_count:
+        # Counted after the claim committed: the database is free meanwhile.
+        tallies = count_slots(result.to_count)
+        with store.write() as session:
+            claims.set_slot_tallies(session, tallies)
     return result

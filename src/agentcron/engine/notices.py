@@ -11,7 +11,7 @@ Events, per final outcome (after retries):
 - `agent`: the agent asked to tell the user something (`AgentResult.notify`);
 - `auto_paused`: the streak reached the schedule's `auto_pause_after` (0: never), and the
   schedule was disabled, with the reason and the last error, in this same transaction;
-- `missed`: a slot found too late to run (written by the claim, see `admission`).
+- `missed`: a slot found too late to run (written by the claim, see `slot_claims`).
 
 Whom: every enabled channel of the schedule's owner whose `on` list has the event, unless
 the schedule overrides it: `notify: {"channels": [...], "on": [...]}` narrows the channels

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from agentcron.engine.loop import base_url_of
+from agentcron.engine.delivery import base_url_of
 from agentcron.engine.messages import channel_test_message
 from agentcron.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
 from agentcron.notify import (

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from agentcron.agents import AgentDeps, AgentRegistry
 from agentcron.config import Settings
 from agentcron.engine.clock import Clock, SystemClock
+from agentcron.engine.delivery import build_dispatcher
 from agentcron.engine.events import EventBus
-from agentcron.engine.loop import Engine, build_dispatcher, new_worker_id
+from agentcron.engine.loop import Engine
+from agentcron.engine.upkeep import new_worker_id
 from agentcron.notify import Dispatcher
 from agentcron.service.agents import AgentsService
 from agentcron.service.backfill import BackfillService
