@@ -60,7 +60,6 @@ EDITABLE = (
     "notify",
 )
 CHAIN_FIELDS = ("after_schedule_id", "after_on")
-FILTER_MAX_LEN = 200
 
 
 @dataclass(frozen=True, slots=True)
