@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from agentcron.errors import Conflict, InvalidInput, NotFound
+from agentcron.errors import Conflict, InvalidInput, NotFound, Problem
 from agentcron.service.context import Services
 from agentcron.service.handles import parse_id
 from agentcron.store import chains as repo
@@ -70,6 +71,37 @@ class ChainGraph:
     @property
     def empty(self) -> bool:
         return len(self.path) <= 1 and not self.downstream
+
+
+def check_after_fields(
+    merged: dict[str, Any], given: dict[str, Any], problems: list[Problem]
+) -> None:
+    """A draft's chain fields: an `after` schedule needs an upstream and an outcome; no other
+    kind has either. Called by `DraftRules.checked` (drafts.py); the upstream it names is
+    resolved and checked for loops by `stored_upstream`, in the use case's transaction."""
+    if merged.get("schedule_type") != ScheduleType.AFTER.value:
+        for name in ("after_schedule_id", "after_on"):
+            if name in given:
+                problems.append(
+                    Problem(name, "applies only to schedule_type 'after'", "leave it out")
+                )
+        merged["after_schedule_id"] = merged["after_on"] = None
+        return
+    on = merged.get("after_on") or "success"
+    if on not in ("success", "failure", "always"):
+        problems.append(
+            Problem("after_on", f"{on!r} is not an outcome", "use success, failure or always")
+        )
+    merged["after_on"] = on
+    upstream = merged.get("after_schedule_id")
+    if upstream is None or (isinstance(upstream, str) and not upstream.strip()):
+        problems.append(
+            Problem(
+                "after_schedule_id",
+                "is required for an after schedule",
+                "give the id or key of the schedule this one runs after",
+            )
+        )
 
 
 def resolve_upstream(session: Session, user: User, ref: str) -> uuid.UUID:

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from agentcron.api.schemas.page import Page
-from agentcron.service.drafts import SILENT
+from agentcron.service.draft_policies import SILENT
 from agentcron.service.models import ExecutionStatus, IntervalUnit, Overlap, ScheduleType
 from agentcron.service.schedules import Preview, ScheduleDraft, ScheduleView
 

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from agentcron.errors import Conflict, InvalidInput, Problem, RateLimited
 from agentcron.service.channels import EVENTS
-from agentcron.service.drafts import AUTO_PAUSE_MAX
+from agentcron.service.draft_policies import AUTO_PAUSE_MAX
 from agentcron.service.schedules import ScheduleView
 from agentcron.service.templates import PRESETS
 from agentcron.web import text
