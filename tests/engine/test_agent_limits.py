@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from agentcron.engine.gates import WINDOW
+from agentcron.engine.gates import RECHECK, WINDOW
 from agentcron.engine.loop import Engine
 from agentcron.store.tables import AgentGate, Execution
 from tests.agents.conftest import LoopbackServer, Received, Reply
@@ -89,6 +89,39 @@ async def test_max_concurrency_holds_the_rest_waiting_and_starts_them_as_room_fr
         await settle(world)
     assert by_status(world) == {"success": 5}
     assert all(r.waiting_for is None for r in world.executions())
+
+
+async def test_a_held_run_is_not_looked_at_again_at_every_turn(world: World) -> None:
+    """Room is used when a run ends (the ending wakes the engine), so a held row is not
+    re-read and re-written each second: a limited burst of 2,000 once spent most of its
+    engine CPU that way."""
+    with_agents(
+        world,
+        '[agents.gated]\nbackend = "python"\ncallable = "tests.support.agents:blocker"\n'
+        "max_concurrency = 1\n",
+    )
+    due_now(world, "@gated hold on", 3)
+    world.clock.advance(timedelta(minutes=1))
+    start = world.clock.now()
+    assert (await world.engine.tick()).held == 2
+
+    def held() -> dict[Any, Any]:
+        return {r.id: r.next_attempt_at for r in world.executions() if r.status == "pending"}
+
+    first = held()
+    assert set(first.values()) == {start + RECHECK}
+    for _ in range(5):
+        world.clock.advance(timedelta(seconds=1))
+        report = await world.engine.tick()
+        assert (report.started, report.held) == (0, 0)
+    assert held() == first
+
+    agents.RELEASE.set()
+    await settle(world)
+    for _ in range(2):  # each ended run frees the room the next one takes
+        await world.engine.tick()
+        await settle(world)
+    assert by_status(world) == {"success": 3}
 
 
 async def test_a_slot_waiting_past_its_misfire_grace_still_runs(world: World) -> None:
