@@ -535,3 +535,8 @@ def test_a_reading_that_may_surprise_comes_with_a_note() -> None:
         '"every other month" counted from December: December, February, April, June, '
         "August, October"
     ]
+
+
+def test_a_refusal_example_drops_the_and_that_joined_the_timing() -> None:
+    message = refused("@ann check every monday at 9am and every friday at 5pm")
+    assert message.endswith('e.g. "@ann check every weekday at 9am"'), message

@@ -754,6 +754,7 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve send the daily report", "needs a time of day"),
     # "at 10 to 5" is 4:50, am or pm
     ("@eve report at 10 to 5 every day", "4:50 could be 4:50am or 4:50pm"),
+    ("@eve check yesterday at 5pm", '"yesterday" looks like timing'),
     # a second part of the day is not dropped
     ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
     ("@eve report at 9 and 9:30", "different minutes"),

@@ -28,6 +28,7 @@ from agentcron.timing.language.zonenames import ABBREVIATIONS, AMBIGUOUS, WEAK_A
 HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
 _SEPARATORS = frozenset(",;:")
 _CLOSERS = frozenset(".!?)")
+_JOINERS = frozenset({"and", "or", "&"})
 _TIMING_WORDS = (
     frozenset(
         {
@@ -65,6 +66,7 @@ _TIMING_WORDS = (
             "semi-weekly",
             "twice",
             "thrice",
+            "yesterday",
         }
     )
     # "UTC logs", "GMT offset": words people use in commands; other zone abbreviations
@@ -221,6 +223,9 @@ def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:
         kept.append((Token("", "", 0, 0, Kind.PUNCT, False), True))  # marks a removal at the end
     out: list[Token] = []
     for k, (token, gap) in enumerate(kept):
+        last = k + 1 == len(kept) - 1 and kept[k + 1][0].text == "" and kept[k + 1][1]
+        if token.norm in _JOINERS and last and out:
+            continue  # "@a check and every …" loses its timing, and its "and" with it
         if token.norm in _SEPARATORS:
             nxt = kept[k + 1] if k + 1 < len(kept) else None
             at_start = not out or (len(out) == 1 and agent_of(out) is not None and gap)
