@@ -277,6 +277,16 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ),
     ("@carol sync every day at 1300 hours", "carol", "@carol sync", "cron 0 13 * * *"),
     ("@carol sync every day at 13:00 hrs", "carol", "@carol sync", "cron 0 13 * * *"),
+    ("@carol sync mornings at 7", "carol", "@carol sync", "cron 0 7 * * *"),
+    ("@carol sync evenings at 7", "carol", "@carol sync", "cron 0 19 * * *"),
+    ("@carol sync at the bottom of every hour", "carol", "@carol sync", "cron 30 * * * *"),
+    ("@carol sync at the beginning of the week at 9am", "carol", "@carol sync", "cron 0 9 * * 1"),
+    (
+        "@carol plan the start of the week every friday at 9",
+        "carol",
+        "@carol plan the start of the week",
+        "cron 0 9 * * 5",
+    ),
     # minutes past the hour, with or without "at"
     ("@carol refresh 15 minutes past every hour", "carol", "@carol refresh", "cron 15 * * * *"),
     ("@carol refresh quarter past each hour", "carol", "@carol refresh", "cron 15 * * * *"),
@@ -755,6 +765,9 @@ REFUSED: list[tuple[str, str]] = [
     # "at 10 to 5" is 4:50, am or pm
     ("@eve report at 10 to 5 every day", "4:50 could be 4:50am or 4:50pm"),
     ("@eve check yesterday at 5pm", '"yesterday" looks like timing'),
+    ("@eve sync at the end of the week at 5pm", "friday or sunday"),
+    ("@eve sync every 3 hours overnight", '"overnight" looks like timing'),
+    ("@eve sync every 5 minutes for the next hour", '"for the next" looks like timing'),
     # a second part of the day is not dropped
     ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
     ("@eve report at 9 and 9:30", "different minutes"),

@@ -67,6 +67,7 @@ _TIMING_WORDS = (
             "twice",
             "thrice",
             "yesterday",
+            "overnight",
         }
     )
     # "UTC logs", "GMT offset": words people use in commands; other zone abbreviations
@@ -157,7 +158,8 @@ def looks_like_timing(
         return after in ("a", "an", "per", "each", "every", "daily", "weekly", "monthly")
     if after_clause and _WINDOW.fullmatch(word):
         return True
-    if word == "for" and after_clause and _is_length(w, w.skip(w.skip(i + 1, "the"), "next")):
+    ahead = w.skip(w.skip(i + 1, "the"), "next")
+    if word == "for" and after_clause and (_is_length(w, ahead) or w.at(ahead) in UNITS):
         return True  # "for two weeks": a schedule here has no end date
     deadline = _TIMEISH.fullmatch(after) or after in ("noon", "midnight")
     if word in ("by", "before", "after", "until", "till") and deadline:

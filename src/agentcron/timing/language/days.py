@@ -196,6 +196,8 @@ def match_daily(w: Words, i: int) -> Match | None:
         j, period = i + 3, None
     elif word in ("7", "seven") and (end := w.seq(i + 1, "days", "a", "week")) is not None:
         j, period = end, None
+    elif word in PERIODS and word.endswith("s") and (w.at(i + 1) in ("at", "@") or w.after(i)):
+        j, period = i + 1, PERIODS[word]  # "mornings at 7": every morning, beside its time
     else:
         return None
     end, days = _except(w, j, ALL_DAYS)

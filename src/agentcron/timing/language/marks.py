@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from agentcron.timing.language.facts import MinuteMark, MonthDays, PartOfDay, Start, Unsupported
+from agentcron.timing.language.facts import (
+    MinuteMark,
+    MonthDays,
+    PartOfDay,
+    Start,
+    Unsupported,
+    Weekdays,
+)
 from agentcron.timing.language.lexicon import PERIODS
 from agentcron.timing.language.months import QUARTER_LASTS
 from agentcron.timing.language.times_of_day import BadClock, read_clock
@@ -29,6 +36,8 @@ def match_minute_mark(w: Words, i: int) -> Match | None:
         return end, MinuteMark(30)
     if (end := w.seq(i, "at", "the", "top", "of", "the", "hour")) is not None:
         return end, MinuteMark(0)
+    if (end := w.seq(i, "at", "the", "bottom", "of")) is not None and _hourly_follows(w, end):
+        return _past_the_hour(w, end), MinuteMark(30)  # "at the bottom of every hour"
     led = w.at(i) in ("at", "@")
     j = w.skip(i + 1, "a") if led else w.skip(i, "a")
     word = w.at(j)
@@ -97,6 +106,15 @@ def match_month_edge(w: Words, i: int) -> Match | None:
     "on the last business day of the month" (`LW`); "the first business day" has no cron."""
     j = w.skip(w.skip(i, "at", "on", "by"), "the")
     if w.at(j) in _EDGES and w.at(j + 1) == "of":
+        k = w.skip(j + 2, "the", "every", "each", "a")
+        # "at the start of the week" is monday; "plan the start of the week" names no time
+        if w.at(k) == "week" and k > j + 2 and w.at(i) in ("at", "on", "by"):
+            if w.at(j) == "end":
+                return k + 1, Unsupported(
+                    f'"{w.text(i, k + 1)}": friday or sunday? name the day',
+                    "every friday at 5pm",
+                )
+            return k + 1, Weekdays(frozenset({1}), True)
         end = w.month_suffix(j + 1)
         if end is not None:
             return end, MonthDays((_EDGES[w.at(j)],))
