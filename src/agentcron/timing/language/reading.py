@@ -122,7 +122,7 @@ def understand(text: str, *, timezone: str, now: datetime) -> Reading:
         agent=agent,
         command=command,
         timing=[c.text for c in clauses],
-        timezone=zones[0].name if zones else timezone,
+        timezone=zones[0].name if zones and zones[0].fixed is None else timezone,
         notes=notes,
     )
     refuse = Refuser(understood, agent, timezone, now)
