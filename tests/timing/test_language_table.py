@@ -287,6 +287,26 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol plan the start of the week",
         "cron 0 9 * * 5",
     ),
+    # "once" makes the first fire of the rest a one-off
+    (
+        "@carol check once on the 1st at 9am",
+        "carol",
+        "@carol check",
+        "once 2026-12-01T09:00:00+00:00",
+    ),
+    (
+        "@carol check one time at 5pm on friday",
+        "carol",
+        "@carol check",
+        "once 2026-12-04T17:00:00+00:00",
+    ),
+    (
+        "@carol check at 9am tomorrow, just once",
+        "carol",
+        "@carol check",
+        "once 2026-11-29T09:00:00+00:00",
+    ),
+    ("@carol check once a day at 9", "carol", "@carol check", "cron 0 9 * * *"),
     # minutes past the hour, with or without "at"
     ("@carol refresh 15 minutes past every hour", "carol", "@carol refresh", "cron 15 * * * *"),
     ("@carol refresh quarter past each hour", "carol", "@carol refresh", "cron 15 * * * *"),
@@ -768,6 +788,8 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve sync at the end of the week at 5pm", "friday or sunday"),
     ("@eve sync every 3 hours overnight", '"overnight" looks like timing'),
     ("@eve sync every 5 minutes for the next hour", '"for the next" looks like timing'),
+    ("@eve check once on weekdays at 9", '"once" and "on weekdays" contradict'),
+    ("@eve deploy once the build passes", "found no schedule"),
     # a second part of the day is not dropped
     ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
     ("@eve report at 9 and 9:30", "different minutes"),

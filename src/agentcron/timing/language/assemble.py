@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from agentcron.timing.cron import CronTrigger
 from agentcron.timing.language.facts import (
     CalendarDate,
     Clause,
@@ -24,6 +25,7 @@ from agentcron.timing.language.facts import (
     Months,
     NthWeekdays,
     Offset,
+    OnceOnly,
     PartOfDay,
     Quarterly,
     RelativeDay,
@@ -31,6 +33,7 @@ from agentcron.timing.language.facts import (
     Times,
     Weekdays,
     Weekly,
+    WeeksApart,
     Yearly,
     Zone,
 )
@@ -67,6 +70,8 @@ def assemble(
 ) -> Assembly:
     """`from_now=False` refuses "daily" or "every 2 days" without a time, as when the word
     is only an adjective of the command ("send the weekly digest")."""
+    if any(isinstance(c.fact, OnceOnly) for c in clauses):
+        return _once(clauses, timezone=timezone, now=now)
     facts = FactSet(clauses)
     zone = facts.get(Zone)
     if zone is None or zone.fixed is None:
@@ -81,6 +86,42 @@ def assemble(
         )
     note = f'"{zone.fixed}" read as a fixed offset from UTC for this one run'
     return Assembly(replace(assembly.spec, timezone=timezone), [*assembly.notes, note])
+
+
+_REPEATING = (Every, EveryMonths, Daily, Weekly, Monthly, Yearly, Quarterly, Count, WeeksApart)
+
+
+def _once(clauses: list[Clause], *, timezone: str, now: datetime) -> Assembly:
+    """ "once on the 24th at 9am", "just once, friday at 5pm": the first fire of what the
+    rest says, as a one-off; a repetition beside "once" contradicts it."""
+    rest = [c for c in clauses if not isinstance(c.fact, OnceOnly)]
+    said = next(c.text for c in clauses if isinstance(c.fact, OnceOnly))
+    example = "once on the 24th at 9am"
+    repeating = [
+        c
+        for c in rest
+        if isinstance(c.fact, _REPEATING) or (isinstance(c.fact, Weekdays) and c.fact.recurring)
+    ]
+    if repeating:
+        raise Refusal(f'"{said}" and "{repeating[0].text}" contradict each other', example)
+    if not any(not isinstance(c.fact, Zone) for c in rest):
+        raise Refusal(f'"{said}" needs a day and a time of day', example)
+    # "once on friday": the next friday, which a weekly reading would fire first
+    rest = [
+        replace(c, fact=replace(c.fact, recurring=True)) if isinstance(c.fact, Weekdays) else c
+        for c in rest
+    ]
+    assembly = assemble(rest, timezone=timezone, now=now, from_now=False)
+    spec = assembly.spec
+    if spec.schedule_type is ScheduleType.ONCE:
+        return assembly
+    if spec.schedule_type is not ScheduleType.CRON or spec.cron_expression is None:
+        raise Refusal(f'"{said}" and a repetition contradict each other', example)
+    first = CronTrigger(spec.cron_expression, spec.timezone).next_after(now)
+    if first is None:
+        raise Refusal(f'"{said}": that day and time never come', example)
+    once = ScheduleSpec(ScheduleType.ONCE, timezone=spec.timezone, run_at=first)
+    return Assembly(once, [*assembly.notes, f'"{said}": only the first of those times'])
 
 
 def _assemble(facts: FactSet, tz: str, now: datetime, from_now: bool) -> Assembly:

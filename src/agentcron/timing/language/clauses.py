@@ -8,7 +8,7 @@ are timing only beside other timing ("5pm PT", "every hour 9-5") can ask.
 
 from __future__ import annotations
 
-from agentcron.timing.language.counts import match_count
+from agentcron.timing.language.counts import match_count, match_once
 from agentcron.timing.language.dates import (
     match_date,
     match_month_days,
@@ -45,6 +45,7 @@ MATCHERS: tuple[Matcher, ...] = (
     match_offset,
     match_every,
     match_count,
+    match_once,
     match_daily,
     match_marker,
     match_quarterly,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from agentcron.timing.language.facts import Count
+from agentcron.timing.language.facts import Count, OnceOnly
 from agentcron.timing.language.lexicon import NUMBER_WORDS
 from agentcron.timing.language.words import Match, Words
 
@@ -55,3 +55,28 @@ def match_count(w: Words, i: int) -> Match | None:
     if per is None or times < 2:
         return None
     return per[0], Count(times, per[1])
+
+
+_ONCE_LEADS = frozenset({"just", "only"})
+_NOT_ONCE = frozenset({"a", "an", "per", "every", "each", "daily", "weekly", "monthly", "more"})
+
+
+def match_once(w: Words, i: int) -> Match | None:
+    """ "once", "just once", "one time" beside other timing ("once on the 24th at 9am",
+    "at 9am tomorrow, just once"): a one-off. Never "once a day" (a count) nor "once the
+    build passes" (a condition, with no timing right after it)."""
+    j = w.skip(i, *_ONCE_LEADS)
+    if w.at(j) == "once":
+        end = j + 1
+    elif w.seq(j, "one", "time") is not None:
+        end = j + 2
+    else:
+        return None
+    if w.at(end) in _NOT_ONCE:
+        return None
+    behind = w.after(i) is not None or (w.at(i - 1) == "," and w.after(i - 1) is not None)
+    beside = behind or w.at(end) in _TIMING_NEXT or w.at(end)[:1].isdigit()
+    return (end, OnceOnly()) if beside else None
+
+
+_TIMING_NEXT = frozenset({"on", "at", "@", "tomorrow", "today", "tonight", "next", "this", "in"})

@@ -182,6 +182,11 @@ class Offset:
 
 
 @dataclass(frozen=True, slots=True)
+class OnceOnly:
+    """ "once", "just once", "one time": the first fire of the rest of the timing, alone."""
+
+
+@dataclass(frozen=True, slots=True)
 class Zone:
     """An IANA zone; `note` says how a word such as "PT" or "Berlin time" was read."""
 
@@ -223,6 +228,7 @@ Fact = (
     | CalendarDate
     | RelativeDay
     | Offset
+    | OnceOnly
     | Zone
     | Unsupported
 )

@@ -27,6 +27,7 @@ from agentcron.timing.language.facts import (
     Months,
     NthWeekdays,
     Offset,
+    OnceOnly,
     PartOfDay,
     Quarterly,
     RelativeDay,
@@ -64,6 +65,7 @@ NAMES: dict[type, str] = {
     CalendarDate: "dates",
     RelativeDay: "days",
     Offset: "delays",
+    OnceOnly: "one-off words",
     Zone: "time zones",
 }
 
