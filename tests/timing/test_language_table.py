@@ -287,6 +287,13 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol plan the start of the week",
         "cron 0 9 * * 5",
     ),
+    (
+        "@carol check in 3 hours and 30 minutes",
+        "carol",
+        "@carol check",
+        "once 2026-11-28T15:30:00+00:00",
+    ),
+    ("@carol check every 2 hours 30 minutes", "carol", "@carol check", "interval 150 minutes"),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",

@@ -24,6 +24,19 @@ _COUNTS |= {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 
 
 def _length(w: Words, i: int) -> tuple[int, float, str] | None:
+    """A length, with a smaller one added ("3 hours and 30 minutes", "1 day 6 hours")."""
+    found = _one_length(w, i)
+    if found is None or found[2] not in _MINUTES:
+        return found
+    end, count, unit = found
+    more = _one_length(w, w.skip(end, "and", ","))
+    if more is None or more[2] not in _MINUTES or _MINUTES[more[2]] >= _MINUTES[unit]:
+        return found
+    minutes = count * _MINUTES[unit] + more[1] * _MINUTES[more[2]]
+    return more[0], minutes, "minutes"
+
+
+def _one_length(w: Words, i: int) -> tuple[int, float, str] | None:
     """A count and a unit: "90 minutes", "2h", "an hour", "half an hour", "1.5 hours",
     "a couple of days"."""
     word = w.at(i)
