@@ -294,6 +294,24 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "once 2026-11-28T15:30:00+00:00",
     ),
     ("@carol check every 2 hours 30 minutes", "carol", "@carol check", "interval 150 minutes"),
+    (
+        "@carol check Berlin time 9am every day",
+        "carol",
+        "@carol check",
+        "cron 0 9 * * * Europe/Berlin",
+    ),
+    (
+        "@carol check the UK time at 9 every day",
+        "carol",
+        "@carol check the UK time",
+        "cron 0 9 * * *",
+    ),
+    (
+        "@carol check every weekday at 9 AM America/New York",
+        "carol",
+        "@carol check",
+        "cron 0 9 * * 1-5 America/New_York",
+    ),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",

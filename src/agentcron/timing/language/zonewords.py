@@ -69,6 +69,7 @@ _REGION_PREFIXES = frozenset(
 _FIXED_OFFSET = re.compile(r"(?:utc|gmt)([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
 _BARE_OFFSET = re.compile(r"([+-])([0-9]{2})(?::?([0-9]{2}))?")  # "+02:00" after a time
 _MAX_PLACE_WORDS = 3
+_ARTICLES = frozenset({"the", "a", "an", "my", "our", "your", "their", "this", "that"})
 
 
 @functools.cache
@@ -137,7 +138,12 @@ def match_zone(w: Words, i: int) -> Match | None:
         return None
     end, name, label, strength = found
     end = _close(w, end, paren)
-    placed = after_clause or ((led or paren or w.is_last(end - 1)) and strength == "strong")
+    # "Berlin time 9am every day": a strong zone word right before a time stands too
+    # ("check the UK time at 9" keeps its object: not after an article, not before "at")
+    before_time = w.at(end)[:1].isdigit() and w.at(i - 1) not in _ARTICLES
+    placed = after_clause or (
+        (led or paren or w.is_last(end - 1) or before_time) and strength == "strong"
+    )
     if not placed:
         return None
     said = w.text(i if led and label == "" else j, found[0])
@@ -151,6 +157,11 @@ def match_zone(w: Words, i: int) -> Match | None:
 def _iana_name(w: Words, i: int, j: int, paren: bool) -> Match | None:
     word = w.at(j)
     name = _iana().get(word)
+    if name is None and w.at(j + 1).isalpha():  # "America/New York", "America/Los Angeles"
+        joined = _iana().get(f"{word}_{w.at(j + 1)}")
+        if joined is not None:
+            end = _close(w, j + 2, paren)
+            return _zone_suffix(w, end) or end, Zone(joined)
     if name is None:
         if word.split("/")[0] in _REGION_PREFIXES:
             return _close(w, j + 1, paren), Unsupported(
