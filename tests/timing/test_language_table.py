@@ -312,6 +312,28 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol check",
         "cron 0 9 * * 1-5 America/New_York",
     ),
+    # windows past midnight, lists on the 24-hour clock, minutes shared by every hour
+    (
+        "@carol report every hour between 9pm and 5",
+        "carol",
+        "@carol report",
+        "cron 0 0-5,21-23 * * *",
+    ),
+    (
+        "@carol report every 2 hours between 10pm and 6am",
+        "carol",
+        "@carol report",
+        "cron 0 0,2,4,6,22 * * *",
+    ),
+    (
+        "@carol report every 30 minutes from 22 to 2",
+        "carol",
+        "@carol report",
+        "cron */30 0,1,22,23 * * *",
+    ),
+    ("@carol report at 6 and 18", "carol", "@carol report", "cron 0 6,18 * * *"),
+    ("@carol report every day at 6h and 18h", "carol", "@carol report", "cron 0 6,18 * * *"),
+    ("@carol report at 9 and 9:30", "carol", "@carol report", "cron 0,30 9 * * *"),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",
@@ -780,7 +802,6 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report every year at 9", "which date"),
     ("@eve report the first monday at 9", "of every month"),
     # ambiguous
-    ("@eve report every hour between 9pm and 5", "ends before it starts"),
     ("@eve report at 5", "could be 5am or 5pm"),
     ("@eve report on monday at 9", "once or every week"),
     ("@eve report monday at 9", "once or every week"),
@@ -815,9 +836,11 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve sync every 5 minutes for the next hour", '"for the next" looks like timing'),
     ("@eve check once on weekdays at 9", '"once" and "on weekdays" contradict'),
     ("@eve deploy once the build passes", "found no schedule"),
+    ("@eve report at 9:15 and 10:45", "different minutes"),
+    ("@eve report every hour from 10pm to 6am on weekdays", "runs past midnight"),
+    ("@eve report every hour between 9am and 9am", "the same hour"),
     # a second part of the day is not dropped
     ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
-    ("@eve report at 9 and 9:30", "different minutes"),
     ("@eve report between 9 and 17", "needs a repetition"),
     # contradictions
     ("@eve report at 9 every day at 10", "two times of day"),

@@ -346,18 +346,14 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
             )
         offset = mark.minute % value if mark else 0  # "every 30 min at :15" is 15 and 45
         minute = "*" if value == 1 else f"*/{value}" if not offset else f"{offset}-59/{value}"
-        last = window.last - 1 if window else 0
-        hour = (
-            "*"
-            if window is None
-            else str(window.first)
-            if last == window.first
-            else f"{window.first}-{last}"
-        )
+        # minute steps stop before the window's last hour: "9 to 5" ends at 16:59
+        hour = "*" if window is None else _hours_field(_window_hours(window, 1)[:-1])
     else:
         minute = str(mark.minute) if mark else "0"
         step = "" if value == 1 else f"/{value}"
-        if window is not None:
+        if window is not None and window.first > window.last:
+            hour = _hours_field(_window_hours(window, value))
+        elif window is not None:
             hour = f"{window.first}-{window.last}{step}"
         elif 24 % value:
             raise Refusal(
@@ -366,6 +362,12 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
             )
         else:
             hour = f"*{step}"
+    if window is not None and window.first > window.last and Weekdays in facts.kinds:
+        raise Refusal(
+            f'"{facts.text(HourWindow)}" runs past midnight: its early hours would count on '
+            "the next day's weekday; give the nights as two schedules",
+            "every hour between 10pm and midnight on weekdays",
+        )
     dom = ",".join(d.days) if (d := facts.get(MonthDays)) else "*"
     dow = (
         weekdays_field(facts, f"{text} on weekdays", marked=True)
@@ -377,6 +379,28 @@ def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec
         timezone=tz,
         cron_expression=f"{minute} {hour} {dom} {month_field(facts)} {dow}",
     )
+
+
+def _window_hours(window: HourWindow, step: int) -> list[int]:
+    """The hours of a window, first to last inclusive, every `step`; past midnight when
+    the last comes before the first ("from 10pm to 6am": 22, 23, 0 … 6)."""
+    span = (window.last - window.first) % 24
+    return [(window.first + k) % 24 for k in range(0, span + 1, step)]
+
+
+def _hours_field(hours: list[int]) -> str:
+    """Cron's hour field for these hours: runs of three or more as ranges."""
+    ordered, parts, k = sorted(set(hours)), [], 0
+    while k < len(ordered):
+        stop = k
+        while stop + 1 < len(ordered) and ordered[stop + 1] == ordered[stop] + 1:
+            stop += 1
+        if stop - k >= 2:
+            parts.append(f"{ordered[k]}-{ordered[stop]}")
+        else:
+            parts.extend(str(h) for h in ordered[k : stop + 1])
+        k = stop + 1
+    return ",".join(parts)
 
 
 _NEEDS: dict[type, tuple[str, str]] = {

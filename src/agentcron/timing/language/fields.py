@@ -86,6 +86,12 @@ def clocks(facts: FactSet) -> list[Clock]:
     assert times is not None
     period = period_of(facts)
     read = [_read(clock, period) for clock in times.clocks]
+    if period is None and any(c.fixed and (c.hour >= 13 or c.hour == 0) for c in times.clocks):
+        # "at 6 and 18": a list on the 24-hour clock reads its small hours as morning
+        read = [
+            done or Clock(clock.hour, clock.minute, True)
+            for clock, done in zip(times.clocks, read, strict=True)
+        ]
     unclear = [clock for clock, done in zip(times.clocks, read, strict=True) if done is None]
     if not unclear:
         return [clock for clock in read if clock is not None]
@@ -119,10 +125,15 @@ def start_clock(facts: FactSet) -> Clock:
 def hours(facts: FactSet, example: str) -> tuple[str, str]:
     """The minute and hour fields for the sentence's times of day."""
     read = clocks(facts)
-    minutes = {clock.minute for clock in read}
-    if len(minutes) > 1:
+    minutes = sorted({clock.minute for clock in read})
+    hours = sorted({clock.hour for clock in read})
+    # one cron line fires at every minute of its list in every hour of its list: "9:15 and
+    # 9:45" is 15,45 past 9, while "9:15 and 10:45" would also fire at 9:45 and 10:15
+    if len(minutes) > 1 and {(c.hour, c.minute) for c in read} != {
+        (h, m) for h in hours for m in minutes
+    }:
         raise Refusal("times with different minutes need one schedule each", example)
-    return str(minutes.pop()), ",".join(str(h) for h in sorted({c.hour for c in read}))
+    return ",".join(str(m) for m in minutes), ",".join(str(h) for h in hours)
 
 
 def dow_field(days: frozenset[int]) -> str:

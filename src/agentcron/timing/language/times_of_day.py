@@ -87,7 +87,8 @@ def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
         return i + 1, make_clock(found.group(1), found.group(2), found.group(3), i + 1)
     found = _SUFFIX_H.fullmatch(word)
     if found and (bare or found.group(2) or int(found.group(1)) >= 13):
-        return i + 1, make_clock(found.group(1), found.group(2), None, i + 1)
+        clock = make_clock(found.group(1), found.group(2), None, i + 1)
+        return i + 1, Clock(clock.hour, clock.minute, True)  # "6h" is the 24-hour clock
     return None
 
 
@@ -317,8 +318,8 @@ def window(text: str, start: Clock, stop: Clock) -> HourWindow | Unsupported:
         first += 12
     if not stop.fixed and last <= first and last + 12 > first:
         last += 12
-    if last <= first:
-        return Unsupported(
-            f'"{text}" ends before it starts (a window stays within one day)', WINDOW_EXAMPLE
-        )
-    return HourWindow(first, last)
+    if last == first:
+        return Unsupported(f'"{text}" starts and ends at the same hour', WINDOW_EXAMPLE)
+    if last < first and not (stop.fixed or last + 12 <= first):
+        return Unsupported(f'"{text}" ends before it starts: say am or pm', WINDOW_EXAMPLE)
+    return HourWindow(first, last)  # last < first: past midnight ("from 10pm to 6am")
