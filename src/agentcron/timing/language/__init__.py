@@ -26,10 +26,12 @@ Decisions a caller may rely on:
   (minutes) or the day (hours) to keep to the clock.
 - Hours: am/pm, a part of the day ("every evening at 6" is 18:00), the 24-hour
   clock ("17", "05:00", "0930") or noon/midnight decide. A bare 7-11 is morning and
-  12 is noon; a bare 1-6 ("at 5", "at 5:30") is refused with both readings. In a
-  window the last hour takes pm from the first ("from 9 to 5" is 9-17).
+  12 is noon; a bare 1-6 ("at 5", "at 5:30") is refused with both readings, unless
+  its list is on the 24-hour clock ("at 6 and 18"). In a window the last hour takes pm
+  from the first ("from 9 to 5" is 9-17); a window may pass midnight ("from 10pm to
+  6am"), but not with weekdays (its early hours would count on the next day).
 - A time alone repeats daily ("at noon", "at 9am and 5pm"); times in one schedule
-  share their minute. "twice a day" and kin must agree with the times or days given.
+  share their minutes across their hours ("at 9 and 9:30", not "at 9:15 and 10:45"). "twice a day" and kin must agree with the times or days given.
 - A day phrase without a time ("every monday", "on the 15th", "every morning") is
   refused with an example; so is a lone singular day ("on monday": weekly or
   once?), "monthly" without a day, and a yearly date without a time.
