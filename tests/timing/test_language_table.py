@@ -334,6 +334,31 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@carol report at 6 and 18", "carol", "@carol report", "cron 0 6,18 * * *"),
     ("@carol report every day at 6h and 18h", "carol", "@carol report", "cron 0 6,18 * * *"),
     ("@carol report at 9 and 9:30", "carol", "@carol report", "cron 0,30 9 * * *"),
+    (
+        "@carol close the books at month end at 6pm",
+        "carol",
+        "@carol close the books",
+        "cron 0 18 L * *",
+    ),
+    (
+        "@carol check the month end report every day at 9",
+        "carol",
+        "@carol check the month end report",
+        "cron 0 9 * * *",
+    ),
+    (
+        "@carol check on the 15th of every other month at 10",
+        "carol",
+        "@carol check",
+        "cron 0 10 15 2,4,6,8,10,12 *",
+    ),
+    ("@carol check semi-annually on the 1st at 9", "carol", "@carol check", "cron 0 9 1 6,12 *"),
+    (
+        "@carol check in spring cleaning mode every day at 9",
+        "carol",
+        "@carol check in spring cleaning mode",
+        "cron 0 9 * * *",
+    ),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",
@@ -839,6 +864,9 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve report at 9:15 and 10:45", "different minutes"),
     ("@eve report every hour from 10pm to 6am on weekdays", "runs past midnight"),
     ("@eve report every hour between 9am and 9am", "the same hour"),
+    ("@eve check every monday in summer at 9", '"in summer" looks like timing'),
+    ("@eve check the second to last day of the month at 9", '"to" looks like timing'),
+    ("@eve check the day before the end of the month at 9", '"before" looks like timing'),
     # a second part of the day is not dropped
     ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
     ("@eve report between 9 and 17", "needs a repetition"),

@@ -29,6 +29,8 @@ HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
 _SEPARATORS = frozenset(",;:")
 _CLOSERS = frozenset(".!?)")
 _JOINERS = frozenset({"and", "or", "&"})
+_SEASONS = frozenset({"summer", "winter", "spring", "autumn", "fall"})
+_SEASON_ENDS = frozenset({"", ",", ".", ";", "!", "at", "on", "every", "each", "and", "only"})
 _TIMING_WORDS = (
     frozenset(
         {
@@ -142,6 +144,12 @@ def looks_like_timing(
     `days_said`: the sentence's timing names its days, so "plan next week every friday"
     has an object, not a second schedule."""
     word, after = w.at(i), w.at(i + 1)
+    if word == "in" and after in _SEASONS and w.at(i + 2) in _SEASON_ENDS:
+        return True  # "every monday in summer": seasons differ by hemisphere and by year
+    if word == "to" and w.at(i - 1) in ("second", "third", "2nd", "3rd") and after == "last":
+        return True  # "the second to last day": not a day cron can name
+    if word == "before" and before_clause:
+        return True  # "the day before the end of the month"
     if word in ("and", "or", "&") and after_clause and after in PERIODS:
         return True  # "every morning and evening at 8": a second part of the day unread
     if word in ("except", "excluding", "starting", "until", "till") and after_clause:

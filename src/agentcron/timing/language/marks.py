@@ -105,6 +105,9 @@ def match_month_edge(w: Words, i: int) -> Match | None:
     """ "at the start of every month" (the 1st), "at the end of the month" (the last day),
     "on the last business day of the month" (`LW`); "the first business day" has no cron."""
     j = w.skip(w.skip(i, "at", "on", "by"), "the")
+    led = w.at(i) in ("at", "on", "by")  # "the month end report" is the command's
+    if led and (end := w.seq(j, "month", "end") or w.seq(j, "month-end")) is not None:
+        return end, MonthDays(("L",))  # "at month end", "on month-end"
     if w.at(j) in _EDGES and w.at(j + 1) == "of":
         k = w.skip(j + 2, "the", "every", "each", "a")
         # "at the start of the week" is monday; "plan the start of the week" names no time

@@ -94,8 +94,18 @@ def as_minutes(count: float, unit: str, example: str) -> tuple[int, str] | Unsup
 _BIWEEKLY_NOTE = '"{}" read as every two weeks (for twice a week, say "twice a week")'
 
 
+_HALF_YEARLY = frozenset({"semi-annually", "semiannually", "half-yearly", "biannually"})
+
+
 def match_every(w: Words, i: int) -> Match | None:
     """ "every 10 min", "every 2h", "every other day", "every half hour", "hourly"."""
+    if w.at(i) == "of" and w.after(i) is not None:  # "on the 15th of every other month"
+        found = _every_phrase(w, i + 1)
+        if found is not None and isinstance(found[1], (EveryMonths, Monthly)):
+            return found
+        return None
+    if w.at(i) in _HALF_YEARLY:
+        return i + 1, EveryMonths(6)
     found = _every_phrase(w, i)
     if found is None:
         return None
