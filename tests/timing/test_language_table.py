@@ -359,6 +359,17 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol check in spring cleaning mode",
         "cron 0 9 * * *",
     ),
+    ("@carol ping weekdays only at 9am", "carol", "@carol ping", "cron 0 9 * * 1-5"),
+    ("@carol ping only on mondays at 9", "carol", "@carol ping", "cron 0 9 * * 1"),
+    (
+        "@carol ping the only monday meeting at 9 every day",
+        "carol",
+        "@carol ping the only monday meeting",
+        "cron 0 9 * * *",
+    ),
+    ("@carol ping at 3pm-ish daily", "carol", "@carol ping", "cron 0 15 * * *"),
+    ("@carol ping - every day at 9am", "carol", "@carol ping", "cron 0 9 * * *"),
+    ("@carol compare a - b every day at 9", "carol", "@carol compare a - b", "cron 0 9 * * *"),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",

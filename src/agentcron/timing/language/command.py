@@ -26,7 +26,7 @@ from agentcron.timing.language.words import Words
 from agentcron.timing.language.zonenames import ABBREVIATIONS, AMBIGUOUS, WEAK_ABBREVIATIONS
 
 HANDLE = re.compile(r"@([a-z0-9][a-z0-9_.-]{0,62})")
-_SEPARATORS = frozenset(",;:")
+_SEPARATORS = frozenset({",", ";", ":", "-"})
 _CLOSERS = frozenset(".!?)")
 _JOINERS = frozenset({"and", "or", "&"})
 _SEASONS = frozenset({"summer", "winter", "spring", "autumn", "fall"})
@@ -250,7 +250,12 @@ def rebuild(tokens: Sequence[Token], consumed: set[int]) -> str:
             out.append(token)
     text = ""
     for token in out:
-        glue = not text or token.norm in _SEPARATORS or token.norm in _CLOSERS or text.endswith("(")
+        glue = (
+            not text
+            or (token.norm in _SEPARATORS and token.norm != "-")
+            or token.norm in _CLOSERS
+            or text.endswith("(")
+        )
         text += token.text if glue else " " + token.text
     return text
 

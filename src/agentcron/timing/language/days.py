@@ -152,7 +152,8 @@ def match_weeks_apart(w: Words, i: int) -> Match | None:
 
 
 def match_weekdays(w: Words, i: int) -> Match | None:
-    j = w.skip(i, "on", "during")
+    lead = i + 1 if w.at(i) == "only" and w.at(i + 1) in ("on", "every", "each") else i
+    j = w.skip(lead, "on", "during")  # "only on weekdays"; "the only monday meeting" is a noun
     every = w.at(j) in ("every", "each")
     j = w.skip(j, "every", "each")
     found = day_list(w, j)
@@ -166,7 +167,7 @@ def match_weekdays(w: Words, i: int) -> Match | None:
     j = j + 1 if period else j
     j, days = _except(w, j, _union(items))
     recurring = every or plural_period or len(items) > 1 or any(item.plural for item in items)
-    return j, Weekdays(days, recurring, period)
+    return w.skip(j, "only"), Weekdays(days, recurring, period)  # "mondays only"
 
 
 def match_except(w: Words, i: int) -> Match | None:

@@ -46,8 +46,9 @@ _HOURS_WORDS = ("hours", "hrs", "hundred")  # "1300 hours", "13:00 hrs", "thirte
 def read_clock(w: Words, i: int, *, bare: bool) -> tuple[int, Clock] | None:
     """A time of day starting at token i; `bare` allows a plain "9" (after "at")."""
     word = w.at(i)
-    if word.endswith("ish") and _COLON.fullmatch(word[:-3]):  # "9ish", "5pmish"
-        word = word[:-3]
+    bare_word = word.removesuffix("ish").removesuffix("-")
+    if bare_word != word and _COLON.fullmatch(bare_word):  # "9ish", "5pmish", "3pm-ish"
+        word = bare_word
     if word == "12" and w.at(i + 1) in _NAMED_CLOCKS:
         word, i = w.at(i + 1), i + 1
     if word in _NAMED_CLOCKS:
