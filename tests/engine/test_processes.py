@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,7 +87,22 @@ def test_three_workers_one_killed_every_slot_exactly_once(
     workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(3)]
     try:
         wait_for(lambda: _count(store) >= total * 0.3, 90, "a third of the slots to start")
-        victim = workers[0]
+
+        def holding_work() -> subprocess.Popen[bytes] | None:
+            """A worker with executions running right now: killing an idle one (on a busy
+            machine one may start late and claim nothing yet) would prove nothing."""
+            for worker in workers:
+                running = _count(
+                    store,
+                    Execution.status == "running",
+                    Execution.worker_id.like(f"%-{worker.pid}-%"),
+                )
+                if running:
+                    return worker
+            return None
+
+        wait_for(lambda: holding_work() is not None, 60, "a worker holding running work")
+        victim = holding_work() or workers[0]
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
         wait_for(
