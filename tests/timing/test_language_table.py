@@ -370,6 +370,13 @@ ROWS: list[tuple[str, str | None, str, str]] = [
     ("@carol ping at 3pm-ish daily", "carol", "@carol ping", "cron 0 15 * * *"),
     ("@carol ping - every day at 9am", "carol", "@carol ping", "cron 0 9 * * *"),
     ("@carol compare a - b every day at 9", "carol", "@carol compare a - b", "cron 0 9 * * *"),
+    ("@carol sync every 12 hours at 6am and 6pm", "carol", "@carol sync", "cron 0 6,18 * * *"),
+    (
+        "@carol sync every 8 hours at 2, 10 and 18 on weekdays",
+        "carol",
+        "@carol sync",
+        "cron 0 2,10,18 * * 1-5",
+    ),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",
@@ -878,6 +885,7 @@ REFUSED: list[tuple[str, str]] = [
     ("@eve check every monday in summer at 9", '"in summer" looks like timing'),
     ("@eve check the second to last day of the month at 9", '"to" looks like timing'),
     ("@eve check the day before the end of the month at 9", '"before" looks like timing'),
+    ("@eve sync every 12 hours at 6am and 7pm", "contradict"),
     # a second part of the day is not dropped
     ("@eve sync every morning and evening at 8", '"and evening" looks like timing'),
     ("@eve report between 9 and 17", "needs a repetition"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from agentcron.timing.cron import CronTrigger
+from agentcron.timing.language.by_hours import every_hours
 from agentcron.timing.language.facts import (
     CalendarDate,
     Clause,
@@ -29,7 +30,6 @@ from agentcron.timing.language.facts import (
     PartOfDay,
     Quarterly,
     RelativeDay,
-    Start,
     Times,
     Weekdays,
     Weekly,
@@ -42,14 +42,12 @@ from agentcron.timing.language.fields import (
     hours,
     month_field,
     period_of,
-    start_clock,
     weekdays_field,
 )
 from agentcron.timing.language.instants import (
     every_days,
     every_months,
     in_days,
-    next_local,
     one_off,
 )
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
@@ -158,7 +156,7 @@ def _assemble(facts: FactSet, tz: str, now: datetime, from_now: bool) -> Assembl
     if every is not None and every.unit == "days":
         return Assembly(every_days(facts, every, tz, now), notes)
     if every is not None:
-        return Assembly(_every(facts, every, tz, now), notes)
+        return Assembly(every_hours(facts, every, tz, now), notes)
     if Times in facts.kinds:
         spec = ScheduleSpec(ScheduleType.CRON, timezone=tz, cron_expression=_at_times(facts))
         return Assembly(spec, notes)
@@ -301,106 +299,6 @@ def _yearly(facts: FactSet) -> str:
     facts.only({CalendarDate, Yearly, Times, PartOfDay}, CalendarDate, example)
     minute, hour = hours(facts, example)
     return f"{minute} {hour} {day.day} {day.month} *"
-
-
-def _every(facts: FactSet, every: Every, tz: str, now: datetime) -> ScheduleSpec:
-    """Minutes and hours: an interval from now, or cron when days, hours or months bound it."""
-    text = facts.text(Every)
-    if Times in facts.kinds:
-        raise Refusal(
-            f'"{text}" and "{facts.text(Times)}" contradict each other',
-            f"{text} between 9am and 5pm",
-        )
-    daily = facts.get(Daily)
-    if daily is not None and daily.period is not None:
-        facts.only({Every}, Every, text)
-    bounds = {Weekdays, HourWindow, MonthDays, Months}
-    if Start in facts.kinds:  # "every 4 hours starting at 8am": counted from the next 08:00
-        facts.only({Every, Start, Daily}, Every, f"{text} starting at 8am")
-        return ScheduleSpec(
-            ScheduleType.INTERVAL,
-            timezone=tz,
-            interval_value=every.value,
-            interval_unit=IntervalUnit(every.unit),
-            anchor=next_local(start_clock(facts), None, tz, now),
-        )
-    facts.only({Every, Daily, MinuteMark} | bounds, Every, f"{text} on weekdays")
-    mark = facts.get(MinuteMark)
-    if not (facts.kinds & bounds or every.aligned or mark):
-        return ScheduleSpec(
-            ScheduleType.INTERVAL,
-            timezone=tz,
-            interval_value=every.value,
-            interval_unit=IntervalUnit(every.unit),
-            anchor=now,
-        )
-    value, unit = (
-        (1, "hours") if (every.value, every.unit) == (60, "minutes") else (every.value, every.unit)
-    )
-    window = facts.get(HourWindow)
-    if unit == "minutes":
-        if 60 % value:
-            raise Refusal(
-                f'"{text}" cannot keep to the clock; use a step that divides the hour',
-                "every 30 minutes on weekdays",
-            )
-        offset = mark.minute % value if mark else 0  # "every 30 min at :15" is 15 and 45
-        minute = "*" if value == 1 else f"*/{value}" if not offset else f"{offset}-59/{value}"
-        # minute steps stop before the window's last hour: "9 to 5" ends at 16:59
-        hour = "*" if window is None else _hours_field(_window_hours(window, 1)[:-1])
-    else:
-        minute = str(mark.minute) if mark else "0"
-        step = "" if value == 1 else f"/{value}"
-        if window is not None and window.first > window.last:
-            hour = _hours_field(_window_hours(window, value))
-        elif window is not None:
-            hour = f"{window.first}-{window.last}{step}"
-        elif 24 % value:
-            raise Refusal(
-                f'"{text}" cannot keep to the clock; use a step that divides the day',
-                "every 3 hours on weekdays",
-            )
-        else:
-            hour = f"*{step}"
-    if window is not None and window.first > window.last and Weekdays in facts.kinds:
-        raise Refusal(
-            f'"{facts.text(HourWindow)}" runs past midnight: its early hours would count on '
-            "the next day's weekday; give the nights as two schedules",
-            "every hour between 10pm and midnight on weekdays",
-        )
-    dom = ",".join(d.days) if (d := facts.get(MonthDays)) else "*"
-    dow = (
-        weekdays_field(facts, f"{text} on weekdays", marked=True)
-        if Weekdays in facts.kinds
-        else "*"
-    )
-    return ScheduleSpec(
-        ScheduleType.CRON,
-        timezone=tz,
-        cron_expression=f"{minute} {hour} {dom} {month_field(facts)} {dow}",
-    )
-
-
-def _window_hours(window: HourWindow, step: int) -> list[int]:
-    """The hours of a window, first to last inclusive, every `step`; past midnight when
-    the last comes before the first ("from 10pm to 6am": 22, 23, 0 … 6)."""
-    span = (window.last - window.first) % 24
-    return [(window.first + k) % 24 for k in range(0, span + 1, step)]
-
-
-def _hours_field(hours: list[int]) -> str:
-    """Cron's hour field for these hours: runs of three or more as ranges."""
-    ordered, parts, k = sorted(set(hours)), [], 0
-    while k < len(ordered):
-        stop = k
-        while stop + 1 < len(ordered) and ordered[stop + 1] == ordered[stop] + 1:
-            stop += 1
-        if stop - k >= 2:
-            parts.append(f"{ordered[k]}-{ordered[stop]}")
-        else:
-            parts.extend(str(h) for h in ordered[k : stop + 1])
-        k = stop + 1
-    return ",".join(parts)
 
 
 _NEEDS: dict[type, tuple[str, str]] = {
