@@ -377,6 +377,19 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol sync",
         "cron 0 2,10,18 * * 1-5",
     ),
+    (
+        "@carol follow up on wednesday next week at 10am",
+        "carol",
+        "@carol follow up",
+        "once 2026-12-02T10:00:00+00:00",
+    ),
+    (
+        "@carol follow up next week on sunday at 9",
+        "carol",
+        "@carol follow up",
+        "once 2026-12-06T09:00:00+00:00",
+    ),
+    ("@carol plan next week every friday at 9", "carol", "@carol plan next week", "cron 0 9 * * 5"),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",

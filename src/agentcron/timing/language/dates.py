@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import zoneinfo
 
 from agentcron.timing.language.facts import (
     CalendarDate,
@@ -312,6 +313,25 @@ HOLIDAYS: dict[tuple[str, ...], tuple[int, int]] = {
 }
 
 
+def _in_next_week(w: Words, j: int) -> tuple[int, RelativeDay] | None:
+    """ "next week on wednesday", "wednesday next week": that day of the coming calendar
+    week (Monday to Sunday), counted from today in the caller's zone."""
+    day, end = None, None
+    if (after := w.seq(j, "next", "week")) is not None:
+        k = w.skip(after, "on")
+        day, end = weekday(w.at(k)), k + 1
+    elif (found := weekday(w.at(j))) is not None and w.seq(j + 1, "next", "week") is not None:
+        day, end = found, j + 3
+    if day is None or end is None or day[2]:  # "next week on mondays" is no one day
+        return None
+    try:
+        today = w.now.astimezone(zoneinfo.ZoneInfo(w.context)).date()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # refused later, for the zone
+        today = w.now.date()
+    ahead = (7 - today.weekday()) + (day[0] - 1) % 7  # to next Monday, then to the day
+    return end, RelativeDay(ahead)
+
+
 def match_relative_day(w: Words, i: int) -> Match | None:
     """ "today", "tomorrow morning", "tonight", "the day after tomorrow", "next friday"."""
     j = w.skip(i, "on")
@@ -323,6 +343,8 @@ def match_relative_day(w: Words, i: int) -> Match | None:
         end, fact = after, RelativeDay(2)
     elif word == "this" and w.at(j + 1) in PERIODS and not w.at(j + 1).endswith("s"):
         return j + 2, RelativeDay(0, period=PERIODS[w.at(j + 1)])
+    elif (week := _in_next_week(w, j)) is not None:
+        end, fact = week
     elif word in ("next", "this", "coming"):
         k = w.skip(j + 1, "coming") if word == "this" else j + 1
         day = weekday(w.at(k))
