@@ -390,6 +390,15 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "once 2026-12-06T09:00:00+00:00",
     ),
     ("@carol plan next week every friday at 9", "carol", "@carol plan next week", "cron 0 9 * * 5"),
+    ("@carol check prices once per day at 7", "carol", "@carol check prices", "cron 0 7 * * *"),
+    ("@carol check prices once daily at 7", "carol", "@carol check prices", "cron 0 7 * * *"),
+    ("@carol check prices once every day at 7", "carol", "@carol check prices", "cron 0 7 * * *"),
+    (
+        "@carol check prices once weekly on friday at 5pm",
+        "carol",
+        "@carol check prices",
+        "cron 0 17 * * 5",
+    ),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",

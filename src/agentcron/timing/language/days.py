@@ -193,8 +193,10 @@ def match_daily(w: Words, i: int) -> Match | None:
             j, period = j + 1, PERIODS[w.at(j)]
         else:
             return None
-    elif word == "once" and w.at(i + 1) == "a" and w.at(i + 2) == "day":
-        j, period = i + 3, None
+    elif word == "once" and w.at(i + 1) in ("a", "per", "each", "every") and w.at(i + 2) == "day":
+        j, period = i + 3, None  # "once a day", "once per day"
+    elif word == "once" and w.at(i + 1) == "daily":
+        j, period = i + 2, None
     elif word in ("7", "seven") and (end := w.seq(i + 1, "days", "a", "week")) is not None:
         j, period = end, None
     elif word in PERIODS and word.endswith("s") and (w.at(i + 1) in ("at", "@") or w.after(i)):
@@ -223,6 +225,11 @@ def match_marker(w: Words, i: int) -> Match | None:
         return i + 1, _MARKER_WORDS[word]
     if word in ("every", "each") and w.at(i + 1) in _MARKERS:
         return i + 2, _MARKERS[w.at(i + 1)]
-    if word == "once" and w.at(i + 1) == "a" and w.at(i + 2) in _MARKERS:
-        return i + 3, _MARKERS[w.at(i + 2)]
+    if word == "once" and w.at(i + 1) in _ONCE_PER and w.at(i + 2) in _MARKERS:
+        return i + 3, _MARKERS[w.at(i + 2)]  # "once a week", "once per month"
+    if word == "once" and w.at(i + 1) in _MARKER_WORDS:
+        return i + 2, _MARKER_WORDS[w.at(i + 1)]  # "once weekly"
     return None
+
+
+_ONCE_PER = ("a", "per", "each", "every")
