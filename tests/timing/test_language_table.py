@@ -399,6 +399,24 @@ ROWS: list[tuple[str, str | None, str, str]] = [
         "@carol check prices",
         "cron 0 17 * * 5",
     ),
+    (
+        "@carol check every weekday at 9am WIB",
+        "carol",
+        "@carol check",
+        "cron 0 9 * * 1-5 Asia/Jakarta",
+    ),
+    (
+        "@carol check the GST filing every month on the 1st at 9",
+        "carol",
+        "@carol check the GST filing",
+        "cron 0 9 1 * *",
+    ),
+    (
+        "@carol check modern art every day at 9",
+        "carol",
+        "@carol check modern art",
+        "cron 0 9 * * *",
+    ),
     # "once" makes the first fire of the rest a one-off
     (
         "@carol check once on the 1st at 9am",

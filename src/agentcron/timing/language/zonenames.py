@@ -59,6 +59,12 @@ ABBREVIATIONS: dict[str, tuple[str, str]] = {
     "nzt": ("Pacific/Auckland", "New Zealand time"),
     "sast": ("Africa/Johannesburg", "South African time"),
     "brt": ("America/Sao_Paulo", "Brasilia time"),
+    "art": ("America/Argentina/Buenos_Aires", "Argentina time"),
+    "wib": ("Asia/Jakarta", "Western Indonesia time"),
+    "wita": ("Asia/Makassar", "Central Indonesia time"),
+    "myt": ("Asia/Kuala_Lumpur", "Malaysia time"),
+    "npt": ("Asia/Kathmandu", "Nepal time"),
+    "gst": ("Asia/Dubai", "Gulf time"),
 }
 # Abbreviations used for more than one zone: the candidates, and the reading taken when
 # the caller's zone matches none of them (None: refuse and ask).
@@ -90,7 +96,23 @@ AMBIGUOUS: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
 }
 # Common words that happen to be abbreviations: zones only right after a time.
 WEAK_ABBREVIATIONS = frozenset(
-    {"pt", "mt", "ct", "et", "z", "zulu", "met", "wet", "ict", "nst", "ast", "sgt", "pkt"}
+    {
+        "pt",
+        "mt",
+        "ct",
+        "et",
+        "z",
+        "zulu",
+        "met",
+        "wet",
+        "ict",
+        "nst",
+        "ast",
+        "sgt",
+        "pkt",
+        "art",
+        "gst",
+    }
 )
 
 # Region and country words, read as zones before "time" ("Pacific time", "UK time");
