@@ -150,12 +150,35 @@ class Recorder:
         seconds = round((until - now).total_seconds())
         reason = f"{o.error}; @{o.work.agent_id}'s starts paused for {seconds} s (Retry-After)"
         pauses.append((o.work.agent_id, o.work.execution_id, until, reason))
+        # Given back: no summary or agent task of its own to keep
+        return self._finish(
+            o,
+            now,
+            attempt_status=ExecutionStatus.CANCELLED,
+            status=ExecutionStatus.PENDING,
+            error=reason,
+            next_attempt_at=until,
+            given_back=True,
+        )
+
+    def _finish(
+        self,
+        o: Outcome,
+        now: datetime,
+        *,
+        attempt_status: ExecutionStatus,
+        status: ExecutionStatus,
+        error: str | None,
+        next_attempt_at: datetime | None,
+        given_back: bool = False,
+    ) -> Finish:
+        """What an outcome writes: the attempt's measures, and what the execution becomes."""
         return Finish(
             execution_id=o.work.execution_id,
             schedule_id=o.work.schedule_id,
             attempt=o.work.attempt,
-            attempt_status=ExecutionStatus.CANCELLED,
-            status=ExecutionStatus.PENDING,
+            attempt_status=attempt_status,
+            status=status,
             finished_at=now,
             attempt_started_at=o.work.started_at,
             worker_id=self.worker_id,
@@ -166,11 +189,13 @@ class Recorder:
             llm_calls=o.llm_calls,
             cost_usd=o.cost_usd,
             model=o.model,
+            agent_task_id=None if given_back else o.agent_task_id,
+            summary=None if given_back else o.summary,
             output=o.output,
             steps=steps_json(o.steps),
-            error=reason,
+            error=error,
             error_code=o.error_code,
-            next_attempt_at=until,
+            next_attempt_at=next_attempt_at,
             shown_status=o.work.shown_status,
         )
 
@@ -199,30 +224,13 @@ class Recorder:
                     now=now,
                 )
                 finishes.append(
-                    Finish(
-                        execution_id=o.work.execution_id,
-                        schedule_id=o.work.schedule_id,
-                        attempt=o.work.attempt,
+                    self._finish(
+                        o,
+                        now,
                         attempt_status=o.status,
                         status=ExecutionStatus.PENDING if retry_at else o.status,
-                        finished_at=now,
-                        attempt_started_at=o.work.started_at,
-                        worker_id=self.worker_id,
-                        duration_ms=o.duration_ms,
-                        tokens_used=o.tokens_used,
-                        input_tokens=o.input_tokens,
-                        output_tokens=o.output_tokens,
-                        llm_calls=o.llm_calls,
-                        cost_usd=o.cost_usd,
-                        model=o.model,
-                        agent_task_id=o.agent_task_id,
-                        summary=o.summary,
-                        output=o.output,
-                        steps=steps_json(o.steps),
                         error=o.error,
-                        error_code=o.error_code,
                         next_attempt_at=retry_at,
-                        shown_status=o.work.shown_status,
                     )
                 )
             written = outcomes.finish(session, self.worker_id, finishes)
