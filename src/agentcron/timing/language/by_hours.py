@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from agentcron.timing.language.cron_lists import runs_field
 from agentcron.timing.language.facts import (
     Daily,
     Every,
@@ -20,7 +21,12 @@ from agentcron.timing.language.facts import (
     Weekdays,
 )
 from agentcron.timing.language.factset import FactSet, Refusal
-from agentcron.timing.language.fields import hours, month_field, start_clock, weekdays_field
+from agentcron.timing.language.fields import (
+    hours,
+    month_field,
+    start_clock,
+    weekdays_field,
+)
 from agentcron.timing.language.instants import next_local
 from agentcron.timing.spec import IntervalUnit, ScheduleSpec, ScheduleType
 
@@ -74,12 +80,12 @@ def every_hours(facts: FactSet, every: Every, tz: str, now: datetime) -> Schedul
         offset = mark.minute % value if mark else 0  # "every 30 min at :15" is 15 and 45
         minute = "*" if value == 1 else f"*/{value}" if not offset else f"{offset}-59/{value}"
         # minute steps stop before the window's last hour: "9 to 5" ends at 16:59
-        hour = "*" if window is None else _hours_field(_window_hours(window, 1)[:-1])
+        hour = "*" if window is None else runs_field(_window_hours(window, 1)[:-1])
     else:
         minute = str(mark.minute) if mark else "0"
         step = "" if value == 1 else f"/{value}"
         if window is not None and window.first > window.last:
-            hour = _hours_field(_window_hours(window, value))
+            hour = runs_field(_window_hours(window, value))
         elif window is not None:
             hour = f"{window.first}-{window.last}{step}"
         elif 24 % value:
@@ -132,18 +138,3 @@ def _window_hours(window: HourWindow, step: int) -> list[int]:
     the last comes before the first ("from 10pm to 6am": 22, 23, 0 … 6)."""
     span = (window.last - window.first) % 24
     return [(window.first + k) % 24 for k in range(0, span + 1, step)]
-
-
-def _hours_field(hours: list[int]) -> str:
-    """Cron's hour field for these hours: runs of three or more as ranges."""
-    ordered, parts, k = sorted(set(hours)), [], 0
-    while k < len(ordered):
-        stop = k
-        while stop + 1 < len(ordered) and ordered[stop + 1] == ordered[stop] + 1:
-            stop += 1
-        if stop - k >= 2:
-            parts.append(f"{ordered[k]}-{ordered[stop]}")
-        else:
-            parts.extend(str(h) for h in ordered[k : stop + 1])
-        k = stop + 1
-    return ",".join(parts)

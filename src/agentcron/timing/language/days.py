@@ -38,6 +38,7 @@ _GROUPS = {
 _GROUP_PAIRS = {"work": WORKDAYS, "working": WORKDAYS, "business": WORKDAYS, "weekend": WEEKEND}
 _RANGE_WORDS = ("-", "to", "through", "thru", "till", "until")
 _EXCEPT = ("except", "excluding", "but")
+_ONCE_PER = ("a", "per", "each", "every")  # "once a day", "once per week"
 
 
 def _day_range(first: int, last: int) -> frozenset[int]:
@@ -193,7 +194,7 @@ def match_daily(w: Words, i: int) -> Match | None:
             j, period = j + 1, PERIODS[w.at(j)]
         else:
             return None
-    elif word == "once" and w.at(i + 1) in ("a", "per", "each", "every") and w.at(i + 2) == "day":
+    elif word == "once" and w.at(i + 1) in _ONCE_PER and w.at(i + 2) == "day":
         j, period = i + 3, None  # "once a day", "once per day"
     elif word == "once" and w.at(i + 1) == "daily":
         j, period = i + 2, None
@@ -230,6 +231,3 @@ def match_marker(w: Words, i: int) -> Match | None:
     if word == "once" and w.at(i + 1) in _MARKER_WORDS:
         return i + 2, _MARKER_WORDS[w.at(i + 1)]  # "once weekly"
     return None
-
-
-_ONCE_PER = ("a", "per", "each", "every")

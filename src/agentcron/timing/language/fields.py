@@ -7,6 +7,7 @@ with both readings ("at 5" could be 5am or 5pm), never silently 05:00.
 
 from __future__ import annotations
 
+from agentcron.timing.language.cron_lists import runs_field
 from agentcron.timing.language.facts import (
     Clock,
     Daily,
@@ -138,19 +139,7 @@ def hours(facts: FactSet, example: str) -> tuple[str, str]:
 
 def dow_field(days: frozenset[int]) -> str:
     """Cron day-of-week: Sunday = 0, runs of three or more as ranges ("1-5", "0,6")."""
-    if len(days) == 7:
-        return "*"
-    ordered, parts, k = sorted(days), [], 0
-    while k < len(ordered):
-        stop = k
-        while stop + 1 < len(ordered) and ordered[stop + 1] == ordered[stop] + 1:
-            stop += 1
-        if stop - k >= 2:
-            parts.append(f"{ordered[k]}-{ordered[stop]}")
-        else:
-            parts.extend(str(d) for d in ordered[k : stop + 1])
-        k = stop + 1
-    return ",".join(parts)
+    return "*" if len(days) == 7 else runs_field(days)
 
 
 def weekdays_field(facts: FactSet, example: str, *, marked: bool = False) -> str:

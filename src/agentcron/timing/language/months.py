@@ -10,6 +10,7 @@ matching month, so it needs N to divide the year.
 
 from __future__ import annotations
 
+from agentcron.timing.language.cron_lists import runs_field
 from agentcron.timing.language.facts import Months, Quarterly, Unsupported
 from agentcron.timing.language.lexicon import MONTHS
 from agentcron.timing.language.words import Match, Words
@@ -97,14 +98,4 @@ def months_field(months: frozenset[int]) -> str:
     """Cron month field: "*", "6-8", "1,4,7,10"."""
     if len(months) == 12:
         return "*"
-    ordered, parts, k = sorted(months), [], 0
-    while k < len(ordered):
-        stop = k
-        while stop + 1 < len(ordered) and ordered[stop + 1] == ordered[stop] + 1:
-            stop += 1
-        if stop - k >= 2:
-            parts.append(f"{ordered[k]}-{ordered[stop]}")
-        else:
-            parts.extend(str(m) for m in ordered[k : stop + 1])
-        k = stop + 1
-    return ",".join(parts)
+    return runs_field(months)
